@@ -1,0 +1,73 @@
+"""MkDocs adapter: the only module that imports mkdocs.
+
+It hands MkDocs what the domain core (hooks/campaign) produces: data loaded and checked
+on config, generated pages as virtual files, policy metadata on policy pages, and a
+rebuild when data/ changes under `mkdocs serve`.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from campaign import pages  # noqa: E402
+from campaign.dates import zh_date  # noqa: E402
+from campaign.loading import Dataset, as_of_from_environment, load  # noqa: E402
+from campaign.pages import policies  # noqa: E402
+from campaign.problems import DataError  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.column")
+
+_state: dict[str, Dataset] = {}
+
+
+def _data_dir(config) -> Path:
+    return Path(config.config_file_path).parent / "data"
+
+
+def on_config(config):
+    # Load and validate before anything renders, so an editor's mistake stops the build
+    # with every problem listed in Chinese instead of a traceback halfway through.
+    try:
+        dataset = load(_data_dir(config), Path(config.docs_dir), as_of_from_environment())
+    except DataError as err:
+        raise PluginError(str(err)) from None
+    _state["dataset"] = dataset
+    config.extra["as_of"] = dataset.as_of.isoformat()
+    config.extra["as_of_label"] = zh_date(dataset.as_of)
+    config.extra["identity"] = dataset.site.model_dump(mode="json")
+    return config
+
+
+def on_files(files: Files, config) -> Files:
+    # Generated pages are virtual files: content/ is never written, so `mkdocs serve`
+    # does not loop on its own output.
+    dataset = _state["dataset"]
+    clashes = []
+    for page in pages.build_all(dataset):
+        if files.get_file_from_path(page.src_uri) is not None:
+            clashes.append(page.src_uri)
+            continue
+        files.append(File.generated(config, page.src_uri, content=page.content))
+    if clashes:
+        listed = "、".join(f"content/{c}" for c in clashes)
+        raise PluginError(f"以下文件与自动生成的页面同名，请删除或改名：{listed}（这些页面由 data/ 中的数据生成，不需要手写）。")
+    return files
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    # Policy pages are editors' Markdown; the 政务公开 block on top comes from their
+    # front matter, rendered by the core so that every policy page carries it.
+    decorated = policies.decorate(_state["dataset"], page.file.src_uri, markdown)
+    return markdown if decorated is None else decorated
+
+
+def on_serve(server, config, builder):
+    # Editing data/*.yml must rebuild the preview just like editing content/.
+    server.watch(str(_data_dir(config)))
+    return server
