@@ -237,7 +237,8 @@ def _kind(annotation: Any) -> str:
     if origin is list:
         item = _strip_optional(typing.get_args(inner)[0])
         if isinstance(item, type) and issubclass(item, BaseModel):
-            return f"列表：每项的各字段以“{PART_SEPARATOR}”分隔，各项以“{LIST_SEPARATOR}”分隔"
+            parts = "、".join(f"{info.title}（{name}）" for name, info in item.model_fields.items())
+            return f"列表：每项含{parts}；CSV 中各字段以“{PART_SEPARATOR}”分隔，各项以“{LIST_SEPARATOR}”分隔"
         return f"列表（CSV 中以“{LIST_SEPARATOR}”分隔）"
     if origin is Literal:
         return "取值之一：" + "、".join(str(v) for v in typing.get_args(inner))
