@@ -81,9 +81,12 @@ def _add_downloads(files: Files, config) -> None:
         **opendata.download_files(dataset, _state["version"].commit),
         **feeds.feed_files(dataset, config.site_url or "http://localhost/", config.use_directory_urls),
     }
+    clashes = [path for path in outputs if files.get_file_from_path(path) is not None]
+    if clashes:
+        listed = "、".join(f"content/{c}" for c in clashes)
+        raise PluginError(f"以下文件与自动生成的开放数据、订阅或日历文件同名，请删除或改名：{listed}。")
     for path, content in outputs.items():
-        if files.get_file_from_path(path) is None:
-            files.append(File.generated(config, path, content=content))
+        files.append(File.generated(config, path, content=content))
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

@@ -226,3 +226,18 @@ def test_pages_link_their_feeds(built_site: Path, page: str, expected: set[str])
     visible = re.search(r'<p class="feed-links">(.*?)</p>', html, re.S).group(1)
     for href in found:
         assert f'href="{href}"' in visible
+
+
+def test_hostile_text_stays_text(dataset):
+    case = dataset.cases[0]
+    original = case.title
+    hostile = '<script>alert(1)</script> ]]> & "引号", 分号; \\ 换行\n第二行'
+    try:
+        case.title = hostile
+        files = feeds.feed_files(dataset, SITE_URL)
+    finally:
+        case.title = original
+    root = ET.fromstring(files["feeds/cases.xml"])
+    titles = [e.find(f"{A}title").text for e in root.findall(f"{A}entry")]
+    assert any(hostile in t for t in titles)
+    assert b"<script>" not in files["feeds/cases.xml"]

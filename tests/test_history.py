@@ -122,3 +122,24 @@ def test_export_without_git_builds_and_says_so(built_site: Path):
         info = re.search(r'<p class="md-build-info">(.*?)</p>', text)
         assert info, html
         assert info.group(1) == "数据截至 2018年9月30日 · 版本未知", html
+
+
+def test_merged_changes_are_attributed_to_the_merge(tmp_path):
+    """Editors work on branches; the main line's merge commit is when a figure went public."""
+    (tmp_path / "data" / "actions").mkdir(parents=True)
+    (tmp_path / "data" / "reports" / "2018-08").mkdir(parents=True)
+    (tmp_path / "data" / "actions" / "a01.yml").write_text(
+        "id: a01\ntasks:\n  - {id: a01-t1, name: 任务一, deadline: 2018-06-30}\n", encoding="utf-8")
+    report = tmp_path / "data" / "reports" / "2018-08" / "a01.yml"
+    report.write_text("action: a01\nmonth: 2018-08\ntasks:\n  - {task: a01-t1, percent: 50}\n", encoding="utf-8")
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "初始", "2018-09-01T10:00:00+08:00")
+    git(tmp_path, "checkout", "-q", "-b", "report")
+    report.write_text(report.read_text(encoding="utf-8").replace("50", "80"), encoding="utf-8")
+    commit_all(tmp_path, "进度", "2018-09-02T10:00:00+08:00")
+    git(tmp_path, "checkout", "-q", "main")
+    git(tmp_path, "merge", "-q", "--no-ff", "-m", "合并", "report", when="2018-09-04T10:00:00+08:00")
+    merge = git(tmp_path, "rev-parse", "HEAD")[:7]
+    changes = history.task_history(history.subprocess_runner(tmp_path)).for_task("a01-t1")
+    assert [(c.commit, str(c.day), c.what) for c in changes[:1]] == [(merge, "2018-09-04", "进度 50% → 80%")]
+    assert len(changes) == 2  # the merge and the first report, nothing twice

@@ -151,3 +151,16 @@ def test_every_field_is_documented_on_the_open_data_page(built_site: Path, datas
 def test_open_data_page_is_in_nav_and_linked(built_site: Path):
     index = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'href="opendata/"' in index
+
+
+def test_csv_cells_cannot_run_as_formulas(dataset):
+    case = dataset.cases[0]
+    original = case.summary
+    try:
+        case.summary = "=HYPERLINK(\"http://evil.example\",\"点我\")"
+        files = opendata.download_files(dataset)
+    finally:
+        case.summary = original
+    rows = list(csv.DictReader(io.StringIO(files["opendata/cases.csv"].decode("utf-8-sig"))))
+    assert rows[0]["summary"].startswith("'=HYPERLINK")
+    assert json.loads(files["opendata/cases.json"])["records"][0]["summary"].startswith("=HYPERLINK")

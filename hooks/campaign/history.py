@@ -5,13 +5,14 @@ the main line of the repository (first parents: one snapshot per merged change) 
 data files of actions and reports, and records when a task's latest percent, its completion
 or its deadline changed, with the commit's short hash and date.
 
-Git is reached through a `Runner` the adapter supplies (subprocess in the project folder),
-so this module runs no process itself and tests can hand it any repository. Without git, a
-folder that is no repository (an export) or a shallow clone, the history is unavailable and
-the pages say so; the build goes on.
+The logic reaches git only through a `Runner` (the adapter passes `subprocess_runner` for
+the project folder), so tests can hand it any repository or none. Without git, in a folder
+that is no repository (an export) or in a shallow clone, the history is unavailable and the
+pages say so; the build goes on.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -28,26 +29,20 @@ SHANGHAI = timezone(timedelta(hours=8))
 WATCHED = ("data/actions", "data/reports")
 
 
-
 def subprocess_runner(cwd: Path) -> Runner:
-    """The real runner: git in cwd, quiet, never prompting, never inheriting a pager."""
+    """The real runner: git in cwd, never prompting. GIT_* variables of the caller (a git
+    hook's GIT_DIR, say) are dropped so the folder alone decides which repository is read."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_TERMINAL_PROMPT="0", LC_ALL="C")
 
     def run(args: Sequence[str], stdin: bytes | None = None) -> bytes | None:
         try:
-            done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=120,
-                                  env={"GIT_TERMINAL_PROMPT": "0", "PATH": _path(), "LC_ALL": "C",
-                                       "HOME": str(Path.home())})
+            done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=120, env=env)
         except (OSError, subprocess.SubprocessError):
             return None
         return done.stdout if done.returncode == 0 else None
 
     return run
-
-
-def _path() -> str:
-    import os
-
-    return os.environ.get("PATH", "/usr/bin:/bin")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import types
 import typing
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable, Literal, Union
+from typing import Any, Literal, Union
 
 from pydantic import BaseModel, Field
 
@@ -307,7 +307,18 @@ def table_schema(spec: TableSpec) -> dict[str, Any]:
 # --- Files -----------------------------------------------------------------------------------
 
 
+# Text starting like a formula would run as one in Excel/WPS (CSV injection); such text
+# gets a leading apostrophe in the CSV only. The JSON keeps the value as entered.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> str:
+    text = _plain(value)
+    is_number = isinstance(value, (int, float))
+    return "'" + text if not is_number and text.startswith(FORMULA_START) else text
+
+
+def _plain(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -315,9 +326,9 @@ def _cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dict):
-        return PART_SEPARATOR.join(_cell(v) for v in value.values() if v not in (None, "", []))
+        return PART_SEPARATOR.join(_plain(v) for v in value.values() if v not in (None, "", []))
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(_cell(v) for v in value)
+        return LIST_SEPARATOR.join(_plain(v) for v in value)
     return str(value)
 
 
@@ -385,8 +396,3 @@ def download_files(d: Dataset, version: str | None = None) -> dict[str, bytes]:
     }
     files[f"{FOLDER}/manifest.json"] = _json_bytes(manifest)
     return dict(sorted(files.items()))
-
-
-def documented_tables(d: Dataset) -> Iterable[tuple[Table, list[Column]]]:
-    for table in all_tables(d):
-        yield table, table.columns
