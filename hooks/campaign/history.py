@@ -99,7 +99,7 @@ def task_history(run: Runner) -> History:
     shallow = run(["rev-parse", "--is-shallow-repository"], None)
     if shallow is not None and shallow.strip() == b"true":
         return unavailable("生成网站的仓库是浅克隆（只有最近的提交），修改历史不完整，因此不显示。")
-    log = run(["log", "--first-parent", "-m", "--reverse", "--no-renames", "--format=%x00%H %cI", "--name-only",
+    log = run(["-c", "core.quotePath=off", "log", "--first-parent", "-m", "--reverse", "--no-renames", "--format=%x00%H %cI", "--name-only",
                "--", *WATCHED], None)
     if log is None:
         return unavailable("读取 git 历史失败。")

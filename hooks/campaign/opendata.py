@@ -134,7 +134,9 @@ def _record(spec: TableSpec, keys: tuple, record: BaseModel) -> dict[str, Any]:
 
 # --- Derived facts ---------------------------------------------------------------------------
 # Minimal stand-ins. The progress module (hooks/campaign/schedule.py, issue 3) owns the real
-# rules for statuses, roll-ups and 缺报; derived_tables() is the one place to switch to it.
+# rules for statuses, roll-ups and 缺报; derived_tables() is the one place to switch to it:
+# fill TaskFact/ActionFact from schedule.py instead of _derive() and set TASK_STATUSES to its
+# status names (and the status description). The page, CSV and schema follow the row models.
 
 TASK_STATUSES = ("未开始", "进行中", "已完成", "逾期")
 
@@ -385,7 +387,7 @@ def download_files(d: Dataset, version: str | None = None) -> dict[str, bytes]:
             files[f"{FOLDER}/{path}"] = content
             entries.append({
                 "path": path, "table": name, "title": table.spec.title, "format": kind,
-                "derived": table.spec.derived, "records": count,
+                "derived": table.spec.derived, "records": count, "as_of": d.as_of.isoformat(),
                 "bytes": len(content), "sha256": hashlib.sha256(content).hexdigest(),
             })
     manifest = {
