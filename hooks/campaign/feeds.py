@@ -25,6 +25,7 @@ from .loading import Dataset
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991
+ALL_LIMIT = 100  # newest entries in the all-updates feed; the complete record is the open data
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def _stamp(day: date) -> str:
 
 
 def atom(urls: Urls, link: FeedLink, title: str, author: str, entries: list[Entry], empty_day: date,
-         alternate: str) -> bytes:
+         alternate: str, limit: int | None = None) -> bytes:
     """A valid Atom 1.0 document; newest first, ties by id, updated = newest entry."""
     ET.register_namespace("", ATOM_NS)
 
@@ -164,7 +165,7 @@ def atom(urls: Urls, link: FeedLink, title: str, author: str, entries: list[Entr
             element.text = text
         return element
 
-    entries = sorted(entries, key=lambda e: (e.day, e.id), reverse=True)
+    entries = sorted(entries, key=lambda e: (e.day, e.id), reverse=True)[:limit]
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"})
     sub(feed, "id", urls.tag("feeds", posixpath.splitext(link.path.removeprefix("feeds/"))[0]))
     sub(feed, "title", title)
@@ -235,12 +236,12 @@ def ical_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character (§3.1)."""
-    out, current, size, limit = [], "", 0, 75
+    out, current, size = [], "", 0
     for char in line:
         width = len(char.encode("utf-8"))
-        if size + width > limit:
+        if size + width > 75:
             out.append(current)
-            current, size, limit = " ", 1, 75
+            current, size = " ", 1   # the continuation's leading space counts too
         current += char
         size += width
     out.append(current)
@@ -322,7 +323,8 @@ def feed_files(d: Dataset, site_url: str, directory_urls: bool = True) -> dict[s
     policies = _policy_entries(d, urls)
     files = {
         ALL_FEED.path: atom(urls, ALL_FEED, f"{column}：全部更新", author,
-                            reports + cases + policies + _survey_entries(d, urls), d.site.campaign_start, urls.page("index.md")),
+                            reports + cases + policies + _survey_entries(d, urls), d.site.campaign_start, urls.page("index.md"),
+                            limit=ALL_LIMIT),
         CASES_FEED.path: atom(urls, CASES_FEED, f"{column}：典型案例", author, cases, d.site.campaign_start,
                               urls.page("cases/index.md")),
         POLICIES_FEED.path: atom(urls, POLICIES_FEED, f"{column}：政策文件与解读", author, policies, d.site.campaign_start,
