@@ -257,6 +257,22 @@ def _kind(annotation: Any) -> str:
     return "文本"
 
 
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"  # models.Slug
+
+
+def _kind_of(info: Any) -> str:
+    """_kind, plus the format and an example where the model gives them."""
+    if any(getattr(v, "func", None) is m._to_month for v in info.metadata):
+        return "年月（年-月，如 2018-06）"
+    kind = _kind(info.annotation)
+    if kind == "文本" and any(getattr(v, "pattern", None) == SLUG_PATTERN for v in info.metadata):
+        return "编号（小写字母、数字和连字符）"
+    examples = (info.json_schema_extra or {}).get("examples") if isinstance(info.json_schema_extra, dict) else None
+    if examples and kind == "文本":
+        kind += "，如" + "、".join(f"“{e}”" for e in examples[:2])
+    return kind
+
+
 def _nested_model(annotation: Any) -> type[BaseModel] | None:
     inner = _strip_optional(annotation)
     return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
@@ -268,7 +284,7 @@ def table_columns(spec: TableSpec) -> list[Column]:
     for parent in spec.parents:
         info = parent.model.model_fields[parent.field]
         columns.append(Column(parent.column, info.title or parent.column,
-                              f"所属记录的{info.title}（对应 {parent.table} 表的 {parent.field}）", _kind(info.annotation)))
+                              f"所属记录的{info.title}（对应 {parent.table} 表的 {parent.field}）", _kind_of(info)))
     columns.extend(_model_columns(spec.model, "", "", set(spec.split)))
     return columns
 
@@ -283,7 +299,7 @@ def _model_columns(model: type[BaseModel], prefix: str, title_prefix: str, skip:
         if nested is not None:
             columns.extend(_model_columns(nested, f"{prefix}{name}.", f"{title}·", set()))
             continue
-        columns.append(Column(f"{prefix}{name}", title, info.description or "", _kind(info.annotation)))
+        columns.append(Column(f"{prefix}{name}", title, info.description or "", _kind_of(info)))
     return columns
 
 
