@@ -15,15 +15,16 @@ from mkdocs.structure.files import File, Files
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from campaign import pages  # noqa: E402
+from campaign import feeds, history, opendata, pages  # noqa: E402
 from campaign.dates import zh_date  # noqa: E402
 from campaign.loading import Dataset, as_of_from_environment, load  # noqa: E402
+from campaign.pages import history as history_pages  # noqa: E402
 from campaign.pages import policies  # noqa: E402
 from campaign.problems import DataError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.column")
 
-_state: dict[str, Dataset] = {}
+_state: dict = {}
 
 
 def _data_dir(config) -> Path:
@@ -41,7 +42,18 @@ def on_config(config):
     config.extra["as_of"] = dataset.as_of.isoformat()
     config.extra["as_of_label"] = zh_date(dataset.as_of)
     config.extra["identity"] = dataset.site.model_dump(mode="json")
+    _resolve_history(config)
     return config
+
+
+def _resolve_history(config) -> None:
+    # The version and the 变更记录 come from git in the project folder; an export without
+    # git still builds and says so (版本未知, 变更记录不可用).
+    run = history.subprocess_runner(Path(config.config_file_path).parent)
+    version = history.version(run)
+    _state["history"] = history.task_history(run)
+    _state["version"] = version
+    config.extra["version"] = version.label
 
 
 def on_files(files: Files, config) -> Files:
@@ -57,14 +69,46 @@ def on_files(files: Files, config) -> Files:
     if clashes:
         listed = "、".join(f"content/{c}" for c in clashes)
         raise PluginError(f"以下文件与自动生成的页面同名，请删除或改名：{listed}（这些页面由 data/ 中的数据生成，不需要手写）。")
+    _add_downloads(files, config)
     return files
+
+
+def _add_downloads(files: Files, config) -> None:
+    # Open data, feeds and calendars are virtual files too: MkDocs copies them into site/
+    # and --strict checks every link to them from the pages.
+    dataset = _state["dataset"]
+    outputs = {
+        **opendata.download_files(dataset, _state["version"].commit),
+        **feeds.feed_files(dataset, config.site_url or "http://localhost/", config.use_directory_urls),
+    }
+    clashes = [path for path in outputs if files.get_file_from_path(path) is not None]
+    if clashes:
+        listed = "、".join(f"content/{c}" for c in clashes)
+        raise PluginError(f"以下文件与自动生成的开放数据、订阅或日历文件同名，请删除或改名：{listed}。")
+    for path, content in outputs.items():
+        files.append(File.generated(config, path, content=content))
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     # Policy pages are editors' Markdown; the 政务公开 block on top comes from their
     # front matter, rendered by the core so that every policy page carries it.
     decorated = policies.decorate(_state["dataset"], page.file.src_uri, markdown)
-    return markdown if decorated is None else decorated
+    markdown = markdown if decorated is None else decorated
+    with_history = history_pages.decorate(_state["dataset"], _state["history"], page.file.src_uri, markdown)
+    return markdown if with_history is None else with_history
+
+
+def on_pre_page(page, config, files):
+    # The page date is the data date, so sitemap.xml and the mtime inside sitemap.xml.gz
+    # (both written before pages render) never carry the build time.
+    page.update_date = _state["dataset"].as_of.isoformat()
+    return page
+
+
+def on_page_context(context, page, config, nav):
+    # Feeds for <head> and the page's 订阅 links.
+    page.meta["feeds"] = feeds.links_for_page(page.file.src_uri, _state["dataset"])
+    return context
 
 
 def on_serve(server, config, builder):

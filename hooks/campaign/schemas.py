@@ -24,8 +24,12 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-def json_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON Schema in validation mode, with Chinese titles and descriptions."""
-    schema = model.model_json_schema(mode="validation")
+def json_schema(model: type[BaseModel], mode: str = "validation") -> dict[str, Any]:
+    """The model's JSON Schema with Chinese titles and descriptions.
+
+    "validation" describes what editors may write; "serialization" what the open-data
+    downloads contain (deadlines as their text, dates as ISO strings).
+    """
+    schema = model.model_json_schema(mode=mode)
     schema.setdefault("$schema", "https://json-schema.org/draft/2020-12/schema")
     return schema

@@ -6,7 +6,7 @@ into content/. Builders are listed in BUILDERS in menu order.
 from __future__ import annotations
 
 from ..loading import Dataset
-from . import actions, cases, cleanup, hotline, overview, plan, policies, publicity, surveys, units
+from . import actions, cases, cleanup, hotline, opendata, overview, plan, policies, publicity, surveys, units
 from .base import GeneratedPage
 
 BUILDERS = [
@@ -20,6 +20,7 @@ BUILDERS = [
     surveys.build,
     cleanup.build,
     hotline.build,
+    opendata.build,
 ]
 
 

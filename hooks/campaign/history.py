@@ -1,0 +1,223 @@
+"""Change history (变更记录) and build version, read from git.
+
+Every figure on the site should be traceable to the commit that made it. The history walks
+the main line of the repository (first parents: one snapshot per merged change) over the
+data files of actions and reports, and records when a task's latest percent, its completion
+or its deadline changed, with the commit's short hash and date.
+
+The logic reaches git only through a `Runner` (the adapter passes `subprocess_runner` for
+the project folder), so tests can hand it any repository or none. Without git, in a folder
+that is no repository (an export) or in a shallow clone, the history is unavailable and the
+pages say so; the build goes on.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import yaml
+
+# Runs `git <args>` with optional stdin; returns stdout, or None when git failed or is missing.
+Runner = Callable[[Sequence[str], bytes | None], bytes | None]
+
+SHORT = 7
+SHANGHAI = timezone(timedelta(hours=8))
+WATCHED = ("data/actions", "data/reports")
+
+
+def subprocess_runner(cwd: Path) -> Runner:
+    """The real runner: git in cwd, never prompting. GIT_* variables of the caller (a git
+    hook's GIT_DIR, say) are dropped so the folder alone decides which repository is read."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_TERMINAL_PROMPT="0", LC_ALL="C")
+
+    def run(args: Sequence[str], stdin: bytes | None = None) -> bytes | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=120, env=env)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout if done.returncode == 0 else None
+
+    return run
+
+
+@dataclass(frozen=True)
+class Version:
+    commit: str | None          # short hash, None without git
+    dirty: bool = False         # data or code differ from the commit
+
+    @property
+    def label(self) -> str:
+        if self.commit is None:
+            return "版本未知"
+        return f"版本 {self.commit}" + ("（含未提交的修改）" if self.dirty else "")
+
+
+def version(run: Runner) -> Version:
+    head = run(["rev-parse", "--verify", "HEAD"], None)
+    if head is None:
+        return Version(None)
+    status = run(["status", "--porcelain", "--untracked-files=no", "--", "."], None)
+    return Version(head.decode().strip()[:SHORT], bool(status and status.strip()))
+
+
+@dataclass(frozen=True)
+class Change:
+    action: str
+    task: str
+    task_name: str
+    commit: str     # short hash
+    day: date       # commit date in China time
+    what: str       # Chinese description
+
+
+@dataclass
+class History:
+    available: bool
+    reason: str = ""                                  # why not, in Chinese
+    changes: dict[str, list[Change]] = field(default_factory=dict)  # action id → newest first
+
+    def for_action(self, action_id: str) -> list[Change]:
+        return self.changes.get(action_id, [])
+
+    def for_task(self, task_id: str) -> list[Change]:
+        return [c for changes in self.changes.values() for c in changes if c.task == task_id]
+
+
+def unavailable(reason: str) -> History:
+    return History(False, reason)
+
+
+def task_history(run: Runner) -> History:
+    """Percent, completion and deadline changes of every task, by commit."""
+    if run(["rev-parse", "--is-inside-work-tree"], None) is None:
+        return unavailable("生成网站的目录不是 git 仓库（例如从导出的文件生成），无法读取数据的修改历史。")
+    shallow = run(["rev-parse", "--is-shallow-repository"], None)
+    if shallow is not None and shallow.strip() == b"true":
+        return unavailable("生成网站的仓库是浅克隆（只有最近的提交），修改历史不完整，因此不显示。")
+    log = run(["-c", "core.quotePath=off", "log", "--first-parent", "-m", "--reverse", "--no-renames", "--format=%x00%H %cI", "--name-only",
+               "--", *WATCHED], None)
+    if log is None:
+        return unavailable("读取 git 历史失败。")
+    commits = _parse_log(log.decode("utf-8", "replace"))
+    blobs = _read_blobs(run, [(sha, path) for sha, _, paths in commits for path in paths])
+    if blobs is None:
+        return unavailable("读取 git 历史失败。")
+    return History(True, changes=_changes(commits, blobs))
+
+
+def _parse_log(text: str) -> list[tuple[str, date, list[str]]]:
+    commits = []
+    for chunk in text.split("\x00")[1:]:
+        lines = [line for line in chunk.splitlines() if line.strip()]
+        sha, stamp = lines[0].split(" ", 1)
+        day = datetime.fromisoformat(stamp.strip()).astimezone(SHANGHAI).date()
+        paths = sorted({p.strip() for p in lines[1:] if p.endswith((".yml", ".yaml"))})
+        commits.append((sha, day, paths))
+    return commits
+
+
+def _read_blobs(run: Runner, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], bytes | None] | None:
+    """File contents at commits in one `git cat-file --batch` call (None: deleted there)."""
+    if not wanted:
+        return {}
+    # log prints paths from the repository root; cat-file wants them from the root too.
+    request = "".join(f"{sha}:{path}\n" for sha, path in wanted).encode()
+    out = run(["cat-file", "--batch"], request)
+    if out is None:
+        return None
+    result: dict[tuple[str, str], bytes | None] = {}
+    position = 0
+    for key in wanted:
+        end = out.index(b"\n", position)
+        header = out[position:end].split()
+        position = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            result[key] = out[position:position + size]
+            position += size + 1
+        else:
+            result[key] = None
+    return result
+
+
+def _load(content: bytes | None) -> dict[str, Any] | None:
+    if content is None:
+        return None
+    try:
+        data = yaml.safe_load(content.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _text(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _percent(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}%"
+
+
+def _changes(commits, blobs) -> dict[str, list[Change]]:
+    reports: dict[str, tuple[str, str, dict[str, float]]] = {}   # path → (action, month, task → percent)
+    actions: dict[str, dict[str, tuple[str, str, str]]] = {}     # path → task → (action, name, deadline)
+    before_tasks: dict[str, tuple[str, str, str]] = {}
+    before_percent: dict[str, float] = {}
+    out: dict[str, list[Change]] = {}
+    for sha, day, paths in commits:
+        for path in paths:
+            content = blobs.get((sha, path))
+            data = _load(content)
+            if content is None:          # deleted in this commit
+                actions.pop(path, None)
+                reports.pop(path, None)
+            elif data is None:           # unreadable then: keep the last good state
+                continue
+            elif path.startswith("data/actions/") or "/data/actions/" in path:
+                action_id = str(data.get("id", ""))
+                actions[path] = {str(t["id"]): (action_id, str(t.get("name", "")), _text(t.get("deadline", "")))
+                                 for t in data.get("tasks") or [] if isinstance(t, dict) and t.get("id")}
+            else:
+                progress = {str(t.get("task")): p for t in data.get("tasks") or []
+                            if isinstance(t, dict) and (p := _percent(t.get("percent"))) is not None}
+                reports[path] = (str(data.get("action", "")), _text(data.get("month", "")), progress)
+        now_tasks = {task: value for per_file in actions.values() for task, value in per_file.items()}
+        now_percent: dict[str, float] = {}
+        for _, month, progress in sorted(reports.values(), key=lambda r: r[1]):
+            now_percent.update(progress)   # the latest month's figure wins, as on the pages
+        for task_id in sorted(set(now_tasks) | set(before_tasks) | set(now_percent) | set(before_percent)):
+            action, name, _ = now_tasks.get(task_id) or before_tasks.get(task_id) or ("", task_id, "")
+            what = _describe(task_id, before_tasks, now_tasks, before_percent.get(task_id), now_percent.get(task_id))
+            if what and action:
+                out.setdefault(action, []).append(Change(action, task_id, name, sha[:SHORT], day, what))
+        before_tasks, before_percent = now_tasks, now_percent
+    return {action: list(reversed(changes)) for action, changes in sorted(out.items())}
+
+
+def _describe(task_id, before_tasks, now_tasks, old: float | None, new: float | None) -> str:
+    notes = []
+    if task_id in now_tasks and task_id not in before_tasks and before_tasks:
+        notes.append("新增任务")
+    elif task_id in before_tasks and task_id not in now_tasks:
+        notes.append("删除任务")
+    elif task_id in now_tasks and task_id in before_tasks and before_tasks[task_id][2] != now_tasks[task_id][2]:
+        notes.append(f"完成时限由“{before_tasks[task_id][2]}”改为“{now_tasks[task_id][2]}”")
+    if new is not None and new != old:
+        notes.append(f"进度 {_fmt(old)} → {_fmt(new)}" if old is not None else f"首次报送进度 {_fmt(new)}")
+        if new >= 100 > (old or 0):
+            notes.append("状态变为已完成")
+        elif old is not None and old >= 100 > new:
+            notes.append("状态由已完成改回未完成")
+    return "；".join(notes)
