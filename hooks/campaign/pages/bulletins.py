@@ -10,6 +10,7 @@ from .base import GeneratedPage, bulletin_src, render_page, schedule_of
 
 def build(d: Dataset) -> list[GeneratedPage]:
     periods = schedule.period_ends(d)
+    by_key = {(r.action, r.month): r for r in d.reports}
     pages = []
     index_rows = []
     for month, at in periods:
@@ -17,7 +18,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
         completed = sorted((t for t in x.tasks.values() if t.completed_month == month),
                            key=lambda t: (t.action_id, t.task_id))
         prev = _previous_month(month)
-        prev_reports = {a.id: _report_state(d, x, a.id, prev, at) for a in d.action_list}
+        prev_reports = {a.id: _report_state(d, x, by_key.get((a.id, prev)), a.id, prev, at) for a in d.action_list}
         cases = [c for c in d.cases if c.date.isoformat()[:7] == month]
         pages.append(render_page(
             d, bulletin_src(month), "bulletin.md.j2", month=month, at=at, x=x, completed=completed,
@@ -35,10 +36,11 @@ def _previous_month(month: str) -> str:
     return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
 
 
-def _report_state(d: Dataset, x: schedule.Derived, action_id: str, month: str, at) -> tuple[str, object]:
+def _report_state(d: Dataset, x: schedule.Derived, report, action_id: str, month: str, at) -> tuple[str, object]:
     """The previous month's report as the bulletin sees it on `at`: it fell due during the
     bulletin's month (by REPORT_DUE_DAY), so this is the month's reporting discipline."""
-    report = next((r for r in d.reports if r.action == action_id and r.month == month and r.submitted <= at), None)
+    if report is not None and report.submitted > at:
+        report = None
     due = schedule.report_due_date(month)
     if report is not None:
         return ("late" if report.submitted > due else "on_time"), report.submitted
