@@ -148,9 +148,9 @@ def test_unit_page_and_index(site):
     zjj = parse(site, "units/zjj/index.html")
     assert table(zjj, "专项行动", "状态和进度", "任务", "缺报")[0][3] == "2018年6月"
     index = parse(site, "units/index.html")
-    rows = {r[1]: r for r in table(index, "单位", "简称", "牵头专项行动")}
-    assert rows["县市场监管局"][2:] == ["2", "1", "3", "0", "0", "滞后 1", "0"]
-    assert rows["县住建局"][2:] == ["1", "0", "3", "逾期 1", "临期 1", "0", "1"]
+    rows = {r[0]: r[1:] for r in table(index, "单位", "牵头行动", "配合行动", "牵头任务", "逾期", "临期", "滞后", "缺报")}
+    assert rows["县市场监管局"] == ["2", "1", "3", "0", "0", "滞后 1", "0"]
+    assert rows["县住建局"] == ["1", "0", "3", "逾期 1", "临期 1", "0", "1"]
 
 
 def test_bulletin_as_of_month_end(site):
