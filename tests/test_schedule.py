@@ -215,3 +215,15 @@ def test_to_dict_is_plain_data():
 
 def test_every_status_has_a_rule():
     assert {status for status, _ in s.STATUS_RULES} == set(s.TASK_STATUSES)
+
+
+def test_monthly_statuses_follow_month_ends():
+    a = action([task(deadline="2018-06-30")])
+    reports = [report("2018-05", D(2018, 6, 5), ("a01-t1", 50)), report("2018-06", D(2018, 7, 5), ("a01-t1", 100))]
+    months = s.monthly(dataset([a], reports, D(2018, 7, 15)))
+    assert [(mo, x.as_of, x.actions["a01"].status) for mo, x in months] == [
+        ("2018-04", D(2018, 4, 30), s.NOT_STARTED),
+        ("2018-05", D(2018, 5, 31), s.ON_TRACK),  # 50 % vs 50.8 % expected
+        ("2018-06", D(2018, 6, 30), s.DONE),
+        ("2018-07", D(2018, 7, 15), s.DONE),
+    ]

@@ -428,3 +428,8 @@ def year_end(dataset: "Dataset", year: int) -> date:
     """The date a year's report is computed at: 31 December, or as_of within that year."""
     return min(date(year, 12, 31), dataset.as_of)
 
+
+
+def monthly(dataset: "Dataset") -> list[tuple[str, Derived]]:
+    """(YYYY-MM, facts as of that month's end) for every bulletin month, oldest first."""
+    return [(month, derive(dataset, at)) for month, at in period_ends(dataset)]
