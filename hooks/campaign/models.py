@@ -198,6 +198,8 @@ class SupervisionMethod(Record):
     lead_units: list[Slug] = Field(default_factory=list, title="牵头单位")
     cooperating_units: list[Slug] = Field(default_factory=list, title="配合单位")
     all_action_leads: bool = Field(False, title="各专项行动牵头单位参与")
+    done: IsoDate | None = Field(None, title="完成日期", description="有时限的督查方式实际完成的日期；未完成不填")
+    done_sample: bool = Field(False, title="完成情况为示例", description="方案未载明完成情况、为演示而填写时填 true")
 
 
 class Plan(Record):

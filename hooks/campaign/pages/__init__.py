@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..loading import Dataset
 from . import actions, cases, cleanup, hotline, opendata, overview, plan, policies, publicity, surveys, units
+from . import bulletins, method, yearend
 from .base import GeneratedPage
 
 BUILDERS = [
@@ -20,6 +21,9 @@ BUILDERS = [
     surveys.build,
     cleanup.build,
     hotline.build,
+    bulletins.build,
+    yearend.build,
+    method.build,
     opendata.build,
 ]
 

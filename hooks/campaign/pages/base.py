@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from ..dates import zh_date
 from ..loading import Dataset
 from ..rendering import render
+from ..schedule import Derived, derive
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,23 @@ def case_src(case_id: str) -> str:
     return f"cases/{case_id}.md"
 
 
+def schedule_of(dataset: Dataset, as_of: date | None = None) -> Derived:
+    """derive() once per dataset and date: several builders read the same facts."""
+    cache = dataset.__dict__.setdefault("_schedule_cache", {})
+    key = as_of or dataset.as_of
+    if key not in cache:
+        cache[key] = derive(dataset, key)
+    return cache[key]
+
+
+def bulletin_src(month: str) -> str:
+    return f"bulletins/{month}.md"
+
+
+def yearend_src(year: int) -> str:
+    return f"reports/{year}.md"
+
+
 def render_page(dataset: Dataset, src_uri: str, template: str, **context: Any) -> GeneratedPage:
     """Render one template as the page at src_uri with the shared context."""
     content = render(
@@ -41,6 +60,9 @@ def render_page(dataset: Dataset, src_uri: str, template: str, **context: Any) -
         unit_src=unit_src,
         action_src=action_src,
         case_src=case_src,
+        bulletin_src=bulletin_src,
+        yearend_src=yearend_src,
+        task_of=dataset.tasks,
         **context,
     )
     return GeneratedPage(src_uri, content)

@@ -1,0 +1,53 @@
+"""Monthly bulletins (每月通报): one generated page per month from the campaign start to the
+data date's month, each computed as of that month's last day, and an index of all months."""
+from __future__ import annotations
+
+from .. import schedule
+from ..dates import last_day
+from ..loading import Dataset
+from .base import GeneratedPage, bulletin_src, render_page, schedule_of
+
+
+def build(d: Dataset) -> list[GeneratedPage]:
+    periods = schedule.period_ends(d)
+    by_key = {(r.action, r.month): r for r in d.reports}
+    pages = []
+    index_rows = []
+    for month, at in periods:
+        x = schedule_of(d, at)
+        completed = sorted((t for t in x.tasks.values() if t.completed_month == month),
+                           key=lambda t: (t.action_id, t.task_id))
+        prev = _previous_month(month)
+        prev_reports = {a.id: _report_state(d, x, by_key.get((a.id, prev)), a.id, prev, at) for a in d.action_list}
+        cases = [c for c in d.cases if c.date.isoformat()[:7] == month]
+        pages.append(render_page(
+            d, bulletin_src(month), "bulletin.md.j2", month=month, at=at, x=x, completed=completed,
+            prev_month=prev, prev_reports=prev_reports, month_cases=cases,
+            problems=x.tasks_with(schedule.OVERDUE, schedule.DUE_SOON, schedule.BEHIND),
+            is_partial=at != last_day(at.year, at.month),
+        ))
+        index_rows.append((month, at, x, len(completed), len(cases)))
+    pages.append(render_page(d, "bulletins/index.md", "bulletins_index.md.j2", rows=list(reversed(index_rows))))
+    return pages
+
+
+def _previous_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:])
+    return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
+
+
+def _report_state(d: Dataset, x: schedule.Derived, report, action_id: str, month: str, at) -> tuple[str, object]:
+    """The previous month's report as the bulletin sees it on `at`: it fell due during the
+    bulletin's month (by REPORT_DUE_DAY), so this is the month's reporting discipline."""
+    if report is not None and report.submitted > at:
+        report = None
+    due = schedule.report_due_date(month)
+    if report is not None:
+        return ("late" if report.submitted > due else "on_time"), report.submitted
+    st = x.actions[action_id]
+    if any(r.month == month for r in st.missing):
+        return "missing", due
+    action = d.actions[action_id]
+    if due >= at and month >= (action.reports_from or schedule.month_of(action.start)):
+        return "pending", due
+    return "none", None
