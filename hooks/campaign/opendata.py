@@ -25,6 +25,7 @@ from typing import Any, Literal, Union
 from pydantic import BaseModel, Field
 
 from . import models as m
+from . import schedule
 from .dates import Deadline
 from .loading import Dataset
 from .schemas import json_schema
@@ -133,12 +134,10 @@ def _record(spec: TableSpec, keys: tuple, record: BaseModel) -> dict[str, Any]:
 
 
 # --- Derived facts ---------------------------------------------------------------------------
-# Minimal stand-ins. The progress module (hooks/campaign/schedule.py, issue 3) owns the real
-# rules for statuses, roll-ups and 缺报; derived_tables() is the one place to switch to it:
-# fill TaskFact/ActionFact from schedule.py instead of _derive() and set TASK_STATUSES to its
-# status names (and the status description). The page, CSV and schema follow the row models.
+# Computed by the schedule (hooks/campaign/schedule.py), never typed: the same statuses,
+# roll-ups and 缺报 the pages show, exported with the date they hold for.
 
-TASK_STATUSES = ("未开始", "进行中", "已完成", "逾期")
+TASK_STATUSES = schedule.TASK_STATUSES
 
 
 class TaskFact(BaseModel):
@@ -147,76 +146,51 @@ class TaskFact(BaseModel):
     due: date = Field(title="完成时限对应日期", description="把方案写法（如“2018年7月中旬前”）按统计口径折算成的日期")
     latest_percent: float | None = Field(title="最新进度（%）", description="数据截至日期前最近一次报送的进度；从未报送为空")
     latest_month: str | None = Field(title="最新进度所属月份", description="最新进度出自哪个月的报告（年-月）")
+    expected_percent: float = Field(title="序时进度（%）", description="已过天数 ÷ 计划天数 × 100，保留一位小数")
     status: Literal[TASK_STATUSES] = Field(  # type: ignore[valid-type]
-        title="任务状态", description="按数据截至日期计算：进度 100% 为已完成；未到开始日期为未开始；过了完成时限仍未完成为逾期；其余为进行中")
+        title="任务状态", description="按数据截至日期计算，规则见“统计口径”页：" + "、".join(TASK_STATUSES))
+    completed_late: bool = Field(title="逾期完成", description="已完成，但完成时限所在月份或之后的报告仍不足 100%")
     as_of: date = Field(title="数据截至日期", description="本行数值按这一天计算")
 
 
 class ActionFact(BaseModel):
     action: str = Field(title="行动编号")
+    status: Literal[TASK_STATUSES] = Field(  # type: ignore[valid-type]
+        title="行动状态", description="由各任务状态汇总，规则见“统计口径”页")
     weighted_percent: float = Field(title="加权进度（%）", description="各任务最新进度按权重加权平均，保留一位小数；未报送的任务按 0 计")
-    reported_months: list[str] = Field(title="已报送月份", description="已报送月度进展的月份（年-月）")
-    missing_months: list[str] = Field(title="缺报月份", description="应报未报的月份：从首次报送月份到数据截至日期的上一个月，没有报告的月份")
+    expected_percent: float = Field(title="序时进度（%）", description="各任务序时进度按权重加权平均，保留一位小数")
+    reported_months: list[str] = Field(title="已报送月份", description="数据截至日期前已报送月度进展的月份（年-月）")
+    missing_months: list[str] = Field(title="缺报月份", description="报送期限（次月 10 日）已过而没有报告的月份")
+    late_months: list[str] = Field(title="迟报月份", description="报告晚于报送期限的月份")
     as_of: date = Field(title="数据截至日期", description="本行数值按这一天计算")
 
 
 DERIVED_SPECS = [
     TableSpec("task_status", "任务状态（计算所得）", "每个任务截至数据日期的最新进度和状态，由月度报告计算得出，不是人工填写。",
               TaskFact, derived=True),
-    TableSpec("action_progress", "行动进度与缺报（计算所得）", "每个专项行动截至数据日期的加权进度和缺报月份，由任务和月度报告计算得出。",
+    TableSpec("action_progress", "行动进度与缺报（计算所得）", "每个专项行动截至数据日期的加权进度、状态、缺报和迟报月份，由任务和月度报告计算得出。",
               ActionFact, derived=True),
 ]
 
 
 def derived_tables(d: Dataset) -> list[Table]:
     """Facts computed from the records as of d.as_of, marked derived in every export."""
-    tasks, actions = _derive(d)
+    derived = schedule.derive(d)
+    reported: dict[str, set[str]] = {a: set() for a in d.actions}
+    for report in d.reports:
+        if report.submitted <= d.as_of:
+            reported[report.action].add(report.month)
+    tasks = [TaskFact(action=t.action_id, task=t.task_id, due=t.due, latest_percent=t.percent,
+                      latest_month=t.report_month, expected_percent=round(t.expected, 1), status=t.status,
+                      completed_late=t.completed_late, as_of=d.as_of)
+             for a in derived.actions.values() for t in a.tasks]
+    actions = [ActionFact(action=a.action_id, status=a.status, weighted_percent=round(a.progress, 1),
+                          expected_percent=round(a.expected, 1), reported_months=sorted(reported[a.action_id]),
+                          missing_months=[x.month for x in a.missing], late_months=[x.month for x in a.late],
+                          as_of=d.as_of)
+               for a in derived.actions.values()]
     return [Table(DERIVED_SPECS[0], [t.model_dump(mode="json") for t in tasks]),
             Table(DERIVED_SPECS[1], [a.model_dump(mode="json") for a in actions])]
-
-
-def _months(first: str, last: str) -> list[str]:
-    year, month = map(int, first.split("-"))
-    out = []
-    while f"{year}-{month:02d}" <= last:
-        out.append(f"{year}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
-def _derive(d: Dataset) -> tuple[list[TaskFact], list[ActionFact]]:
-    latest: dict[str, tuple[str, float]] = {}
-    reported: dict[str, set[str]] = {a: set() for a in d.actions}
-    for report in sorted(d.reports, key=lambda r: r.month):
-        if report.submitted > d.as_of:
-            continue
-        reported[report.action].add(report.month)
-        for item in report.tasks:
-            latest[item.task] = (report.month, item.percent)
-    previous_month = f"{d.as_of.year - (d.as_of.month == 1)}-{(d.as_of.month - 2) % 12 + 1:02d}"
-    task_facts, action_facts = [], []
-    for action in d.action_list:
-        total_weight = sum(t.weight for t in action.tasks)
-        weighted = 0.0
-        for task in action.tasks:
-            month, percent = latest.get(task.id, (None, None))
-            if percent is not None and percent >= 100:
-                status = "已完成"
-            elif task.start > d.as_of:
-                status = "未开始"
-            elif task.deadline.due < d.as_of:
-                status = "逾期"
-            else:
-                status = "进行中"
-            weighted += task.weight * (percent or 0)
-            task_facts.append(TaskFact(action=action.id, task=task.id, due=task.deadline.due, latest_percent=percent,
-                                       latest_month=month, status=status, as_of=d.as_of))
-        first = action.reports_from or f"{action.start.year}-{action.start.month:02d}"
-        missing = [mo for mo in _months(first, previous_month) if mo not in reported[action.id]]
-        action_facts.append(ActionFact(
-            action=action.id, weighted_percent=round(weighted / total_weight, 1) if total_weight else 0.0,
-            reported_months=sorted(reported[action.id]), missing_months=missing, as_of=d.as_of))
-    return task_facts, action_facts
 
 
 # --- Columns and schemas ---------------------------------------------------------------------
