@@ -18,7 +18,8 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx])(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?(1[3-9]\d{9})(?!\d)")
+# Also written 139-1234-5678 or 139 1234 5678.
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d(?:\d{8}|[ -]\d{4}[ -]\d{4}))(?!\d)")
 # Card numbers are often written in groups of four: "6222 0212 3456 7890 123".
 _CARD = re.compile(r"(?<![\d-])(\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,3})?)(?![\d])")
 
@@ -84,7 +85,7 @@ def find_personal_data(text: str) -> list[Finding]:
             taken.append(match.span())
     for match in _MOBILE.finditer(text):
         if free(*match.span(1)):
-            found.append((match.start(1), Finding("mobile", match.group(1))))
+            found.append((match.start(1), Finding("mobile", re.sub(r"[ -]", "", match.group(1)))))
             taken.append(match.span(1))
     return [finding for _, finding in sorted(found, key=lambda item: item[0])]
 
