@@ -105,7 +105,7 @@ def test_late_publication_warns_and_strict_fails(project):
     edit(project / "content/policies/zzbf-2018-25.md", "published: 2018-03-26", "published: 2018-05-02")
     result = run_build(project)
     assert result.returncode != 0
-    assert re.search(r"WARNING\s+-\s+content/policies/zzbf-2018-25\.md 第 13 行：字段「published（公开日期）」："
+    assert re.search(r"WARNING\s+-\s+content/policies/zzbf-2018-25\.md 第 12 行：字段「published（公开日期）」："
                      r"公开日期（2018年5月2日）距成文日期（2018年3月20日）已过 31 个工作日", output(result))
 
 
