@@ -215,3 +215,42 @@ def test_hotline_page_has_no_form(built_site):
     page = read(built_site, "hotline/index.html")
     assert "441111" in page and "<form" not in page.split('class="md-content"')[1].split("</article>")[0]
     assert 'href="../cases/c2018-002/"' in page and "http://www.zyx.gov.cn/" in page
+
+
+# --- validation without a build (fast) ------------------------------------------------------
+
+def problems_of(project: Path) -> str:
+    import pytest
+
+    from campaign.loading import load
+    from campaign.problems import DataError
+
+    with pytest.raises(DataError) as caught:
+        load(project / "data", project / "content")
+    return str(caught.value)
+
+
+def test_rectification_consistency(project):
+    edit(project / "data/cases/2018/c2018-004.yml", "  completed: 2018-08-20\n", "")
+    edit(project / "data/cases/2018/c2018-002.yml", "  deadline: 2018-09-15\n", "  completed: 2018-10-15\n")
+    text = problems_of(project)
+    assert ("data/cases/2018/c2018-004.yml 第 13 行：字段「rectification.completed（整改完成日期）」："
+            "整改状态为“已整改”时须填写 completed") in text
+    assert "填写了整改完成日期，整改状态却是“整改中”" in text
+    assert "整改完成日期（2018-10-15）晚于数据截至日期（2018-09-30）" in text
+    assert "尚未整改完成的问题须填写 deadline（整改时限）" in text
+
+
+def test_cleanup_doc_number_checked(project):
+    edit(project / "data/cleanup/2018.yml", "doc_no: 紫政办发〔2017〕40号", "doc_no: 紫政办发〔2017〕第040号")
+    text = problems_of(project)
+    assert "data/cleanup/2018.yml 第 4 行：字段「doc_no（文号）」" in text
+    assert "序号前不加“第”；序号不编虚位（不写前导 0）。应写成「紫政办发〔2017〕40号」" in text
+
+
+def test_repealed_without_replacement_says_so(project):
+    edit(project / "content/policies/zzbf-2017-40.md", "replaced_by: zzbf-2018-31\n", "")
+    result = run_build(project)
+    assert result.returncode == 0, output(result)
+    page = read(project / "site", "policies/zzbf-2017-40/index.html")
+    assert "本文件已废止" in page and "本文件不再执行，仅供查阅" in page
