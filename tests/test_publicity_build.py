@@ -96,7 +96,8 @@ def test_index_number_pattern_and_uniqueness(project):
 
 
 def test_index_number_pattern_is_configurable(project):
-    edit(project / "data/site.yml", "columns:", "index_no_pattern: '\\d{4}-\\d{4}'\nindex_no_example: 2018-0025\ncolumns:")
+    edit(project / "data/site.yml", "index_no_pattern: '[A-Za-z0-9]+/\\d{4}-\\d{4,6}'", "index_no_pattern: '\\d{4}-\\d{4}'")
+    edit(project / "data/site.yml", "index_no_example: zyxzfzyxzfbgs/2018-0025", "index_no_example: 2018-0025")
     text = output(run_build(project))
     assert "索引号「zyxzfzyxzfbgs/2018-0025」不符合本站的索引号格式" in text and "正确的写法如：2018-0025" in text
 
@@ -254,3 +255,9 @@ def test_repealed_without_replacement_says_so(project):
     assert result.returncode == 0, output(result)
     page = read(project / "site", "policies/zzbf-2017-40/index.html")
     assert "本文件已废止" in page and "本文件不再执行，仅供查阅" in page
+
+
+def test_broken_index_pattern_is_reported(project):
+    edit(project / "data/site.yml", "index_no_pattern: '[A-Za-z0-9]+/\\d{4}-\\d{4,6}'", "index_no_pattern: '[A-Z'")
+    text = problems_of(project)
+    assert "data/site.yml 第 33 行：字段「index_no_pattern（索引号格式）」：「[A-Z」不是有效的正则表达式" in text
