@@ -20,6 +20,7 @@ from campaign.dates import zh_date  # noqa: E402
 from campaign.loading import Dataset, as_of_from_environment, load  # noqa: E402
 from campaign.pages import history as history_pages  # noqa: E402
 from campaign.pages import policies  # noqa: E402
+from campaign import publicity_checks  # noqa: E402
 from campaign.problems import DataError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.column")
@@ -39,6 +40,9 @@ def on_config(config):
     except DataError as err:
         raise PluginError(str(err)) from None
     _state["dataset"] = dataset
+    # Late publication (§26, 20 working days) is a warning: logged here so --strict fails.
+    for problem in sorted(publicity_checks.warnings(dataset).items):
+        log.warning(problem.render())
     config.extra["as_of"] = dataset.as_of.isoformat()
     config.extra["as_of_label"] = zh_date(dataset.as_of)
     config.extra["identity"] = dataset.site.model_dump(mode="json")

@@ -87,6 +87,8 @@ class SampleMixin(Record):
 SITE_ID_CODE = re.compile(r"^\d{10}$")
 ICP_NUMBER = re.compile(r"^[\u4e00-\u9fa5]ICP备\d{8,10}号(-\d+)?$")
 POLICE_NUMBER = re.compile(r"^[\u4e00-\u9fa5]公网安备(\d{14})号$")
+# 索引号: organisation code / year - serial, as the Ziyang portal writes zyxzfzyxzfbgs/2018-0025.
+DEFAULT_INDEX_NO_PATTERN = r"[A-Za-z0-9]+/\d{4}-\d{4,6}"
 
 
 class Column(Record):
@@ -122,6 +124,9 @@ class Site(Record):
     campaign_start: IsoDate = Field(title="专项行动开始日期")
     archived: bool = Field(False, title="已归档", description="专项行动结束后归档，页面显示归档说明，不再计算更新时效")
     columns: list[Column] = Field(default_factory=list, title="栏目及更新周期")
+    index_no_pattern: Text = Field(DEFAULT_INDEX_NO_PATTERN, title="索引号格式",
+                                   description="政策文件索引号须完整匹配的正则表达式；各门户写法不同，默认为 机构代码/年份-序号")
+    index_no_example: Text = Field("zyxzfzyxzfbgs/2018-0025", title="索引号示例", description="索引号格式不对时，提示编辑的正确写法")
 
     @model_validator(mode="after")
     def _site_code_in_shaanxi(self) -> "Site":

@@ -140,6 +140,11 @@ def check_references(d: Dataset, problems: Problems) -> None:
             c.add(report, ("submitted",), "submitted",
                   f"报送日期 {report.submitted.isoformat()} 早于所报月份 {report.month}，请核对月份或日期。")
 
+    # Cases (personal data, rectification), policy 文号/索引号, cleanup 文号.
+    from .publicity_checks import check_publicity
+
+    check_publicity(d, c)
+
 
 def _check_report_link(c: _Checker, event: Any, policies: dict, cases: dict) -> None:
     if not event.report:

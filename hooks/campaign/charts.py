@@ -1,0 +1,103 @@
+"""Geometry of the small inline SVG line chart on the survey overview.
+
+Only numbers are computed here; templates/_line_chart.html.j2 draws them. The chart is a
+picture for sighted readers beside a data table with the same figures, so it carries a
+<title>/<desc> and needs no JavaScript.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+WIDTH, HEIGHT = 640, 300
+LEFT, RIGHT, TOP, BOTTOM = 48, 24, 56, 40
+INSET = 48  # horizontal room for the centred quarter labels at both ends
+LEGEND_PER_ROW = 4
+# Line styles tell series apart without colour (dash patterns) as well as with it.
+STYLES = [("#b71c1c", "", 3.0), ("#1565c0", "6 4", 2.0), ("#2e7d32", "2 3", 2.0),
+          ("#6a1b9a", "8 3 2 3", 2.0), ("#e65100", "1 4", 2.0)]
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    x: float
+    y: float
+    value: float
+    category: str
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    name: str
+    color: str
+    dash: str
+    stroke: float
+    points: list[ChartPoint]
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+
+@dataclass(frozen=True)
+class LineChart:
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    y_ticks: list[tuple[float, str]]  # (y pixel, label)
+    x_ticks: list[tuple[float, str]]
+    series: list[ChartSeries]
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - self.right
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.height - self.bottom
+
+    def legend_at(self, index: int) -> tuple[int, int]:
+        """Top-left of the index-th legend entry: rows of LEGEND_PER_ROW above the plot."""
+        return self.left + (index % LEGEND_PER_ROW) * 136, 14 + (index // LEGEND_PER_ROW) * 20
+
+
+def _range(values: list[float]) -> tuple[int, int]:
+    """A y range in steps of 5 around the values, at least 10 points tall, within 0-100."""
+    low = max(0, int(math.floor((min(values) - 2) / 5) * 5))
+    high = min(100, int(math.ceil((max(values) + 2) / 5) * 5))
+    if high - low < 10:
+        high = min(100, low + 10)
+        low = max(0, high - 10)
+    return low, high
+
+
+def line_chart(categories: list[str], series: list[tuple[str, list[float | None]]]) -> LineChart:
+    """Place each series (name, one value or None per category) on a shared 0-100 scale."""
+    top = TOP + 20 * ((len(series) - 1) // LEGEND_PER_ROW)
+    values = [v for _, vs in series for v in vs if v is not None] or [0.0]
+    low, high = _range(values)
+    plot_w = WIDTH - LEFT - RIGHT
+    height = HEIGHT + top - TOP
+    plot_h = height - top - BOTTOM
+    count = len(categories)
+
+    def x_at(index: int) -> float:
+        # Inset so the first and last quarter labels stay inside the picture.
+        inner = plot_w - 2 * INSET
+        return LEFT + INSET + (inner / 2 if count == 1 else inner * index / (count - 1))
+
+    def y_at(value: float) -> float:
+        return top + plot_h * (high - value) / (high - low)
+
+    step = 5 if high - low <= 30 else 10
+    y_ticks = [(y_at(v), str(v)) for v in range(low, high + 1, step)]
+    x_ticks = [(x_at(i), c) for i, c in enumerate(categories)]
+    drawn = []
+    for index, (name, vs) in enumerate(series):
+        color, dash, stroke = STYLES[index % len(STYLES)]
+        points = [ChartPoint(x_at(i), y_at(v), v, categories[i]) for i, v in enumerate(vs) if v is not None]
+        drawn.append(ChartSeries(name, color, dash, stroke, points))
+    return LineChart(WIDTH, height, LEFT, RIGHT, top, BOTTOM, y_ticks, x_ticks, drawn)
