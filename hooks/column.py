@@ -19,6 +19,7 @@ from campaign import pages  # noqa: E402
 from campaign.dates import zh_date  # noqa: E402
 from campaign.loading import Dataset, as_of_from_environment, load  # noqa: E402
 from campaign.pages import policies  # noqa: E402
+from campaign import placeholders  # noqa: E402
 from campaign.problems import DataError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.column")
@@ -38,6 +39,10 @@ def on_config(config):
     except DataError as err:
         raise PluginError(str(err)) from None
     _state["dataset"] = dataset
+    # Drafts from `./column new` still carrying 【待填写】 must not go live: as warnings
+    # they fail the --strict builds of CI and publishing, yet `mkdocs serve` still previews.
+    for problem in placeholders.find(Path(config.config_file_path).parent):
+        log.warning(problem.render())
     config.extra["as_of"] = dataset.as_of.isoformat()
     config.extra["as_of_label"] = zh_date(dataset.as_of)
     config.extra["identity"] = dataset.site.model_dump(mode="json")
