@@ -296,7 +296,8 @@ def report_text(item: ImportedReport, ledger_name: str) -> str:
     return yaml_file(item.path, "report", intro, m.Report, values).text
 
 
-def write_reports(root: Path, items: list[ImportedReport], ledger_name: str, replace_existing: bool) -> list[str]:
+def write_reports(root: Path, items: list[ImportedReport], ledger_name: str, replace_existing: bool,
+                  as_of_override: str | None = None) -> list[str]:
     """Write every report, then reload all data; on any problem restore the files as they were."""
     root = Path(root)
     existing = [i.path for i in items if (root / i.path).exists()]
@@ -309,7 +310,7 @@ def write_reports(root: Path, items: list[ImportedReport], ledger_name: str, rep
     try:
         for item in items:
             _atomic_write(root / item.path, report_text(item, ledger_name))
-        load(root / "data", root / "content")
+        load(root / "data", root / "content", as_of_override)
     except BaseException:
         for path, content in backup.items():
             target = root / path

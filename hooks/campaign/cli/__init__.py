@@ -97,7 +97,7 @@ def cmd_import(args, project: Path) -> int:
     try:
         table = ledger.read_table(path)
         items = ledger.parse(table, dataset)
-        written = ledger.write_reports(project, items, path.name, args.replace)
+        written = ledger.write_reports(project, items, path.name, args.replace, as_of_from_environment())
     except (ledger.LedgerError, DataError) as err:
         raise Failure("台账没有导入，没有写入任何文件。\n" + str(err)) from None
     print(f"已从 {path.name} 导入 {len(written)} 份月度报告：")
