@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..loading import Dataset
 from . import actions, cases, cleanup, hotline, overview, plan, policies, publicity, surveys, units
+from . import guide
 from .base import GeneratedPage
 
 BUILDERS = [
@@ -20,6 +21,7 @@ BUILDERS = [
     surveys.build,
     cleanup.build,
     hotline.build,
+    guide.build,
 ]
 
 
