@@ -250,9 +250,7 @@ def parse(table: Table, dataset: Dataset) -> list[ImportedReport]:
             where[id(item)] = Located(source, ("tasks", index))
         imported.append(ImportedReport(report, f"data/reports/{report.month}/{report.action}.yml",
                                        (min(group.rows), max(group.rows))))
-    if problems:
-        raise LedgerError(problems)
-
+    # Cross-check the reports that are valid alone too, so one run reports everything.
     _cross_check(dataset, imported, where, table.name, column_of, add)
     if problems:
         raise LedgerError(problems)
