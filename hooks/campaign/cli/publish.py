@@ -63,11 +63,14 @@ class Releases:
             candidate = f"{name}-{number}"
         return candidate
 
-    def switch(self, name: str) -> None:
-        """Point `current` at releases/<name> in one atomic rename."""
+    def ensure_managed(self) -> None:
         if self.current.exists() and not self.current.is_symlink():
             raise PublishError(
                 f"{self.current} 是一个普通文件夹，不是发布程序管理的链接。请先把它改名备份（如 current.old），再发布。")
+
+    def switch(self, name: str) -> None:
+        """Point `current` at releases/<name> in one atomic rename."""
+        self.ensure_managed()
         temporary = self.root / f".current.{os.getpid()}.tmp"
         if temporary.is_symlink() or temporary.exists():
             temporary.unlink()
@@ -128,6 +131,7 @@ def publish(project: Path, root: Path, name: str, keep: int) -> tuple[str, list[
     if keep < 1:
         raise PublishError("--keep 至少为 1（保留正在使用的版本）。")
     releases = Releases(root)
+    releases.ensure_managed()  # before a build that could not go live anyway
     with releases.lock():
         name = releases.unique_name(name)
         building = releases.folder / f".building-{name}"
