@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
                "  ./column import 台账.xlsx\n"
                "每个命令的详细用法：./column <命令> -h。编辑指南见网站“编辑指南”栏目（content/guide/）。",
     )
-    parser.add_argument("--project", help="项目目录（默认：从当前目录向上查找 mkdocs.yml）")
+    parser.add_argument("--project", metavar="目录", help="项目目录（默认：从当前目录向上查找 mkdocs.yml）")
     commands = parser.add_subparsers(dest="command", metavar="命令", required=True)
 
     check = commands.add_parser("check", help="检查全部数据和内容（不生成网站，几秒内完成）",
@@ -264,55 +264,55 @@ def build_parser() -> argparse.ArgumentParser:
                               description="在正确的位置生成一份能通过检查的草稿，每个字段上方有中文说明。不会覆盖已有文件。")
     kinds = new.add_subparsers(dest="kind", metavar="类型", required=True)
     report = kinds.add_parser("report", help="月度进展报告", description="月度进展报告：任务清单取自专项行动，进度初始值取自上月报告。")
-    report.add_argument("--action", required=True, help="行动编号，如 a01")
-    report.add_argument("--month", required=True, help="报送月份，如 2018-09")
-    report.add_argument("--submitted", help="报送日期，如 2018-10-05（默认：下月 1 日，但不晚于数据截至日期）")
+    report.add_argument("--action", required=True, metavar="行动编号", help="行动编号，如 a01")
+    report.add_argument("--month", required=True, metavar="月份", help="报送月份，如 2018-09")
+    report.add_argument("--submitted", metavar="日期", help="报送日期，如 2018-10-05（默认：下月 1 日，但不晚于数据截至日期）")
     case = kinds.add_parser("case", help="典型案例", description="典型案例：先进经验或问题曝光。")
-    case.add_argument("--unit", action="append", required=True, help="涉及单位编号，可写多次或用逗号分隔，如 zjj")
+    case.add_argument("--unit", action="append", required=True, metavar="单位编号", help="涉及单位编号，可写多次或用逗号分隔，如 zjj")
     case.add_argument("--kind", dest="case_kind", choices=["先进经验", "问题曝光"], default="先进经验", help="案例类型（默认：先进经验）")
     case.add_argument("--category", choices=["不作为", "乱作为", "慢作为"], help="问题类别（问题曝光类必填）")
     case.add_argument("--source", default="单位报送", choices=list(_case_sources()), help="线索来源（默认：单位报送）")
-    case.add_argument("--action", action="append", default=[], help="相关专项行动编号，可写多次")
-    case.add_argument("--id", help="案例编号（默认：当年下一个编号，如 c2018-003）")
+    case.add_argument("--action", action="append", default=[], metavar="行动编号", help="相关专项行动编号，可写多次")
+    case.add_argument("--id", metavar="案例编号", help="案例编号（默认：当年下一个编号，如 c2018-003）")
     policy = kinds.add_parser("policy", help="政策文件", description="政策文件：content/policies/<编号>.md，开头是政务公开信息区。")
-    policy.add_argument("--id", required=True, help="文件编号（网址的一部分），如 zzbf-2018-30")
-    policy.add_argument("--publisher", required=True, help="发布机构的单位编号，如 zfb")
+    policy.add_argument("--id", required=True, metavar="文件编号", help="文件编号（网址的一部分），如 zzbf-2018-30")
+    policy.add_argument("--publisher", required=True, metavar="单位编号", help="发布机构的单位编号，如 zfb")
     explainer = kinds.add_parser("explainer", help="政策解读", description="政策解读：与原文件双向链接。")
-    explainer.add_argument("--doc", required=True, help="被解读文件的编号，如 zzbf-2018-25")
-    explainer.add_argument("--id", help="解读的编号（默认：<文件编号>-jd）")
+    explainer.add_argument("--doc", required=True, metavar="文件编号", help="被解读文件的编号，如 zzbf-2018-25")
+    explainer.add_argument("--id", metavar="解读编号", help="解读的编号（默认：<文件编号>-jd）")
     survey = kinds.add_parser("survey", help="满意度测评", description="季度营商环境满意度测评结果。")
-    survey.add_argument("--quarter", required=True, help="季度，如 2018-Q4")
-    survey.add_argument("--unit", help="测评单位编号（默认：上一次测评的单位）")
+    survey.add_argument("--quarter", required=True, metavar="季度", help="季度，如 2018-Q4")
+    survey.add_argument("--unit", metavar="单位编号", help="测评单位编号（默认：上一次测评的单位）")
     new.set_defaults(run=cmd_new)
 
     imp = commands.add_parser("import", help="从台账（.xlsx 或 .csv）导入月度报告",
                               description="读取月度进展台账，生成 data/reports/ 中的报告。有任何错误时一个文件也不写。")
-    imp.add_argument("ledger", help="台账文件，如 台账.xlsx 或 台账.csv")
+    imp.add_argument("ledger", metavar="台账文件", help="台账文件，如 台账.xlsx 或 台账.csv")
     imp.add_argument("--replace", action="store_true", help="允许覆盖已有的同月报告")
     imp.set_defaults(run=cmd_import)
 
     export = commands.add_parser("export-template", help="导出台账模板（.xlsx 含“说明”工作表，和 .csv）",
                                  description="导出月度进展台账模板。")
-    export.add_argument("--month", help="按这个月份预填全部行动的任务和上月进度，如 2018-09")
-    export.add_argument("--out", default="台账模板", help="输出文件名（不含扩展名，默认：台账模板）")
+    export.add_argument("--month", metavar="月份", help="按这个月份预填全部行动的任务和上月进度，如 2018-09")
+    export.add_argument("--out", default="台账模板", metavar="文件名", help="输出文件名（不含扩展名，默认：台账模板）")
     export.set_defaults(run=cmd_export_template)
 
     schemas = commands.add_parser("schemas", help="由数据模型生成 schemas/*.json（供 VS Code 补全和检查）",
                                   description="生成 JSON Schema 和 .vscode/settings.json 中的 yaml.schemas。")
     schemas.add_argument("--check", action="store_true", help="只检查 schemas/ 是否与模型一致")
-    schemas.add_argument("--out", help="输出目录（默认：schemas/）")
+    schemas.add_argument("--out", metavar="目录", help="输出目录（默认：schemas/）")
     schemas.set_defaults(run=cmd_schemas)
 
     pub = commands.add_parser("publish", help="生成网站并发布为新版本（失败时不影响正在使用的网站）",
                               description="生成网站到 <发布目录>/releases/<版本>/，成功后把 <发布目录>/current 原子地切换过去。")
-    pub.add_argument("--root", help="发布目录（也可用环境变量 COLUMN_PUBLISH_ROOT）")
-    pub.add_argument("--release", help="版本名（默认：环境变量 COLUMN_RELEASE，或当前 git 提交号）")
-    pub.add_argument("--keep", type=int, default=int(os.environ.get("COLUMN_KEEP", "5")), help="保留最近几个版本（默认 5）")
+    pub.add_argument("--root", metavar="发布目录", help="发布目录（也可用环境变量 COLUMN_PUBLISH_ROOT）")
+    pub.add_argument("--release", metavar="版本名", help="版本名（默认：环境变量 COLUMN_RELEASE，或当前 git 提交号）")
+    pub.add_argument("--keep", type=int, metavar="个数", default=int(os.environ.get("COLUMN_KEEP", "5")), help="保留最近几个版本（默认 5）")
     pub.set_defaults(run=cmd_publish)
 
     back = commands.add_parser("rollback", help="切换回上一个发布版本", description="把 current 切换回上一个（或指定的）版本。")
-    back.add_argument("--root", help="发布目录（也可用环境变量 COLUMN_PUBLISH_ROOT）")
-    back.add_argument("--to", help="切换到指定版本名")
+    back.add_argument("--root", metavar="发布目录", help="发布目录（也可用环境变量 COLUMN_PUBLISH_ROOT）")
+    back.add_argument("--to", metavar="版本名", help="切换到指定版本名")
     back.set_defaults(run=cmd_rollback)
     return parser
 
