@@ -14,13 +14,6 @@ COLUMN = ROOT / "column"
 def run_cli(project: Path, *args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """`./column <args>` run in project (or cwd); returns the finished process."""
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
-    full_env.pop("AS_OF", None) if "AS_OF" not in (env or {}) else None
     return subprocess.run([sys.executable, str(COLUMN), *args], cwd=cwd or project, capture_output=True,
                           text=True, env=full_env, timeout=300)
 
-
-def strict_build(project: Path, *extra: str) -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` without -q: MkDocs only counts warnings it actually logs."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(project / "site"), *extra],
-                          cwd=project, capture_output=True, text=True, env=env, timeout=300)

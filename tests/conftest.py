@@ -26,7 +26,8 @@ def run_build(project: Path, *extra: str, env: dict | None = None) -> subprocess
     """Run the real `mkdocs build --strict` in project; returns the finished process."""
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(project / "site"), *extra],
+        # No -q: MkDocs counts warnings for --strict only when they are logged.
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(project / "site"), *extra],
         cwd=project, capture_output=True, text=True, env=full_env, timeout=300,
     )
 
