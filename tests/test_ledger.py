@@ -50,6 +50,16 @@ def test_export_template_writes_xlsx_with_help_sheet_and_csv(project, tmp_path):
     again = run_cli(project, "export-template", "--out", str(tmp_path / "tpl"))
     assert again.returncode == 1 and "已经存在，没有覆盖" in again.stderr
 
+    # The exported template, filled in for one action, imports as it is.
+    a01_rows = [row for row in range(2, sheet.max_row + 1) if sheet.cell(row, 1).value == "a01"]
+    sheet.delete_rows(a01_rows[-1] + 1, sheet.max_row)
+    sheet["C2"], sheet["H2"], sheet["F3"] = "2018-09-30", "九月按计划推进", 95
+    book.save(tmp_path / "filled.xlsx")
+    imported = run_cli(project, "import", str(tmp_path / "filled.xlsx"))
+    assert imported.returncode == 0, imported.stderr
+    report = (project / "data/reports/2018-09/a01.yml").read_text(encoding="utf-8")
+    assert "- {task: a01-t2, percent: 95}" in report and "progress: 九月按计划推进" in report
+
 
 def test_import_real_xlsx_with_merged_cells(project, tmp_path):
     ledger = tmp_path / "台账.xlsx"
