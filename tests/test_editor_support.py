@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from pathlib import Path
 
 import yaml
 from pydantic import BaseModel

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typing
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -39,6 +40,11 @@ class FieldDoc:
 
 def field_docs(model: type[BaseModel]) -> list[FieldDoc]:
     """Every field of model in declaration order."""
+    return list(_field_docs(model))
+
+
+@cache  # models do not change while a process runs; scaffolds ask for the same ones often
+def _field_docs(model: type[BaseModel]) -> tuple[FieldDoc, ...]:
     schema = model.model_json_schema(mode="validation")
     defs = schema.get("$defs", {})
     docs = []
@@ -55,7 +61,7 @@ def field_docs(model: type[BaseModel]) -> list[FieldDoc]:
             is_list=_is_list(info.annotation),
             default=None if info.is_required() else info.get_default(call_default_factory=True),
         ))
-    return docs
+    return tuple(docs)
 
 
 def model_title(model: type[BaseModel]) -> str:

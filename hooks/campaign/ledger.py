@@ -21,7 +21,7 @@ from . import models as m
 from .fielddocs import field_docs
 from .loading import Dataset, Located, load
 from .messages import explain
-from .problems import DataError, Problem, Problems
+from .problems import Problems
 from .scaffold import INTRO, yaml_file
 from .yamlsource import Source
 
@@ -126,6 +126,10 @@ def _read_csv(path: Path) -> Table:
             break
         except UnicodeDecodeError:
             continue
+    else:
+        problems = Problems()
+        problems.add(path.name, None, "", "无法识别这个 CSV 文件的编码。请在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”。")
+        raise LedgerError(problems)
     rows = [(number, list(values)) for number, values in enumerate(csv.reader(io.StringIO(text)), 1)]
     return Table(path.name, rows)
 
@@ -179,7 +183,7 @@ def parse(table: Table, dataset: Dataset) -> list[ImportedReport]:
             problems.add(table.name, header_row, "", f"缺少「{column.header}」列，请从模板复制表头。")
     if problems:
         raise LedgerError(problems)
-    column_of = {key: index for key, index in position.items()}
+    column_of = dict(position)
 
     groups: dict[tuple[str, str], _Group] = {}
     current: _Group | None = None

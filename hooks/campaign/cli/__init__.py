@@ -14,16 +14,13 @@ import traceback
 from datetime import date
 from pathlib import Path
 
+from .. import ledger, placeholders, scaffold
+from ..dates import parse_iso_date, zh_date
+from ..fielddocs import FILE_KINDS
+from ..loading import Dataset, as_of_from_environment, load
+from ..problems import DataError
+from ..schemas import FILE_MODELS, json_schema
 from . import zh_argparse
-
-zh_argparse.install()
-
-from .. import ledger, placeholders, scaffold  # noqa: E402
-from ..dates import parse_iso_date, zh_date  # noqa: E402
-from ..fielddocs import FILE_KINDS  # noqa: E402
-from ..loading import Dataset, as_of_from_environment, load  # noqa: E402
-from ..problems import DataError, Problems  # noqa: E402
-from ..schemas import FILE_MODELS, json_schema  # noqa: E402
 
 PROG = "./column"
 
@@ -242,6 +239,7 @@ def find_project(start: Path) -> Path | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    zh_argparse.install()  # here, not on import: tests import this module into pytest's process
     parser = argparse.ArgumentParser(
         prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="紫阳县优化提升营商环境专项督查专栏：编辑工具。",
