@@ -41,6 +41,8 @@ def test_export_template_writes_xlsx_with_help_sheet_and_csv(project, tmp_path):
     assert [c.value for c in sheet[1]] == HEADERS
     first = [c.value for c in sheet[2]]
     assert first[:2] == ["a01", "2018-09"] and first[3] == "a01-t1" and first[5] == 100
+    ranges = {str(v.sqref): v.type for v in sheet.data_validations.dataValidation}
+    assert ranges == {"A2:A2000": "list", "F2:F2000": "decimal"}
     help_text = "\n".join(str(c) for row in book["说明"].iter_rows(values_only=True) for c in row if c)
     assert "完成进度（%）（必填）：数字，0 到 100 之间" in help_text
     assert "合并单元格" in help_text

@@ -394,6 +394,7 @@ def write_template(dataset: Dataset, xlsx_path: Path, csv_path: Path, month: str
         cell.font = Font(bold=True)
         sheet.column_dimensions[letter(index)].width = 12 if len(header) < 6 else 24
     sheet.freeze_panes = "A2"
+    _add_validations(sheet, dataset)
     guide = book.create_sheet(HELP_SHEET)
     for row in help_rows():
         guide.append(row)
@@ -409,6 +410,26 @@ def write_template(dataset: Dataset, xlsx_path: Path, csv_path: Path, month: str
         writer = csv.writer(handle)
         writer.writerow(headers)
         writer.writerows(rows)
+
+
+def _add_validations(sheet, dataset: Dataset) -> None:
+    """Drop-downs and ranges in Excel/WPS, so many mistakes cannot be typed at all."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    index = {c.key: i for i, c in enumerate(COLUMNS) if c.key}
+    rows = "2:2000"
+    ids = ",".join(a.id for a in dataset.action_list)
+    checks = []
+    if ids and len(ids) < 250:  # Excel's limit for an inline list
+        checks.append(("action", DataValidation(type="list", formula1=f'"{ids}"', allow_blank=True,
+                                                error="请从下拉列表中选择行动编号。", errorTitle="行动编号")))
+    checks.append(("percent", DataValidation(type="decimal", operator="between", formula1="0", formula2="100",
+                                             allow_blank=True, error="完成进度填 0 到 100 的数字。", errorTitle="完成进度")))
+    for key, validation in checks:
+        column = letter(index[key])
+        first, last = rows.split(":")
+        validation.add(f"{column}{first}:{column}{last}")
+        sheet.add_data_validation(validation)
 
 
 # --- Cell values ---------------------------------------------------------------------------------------
