@@ -20,7 +20,7 @@ from campaign.dates import zh_date  # noqa: E402
 from campaign.loading import Dataset, as_of_from_environment, load  # noqa: E402
 from campaign.pages import history as history_pages  # noqa: E402
 from campaign.pages import policies  # noqa: E402
-from campaign import publicity_checks  # noqa: E402
+from campaign import placeholders, publicity_checks  # noqa: E402
 from campaign.problems import DataError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.column")
@@ -40,8 +40,12 @@ def on_config(config):
     except DataError as err:
         raise PluginError(str(err)) from None
     _state["dataset"] = dataset
-    # Late publication (§26, 20 working days) is a warning: logged here so --strict fails.
-    for problem in sorted(publicity_checks.warnings(dataset).items):
+    # Late publication (§26, 20 working days) and drafts from `./column new` still carrying
+    # 【待填写】 are warnings: logged here so the --strict builds of CI and publishing fail,
+    # while `mkdocs serve` still previews.
+    warnings = list(sorted(publicity_checks.warnings(dataset).items))
+    warnings += placeholders.find(Path(config.config_file_path).parent)
+    for problem in warnings:
         log.warning(problem.render())
     config.extra["as_of"] = dataset.as_of.isoformat()
     config.extra["as_of_label"] = zh_date(dataset.as_of)

@@ -23,6 +23,15 @@ def report_validation_error(err: ValidationError, model: type[BaseModel], source
         problems.add(source.name, source.line_of(full), field_label, _message(detail, model, loc))
 
 
+def explain(detail: dict, model: type[BaseModel]) -> tuple[tuple, str]:
+    """(path, Chinese message) of one pydantic error, for input that is not a YAML file
+    (the spreadsheet ledger), so it reads exactly like the build's messages."""
+    loc = tuple(detail["loc"])
+    if detail["type"].startswith("zh:"):
+        loc = loc + (detail["type"][3:],)
+    return loc, _message(detail, model, loc)
+
+
 def describe_path(model: type[BaseModel], loc: tuple) -> str:
     """'tasks[2].percent（完成进度（%））' style: the path editors see, with the Chinese title."""
     path = ""

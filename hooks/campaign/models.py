@@ -10,7 +10,7 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from .dates import Deadline, parse_deadline, parse_iso_date, parse_month
@@ -62,7 +62,8 @@ DeadlineText = Annotated[
     Deadline,
     BeforeValidator(_to_deadline),
     PlainSerializer(lambda d: d.text, return_type=str),
-    Field(json_schema_extra={"type": "string", "examples": ["2018-07-20", "2018年7月中旬", "2018年6月底前"]}),
+    # Editors write text; the parsed Deadline object must not leak into the JSON Schema.
+    WithJsonSchema({"type": "string", "examples": ["2018-07-20", "2018年7月中旬", "2018年6月底前"]}),
 ]
 Month = Annotated[str, BeforeValidator(_to_month), Field(json_schema_extra={"examples": ["2018-06"]})]
 Slug = Annotated[

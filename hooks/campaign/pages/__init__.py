@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..loading import Dataset
 from . import actions, cases, cleanup, hotline, opendata, overview, plan, policies, publicity, surveys, units
-from . import bulletins, method, yearend
+from . import bulletins, guide, method, yearend
 from .base import GeneratedPage
 
 BUILDERS = [
@@ -25,6 +25,7 @@ BUILDERS = [
     yearend.build,
     method.build,
     opendata.build,
+    guide.build,
 ]
 
 
