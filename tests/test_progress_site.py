@@ -88,6 +88,9 @@ def site(tmp_path_factory) -> Path:
     for kind in ("actions", "reports", "cases"):
         shutil.rmtree(project / "data" / kind)
         shutil.copytree(FIXTURE / kind, project / "data" / kind)
+    # Policies refer to actions: the fixture keeps only those that refer to its own.
+    shutil.rmtree(project / "content" / "policies")
+    shutil.copytree(FIXTURE / "policies", project / "content" / "policies")
     result = run_build(project, env={"AS_OF": "2018-09-30"})
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "site"
