@@ -6,8 +6,12 @@ rebuild when data/ changes under `mkdocs serve`.
 """
 from __future__ import annotations
 
+import functools
+import json
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -27,11 +31,32 @@ log = logging.getLogger("mkdocs.hooks.column")
 
 _state: dict = {}
 
+# Seconds spent in our own handlers per event, for benchmarks/run.py (COLUMN_TIMINGS=file).
+_timings: dict[str, float] = {}
+
+
+def _timed(handler):
+    @functools.wraps(handler)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return handler(*args, **kwargs)
+        finally:
+            _timings[handler.__name__] = _timings.get(handler.__name__, 0.0) + time.perf_counter() - start
+    return wrapper
+
+
+def _write_timings() -> None:
+    target = os.environ.get("COLUMN_TIMINGS")
+    if target:
+        Path(target).write_text(json.dumps(_timings, sort_keys=True), encoding="utf-8")
+
 
 def _data_dir(config) -> Path:
     return Path(config.config_file_path).parent / "data"
 
 
+@_timed
 def on_config(config):
     # Load and validate before anything renders, so an editor's mistake stops the build
     # with every problem listed in Chinese instead of a traceback halfway through.
@@ -64,6 +89,7 @@ def _resolve_history(config) -> None:
     config.extra["version"] = version.label
 
 
+@_timed
 def on_files(files: Files, config) -> Files:
     # Generated pages are virtual files: content/ is never written, so `mkdocs serve`
     # does not loop on its own output.
@@ -97,6 +123,7 @@ def _add_downloads(files: Files, config) -> None:
         files.append(File.generated(config, path, content=content))
 
 
+@_timed
 def on_page_markdown(markdown: str, page, config, files) -> str:
     # Policy pages are editors' Markdown; the 政务公开 block on top comes from their
     # front matter, rendered by the core so that every policy page carries it.
@@ -106,6 +133,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     return markdown if with_history is None else with_history
 
 
+@_timed
 def on_pre_page(page, config, files):
     # The page date is the data date, so sitemap.xml and the mtime inside sitemap.xml.gz
     # (both written before pages render) never carry the build time.
@@ -113,6 +141,7 @@ def on_pre_page(page, config, files):
     return page
 
 
+@_timed
 def on_page_context(context, page, config, nav):
     # Feeds for <head> and the page's 订阅 links.
     page.meta["feeds"] = feeds.links_for_page(page.file.src_uri, _state["dataset"])
@@ -123,3 +152,9 @@ def on_serve(server, config, builder):
     # Editing data/*.yml must rebuild the preview just like editing content/.
     server.watch(str(_data_dir(config)))
     return server
+
+
+def on_post_build(config):
+    # Last event of a build: hand the benchmark our own time, if it asked.
+    _write_timings()
+    _timings.clear()

@@ -1,0 +1,20 @@
+"""The benchmark runs at ×1 and prints every figure (a smoke test: no timing asserted)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+FIGURES = ["记录数 records", "生成页面 generated pages", "构建总耗时 build time", "自有代码耗时 own code",
+           "峰值内存 peak RSS", "最大 HTML 页面 largest page", "搜索索引 search index", "开放数据 open data",
+           "仅检查数据 check", "原版 Material 构建同样页面 stock build", "原版搜索索引 stock search index",
+           "== 目标 targets =="]
+
+
+def test_benchmark_x1_prints_every_figure():
+    result = subprocess.run([sys.executable, "benchmarks/run.py", "--scales", "1"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for label in FIGURES:
+        assert label in result.stdout, label
