@@ -6,6 +6,7 @@ rebuild when data/ changes under `mkdocs serve`.
 """
 from __future__ import annotations
 
+import html
 import logging
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from mkdocs.structure.files import File, Files
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from campaign import pages  # noqa: E402
+from campaign import freshness, output, pages, portal  # noqa: E402
 from campaign.dates import zh_date  # noqa: E402
 from campaign.loading import Dataset, as_of_from_environment, load  # noqa: E402
 from campaign.pages import policies  # noqa: E402
@@ -38,9 +39,17 @@ def on_config(config):
     except DataError as err:
         raise PluginError(str(err)) from None
     _state["dataset"] = dataset
+    # Blank columns stop the build; stale ones warn so that --strict counts them.
+    blank, stale = freshness.check(dataset)
+    if blank:
+        raise PluginError(blank.render())
+    for message in stale:
+        log.warning(message)
     config.extra["as_of"] = dataset.as_of.isoformat()
     config.extra["as_of_label"] = zh_date(dataset.as_of)
     config.extra["identity"] = dataset.site.model_dump(mode="json")
+    config.extra["portal"] = portal.footer(dataset.site)
+    config.extra["site_meta"] = portal.site_meta(dataset.site)
     return config
 
 
@@ -61,10 +70,38 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
+    # MkDocs' theme environment does not autoescape, and Material prints the front matter
+    # title and description raw into <title>, <h1> and <meta>: make them HTML-safe text
+    # here, once for every page, so no record can inject markup through them.
+    for key in ("title", "description"):
+        if isinstance(page.meta.get(key), str):
+            page.meta[key] = html.escape(page.meta[key], quote=True)
     # Policy pages are editors' Markdown; the 政务公开 block on top comes from their
     # front matter, rendered by the core so that every policy page carries it.
     decorated = policies.decorate(_state["dataset"], page.file.src_uri, markdown)
     return markdown if decorated is None else decorated
+
+
+def on_page_context(context, page, config, nav):
+    # The portal's article meta tags come from the record behind the page (or from
+    # front matter of pages built elsewhere); the theme override only prints them.
+    article = portal.article_for(_state["dataset"], page.file.src_uri) or portal.article_from_front_matter(page.meta)
+    page.meta["gov_meta"] = portal.article_meta(article, page.canonical_url or "")
+    return context
+
+
+def on_post_build(config):
+    # Material has written search/search_index.json and every page by now: shrink the
+    # index and fill in each page's Content-Security-Policy with its inline-code hashes.
+    site = Path(config.site_dir)
+    index = site / "search" / "search_index.json"
+    if index.exists() and config.extra.get("compact_search_index", True):
+        index.write_bytes(output.compact_search_index(index.read_bytes()))
+    for path in sorted(site.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        filled = output.apply_csp(text)
+        if filled != text:
+            path.write_text(filled, encoding="utf-8")
 
 
 def on_serve(server, config, builder):
