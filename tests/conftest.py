@@ -23,10 +23,13 @@ def copy_project(target: Path) -> Path:
 
 
 def run_build(project: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the real `mkdocs build --strict` in project; returns the finished process."""
+    """Run the real `mkdocs build --strict` in project; returns the finished process.
+
+    No -q: it raises the log level to ERROR, so warnings would never reach --strict's count.
+    """
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(project / "site"), *extra],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(project / "site"), *extra],
         cwd=project, capture_output=True, text=True, env=full_env, timeout=300,
     )
 
