@@ -67,11 +67,14 @@ def policy_for(page: str) -> str:
     ])
 
 
-def apply_csp(page: str) -> str:
+def apply_csp(page: str, enforce: bool = True) -> str:
     """Fill the placeholder the theme override left in <head>; pages without it stay as
-    they are."""
+    they are. enforce=False drops the policy (the preview server injects its own
+    live-reload script, which no build-time hash can cover)."""
     if CSP_PLACEHOLDER not in page:
         return page
+    if not enforce:
+        return re.sub(r'\s*<meta http-equiv="Content-Security-Policy" content="__CAMPAIGN_CSP__">', "", page, count=1)
     # Hash the page as it will be served: the placeholder holds no script or style.
     policy = html.escape(policy_for(page), quote=False).replace('"', "&quot;")
     return page.replace(CSP_PLACEHOLDER, policy, 1)
