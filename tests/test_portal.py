@@ -182,10 +182,15 @@ def test_hostile_text_in_data_lands_as_text(tmp_path):
     record = yaml.safe_load(path.read_text(encoding="utf-8"))
     record.update(HOSTILE)
     path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    # An action name shows up on many pages (index, units, cases, reports).
+    action = project / "data" / "actions" / "a01.yml"
+    record = yaml.safe_load(action.read_text(encoding="utf-8"))
+    record["name"] = "<img src=x onerror=alert('n')>[行动](javascript:alert(4))"
+    action.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
     result = run_build(project)
     assert result.returncode == 0, result.stdout + result.stderr
     site = project / "site"
-    for page in [site / "cases/c2018-002/index.html", site / "cases/index.html"]:
+    for page in pages(site):
         text = page.read_text(encoding="utf-8")
         elements = _elements(text)
         assert not [e for e in elements if e[0] in ("iframe", "b") or (e[0] == "img" and e[1].get("src") == "x")], page
