@@ -21,3 +21,33 @@
     });
   });
 })();
+
+// Wide tables scroll inside their own box on narrow screens (or with 大字模式); such a box
+// must be reachable by keyboard to be scrolled, and named for screen readers.
+(function () {
+  function mark() {
+    var boxes = document.querySelectorAll(".md-typeset__scrollwrap");
+    Array.prototype.forEach.call(boxes, function (box, index) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        // Landmarks need distinct names: number the tables of the page.
+        box.setAttribute("aria-label", "第" + (index + 1) + "个表格（可左右滚动）");
+      } else if (box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  // Material wraps tables in the scroll box from its own script, after this file runs:
+  // hook into its document$ stream, and re-check once everything has loaded.
+  if (window.document$ && window.document$.subscribe) {
+    window.document$.subscribe(function () { setTimeout(mark, 0); });
+  }
+  window.addEventListener("load", mark);
+  window.addEventListener("resize", mark);
+  Array.prototype.forEach.call(document.querySelectorAll("[data-elder-toggle]"), function (button) {
+    button.addEventListener("click", mark);
+  });
+})();
