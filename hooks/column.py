@@ -7,6 +7,7 @@ rebuild when data/ changes under `mkdocs serve`.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import logging
 import os
@@ -19,7 +20,7 @@ from mkdocs.structure.files import File, Files
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from campaign import feeds, history, opendata, pages  # noqa: E402
+from campaign import feeds, freshness, history, opendata, output, pages, portal  # noqa: E402
 from campaign.dates import zh_date  # noqa: E402
 from campaign.loading import Dataset, as_of_from_environment, load  # noqa: E402
 from campaign.pages import history as history_pages  # noqa: E402
@@ -56,6 +57,11 @@ def _data_dir(config) -> Path:
     return Path(config.config_file_path).parent / "data"
 
 
+def on_startup(command, dirty):
+    # `mkdocs serve` injects a live-reload script into every page: no CSP there.
+    _state["command"] = command
+
+
 @_timed
 def on_config(config):
     # Load and validate before anything renders, so an editor's mistake stops the build
@@ -65,6 +71,12 @@ def on_config(config):
     except DataError as err:
         raise PluginError(str(err)) from None
     _state["dataset"] = dataset
+    # Blank columns stop the build; stale ones warn so that --strict counts them.
+    blank, stale = freshness.check(dataset)
+    if blank:
+        raise PluginError(blank.render())
+    for message in stale:
+        log.warning(message)
     # Late publication (§26, 20 working days) and drafts from `./column new` still carrying
     # 【待填写】 are warnings: logged here so the --strict builds of CI and publishing fail,
     # while `mkdocs serve` still previews.
@@ -75,6 +87,8 @@ def on_config(config):
     config.extra["as_of"] = dataset.as_of.isoformat()
     config.extra["as_of_label"] = zh_date(dataset.as_of)
     config.extra["identity"] = dataset.site.model_dump(mode="json")
+    config.extra["portal"] = portal.footer(dataset.site)
+    config.extra["site_meta"] = portal.site_meta(dataset.site)
     _resolve_history(config)
     return config
 
@@ -125,6 +139,12 @@ def _add_downloads(files: Files, config) -> None:
 
 @_timed
 def on_page_markdown(markdown: str, page, config, files) -> str:
+    # MkDocs' theme environment does not autoescape, and Material prints the front matter
+    # title and description raw into <title>, <h1> and <meta>: make them HTML-safe text
+    # here, once for every page, so no record can inject markup through them.
+    for key in ("title", "description"):
+        if isinstance(page.meta.get(key), str):
+            page.meta[key] = html.escape(page.meta[key], quote=True)
     # Policy pages are editors' Markdown; the 政务公开 block on top comes from their
     # front matter, rendered by the core so that every policy page carries it.
     decorated = policies.decorate(_state["dataset"], page.file.src_uri, markdown)
@@ -145,6 +165,10 @@ def on_pre_page(page, config, files):
 def on_page_context(context, page, config, nav):
     # Feeds for <head> and the page's 订阅 links.
     page.meta["feeds"] = feeds.links_for_page(page.file.src_uri, _state["dataset"])
+    # The portal's article meta tags come from the record behind the page (or from
+    # front matter of pages built elsewhere); the theme override only prints them.
+    article = portal.article_for(_state["dataset"], page.file.src_uri) or portal.article_from_front_matter(page.meta)
+    page.meta["gov_meta"] = portal.article_meta(article, page.canonical_url or "")
     return context
 
 
@@ -154,7 +178,23 @@ def on_serve(server, config, builder):
     return server
 
 
+@_timed
+def _finish_output(config) -> None:
+    # Material has written search/search_index.json and every page by now: shrink the
+    # index and fill in each page's Content-Security-Policy with its inline-code hashes.
+    site = Path(config.site_dir)
+    index = site / "search" / "search_index.json"
+    if index.exists() and config.extra.get("compact_search_index", True):
+        index.write_bytes(output.compact_search_index(index.read_bytes()))
+    for path in sorted(site.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        filled = output.apply_csp(text, enforce=_state.get("command") != "serve")
+        if filled != text:
+            path.write_text(filled, encoding="utf-8")
+
+
 def on_post_build(config):
+    _finish_output(config)
     # Last event of a build: hand the benchmark our own time, if it asked.
     _write_timings()
     _timings.clear()

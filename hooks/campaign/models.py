@@ -95,8 +95,9 @@ DEFAULT_INDEX_NO_PATTERN = r"[A-Za-z0-9]+/\d{4}-\d{4,6}"
 class Column(Record):
     id: Slug = Field(title="栏目编号")
     name: Text = Field(title="栏目名称")
-    cadence: Literal["动态", "通知公告", "政策文件", "不定期"] = Field(
-        title="更新周期类别", description="动态类两周内须更新，通知公告与政策文件类六个月内须更新")
+    cadence: Literal["动态", "月度", "季度", "通知公告", "政策文件", "不定期"] = Field(
+        title="更新周期类别",
+        description="动态类两周内须更新，月度类45天内，季度类120天内，通知公告与政策文件类六个月内；不定期类只要求不空白")
 
 
 class Site(Record):
@@ -133,6 +134,25 @@ class Site(Record):
     def _site_code_in_shaanxi(self) -> "Site":
         if not self.site_id_code.startswith("61"):
             raise _field_error("site_id_code", f"网站标识码「{self.site_id_code}」不是陕西省的标识码（应以 61 开头）")
+        return self
+
+    @model_validator(mode="after")
+    def _filings_match_province(self) -> "Site":
+        # The 公安 filing's 14 digits start with the administrative code of the province.
+        digits = POLICE_NUMBER.match(self.police_number).group(1)
+        if not digits.startswith(self.site_id_code[:2]):
+            raise _field_error("police_number", f"公安机关备案号「{self.police_number}」中的数字应以本省代码"
+                               f"「{self.site_id_code[:2]}」开头（与网站标识码同省），请核对")
+        return self
+
+    @model_validator(mode="after")
+    def _outbound_links_allowed(self) -> "Site":
+        # Every link leaving the column must go to a site on the allowlist (PORTAL-RULES 10).
+        for link in [self.portal_url] + [x.url for x in self.interaction_links]:
+            host = re.sub(r"^https?://", "", link).split("/")[0].split(":")[0]
+            if host not in self.outbound_allowlist:
+                raise _field_error("outbound_allowlist", f"链接「{link}」的域名「{host}」不在 outbound_allowlist（允许链接的外部网站）中，"
+                                   "请加入该域名或改用允许的网站")
         return self
 
 

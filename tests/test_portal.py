@@ -1,0 +1,265 @@
+"""Portal requirements on the built site: identity footer, meta tags, nothing from
+outside, CSP, hostile text as text, sub-path deployment, compact Chinese search index."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from conftest import copy_project, run_build
+from sitecheck import broken_links, pages, references, resolve
+
+SITE_URL = "http://www.zyx.gov.cn/zt/yshj/"
+
+
+def site_yml(project: Path) -> dict:
+    return yaml.safe_load((project / "data" / "site.yml").read_text(encoding="utf-8"))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# --- Identity footer and meta tags ------------------------------------------------------
+
+
+def test_every_page_carries_the_identity_footer(built_site):
+    for page in pages(built_site):
+        text = page.read_text(encoding="utf-8")
+        for fact in ["主办单位：紫阳县人民政府办公室", "承办单位：紫阳县信息中心", "联系电话：0915-0000000",
+                     "网站标识码：6109240001"]:
+            assert fact in text, (page, fact)
+        assert '<a href="https://beian.miit.gov.cn/">陕ICP备00000000号-1</a>' in text, page
+        assert ('<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=61092402000001">'
+                "陕公网安备61092402000001号</a>") in text, page
+        mark = re.search(r'<a class="portal-identity__mark" href="([^"]+)"[^>]*>\s*<img src="([^"]+)" alt="党政机关网站标识"',
+                         text)
+        assert mark, page
+        assert not mark.group(2).startswith(("http:", "https:", "//")), page
+        # identity_sample: true in the default data: readers are told the numbers are examples.
+        assert "均为示例" in text, page
+    assert (built_site / "assets" / "images" / "dzjg.svg").exists()
+
+
+def _meta(text: str) -> dict[str, str]:
+    return {m[0]: html.unescape(m[1]) for m in re.findall(r'<meta name="([A-Za-z]+)" content="([^"]*)">', text)}
+
+
+def test_government_meta_tags(built_site):
+    for page in pages(built_site):
+        meta = _meta(page.read_text(encoding="utf-8"))
+        assert meta["SiteName"] == "紫阳县人民政府", page
+        assert meta["SiteDomain"] == "www.zyx.gov.cn"
+        assert meta["SiteIDCode"] == "6109240001"
+        assert meta["ColumnName"] and meta["ColumnDescription"] and meta["ColumnType"] == "专题专栏"
+        assert "营商环境" in meta["ColumnKeywords"].split(",")
+    case = _meta((built_site / "cases/c2018-002/index.html").read_text(encoding="utf-8"))
+    assert case["ArticleTitle"] and case["ContentSource"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", case["PubDate"]), case["PubDate"]
+    assert case["PubDate"].startswith("2018-07-20")
+    assert case["Url"] == SITE_URL + "cases/c2018-002/"
+    policy = _meta((built_site / "policies/zzbf-2018-25/index.html").read_text(encoding="utf-8"))
+    assert policy["PubDate"] == "2018-03-26 00:00" and policy["ContentSource"] == "紫阳县人民政府办公室"
+    action = _meta((built_site / "actions/a01/index.html").read_text(encoding="utf-8"))
+    assert action["PubDate"] == "2018-09-03 00:00"  # its newest monthly report (data/reports/2018-08/a01.yml)
+    index = _meta((built_site / "cases/index.html").read_text(encoding="utf-8"))
+    assert "ArticleTitle" not in index  # index pages are columns, not articles
+
+
+@pytest.mark.parametrize("field, value, words", [
+    ("site_id_code", '"6209240001"', "61 开头"),
+    ("site_id_code", '"61092400"', "网站标识码"),
+    ("icp_number", "陕ICP备号", "ICP备案号"),
+    ("police_number", "陕公网安备6109240200000号", "公安机关备案号"),
+    ("police_number", "陕公网安备51092402000001号", "本省代码"),
+    ("contact_phone", '""', "联系电话"),
+    ("sponsor", '""', "主办单位"),
+])
+def test_malformed_identity_fails_with_chinese_message(tmp_path, field, value, words):
+    from campaign.loading import load
+    from campaign.problems import DataError
+
+    project = copy_project(tmp_path)
+    path = project / "data" / "site.yml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(rf"^{field}: .*$", f"{field}: {value}", text, count=1, flags=re.M)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load(project / "data", project / "content")
+    message = str(caught.value)
+    assert "data/site.yml" in message and words in message, message
+
+
+def test_outbound_link_outside_allowlist_is_refused(tmp_path):
+    from campaign.loading import load
+    from campaign.problems import DataError
+
+    project = copy_project(tmp_path)
+    edit(project / "data" / "site.yml", "  - title: 12345 政务服务便民热线\n    url: http://www.zyx.gov.cn/",
+         "  - title: 12345 政务服务便民热线\n    url: https://example.com/12345")
+    with pytest.raises(DataError) as caught:
+        load(project / "data", project / "content")
+    assert "example.com" in str(caught.value) and "outbound_allowlist" in str(caught.value)
+
+
+# --- Nothing from outside; CSP -----------------------------------------------------------
+
+
+def test_every_resource_is_on_the_site(built_site):
+    allow = set(site_yml(Path(__file__).resolve().parent.parent)["outbound_allowlist"])
+    for file in sorted(list(built_site.rglob("*.html")) + list(built_site.rglob("*.css"))):
+        text = file.read_text(encoding="utf-8")
+        anchors = set(re.findall(r'<a\s[^>]*href="([^"]+)"', text))
+        for kind, value in references(built_site, file):
+            if value.startswith(("data:", "#", "mailto:", "tel:")) or not value:
+                continue
+            if resolve(built_site, SITE_URL, file, value) is not None:
+                continue
+            # Leaves the site: only an ordinary <a> link to an allowed host, or the canonical URL.
+            assert kind == "href" and value in anchors, (file, kind, value)
+            assert urlsplit(value).hostname in allow, (file, value)
+        assert "@import url(http" not in text and "fonts.googleapis" not in text
+        assert not re.search(r"<(iframe|embed|object)\b", text), file
+
+
+def _sha(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def test_csp_meta_on_every_page_with_hashes_of_its_inline_scripts(built_site):
+    for page in pages(built_site):
+        text = page.read_text(encoding="utf-8")
+        assert "__CAMPAIGN_CSP__" not in text, page
+        found = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', text)
+        assert found, page
+        policy = html.unescape(found.group(1))
+        assert "default-src 'self'" in policy and "object-src 'none'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy and "http" not in policy
+        # The policy comes before any script in <head>.
+        assert text.index("Content-Security-Policy") < text.index("<script")
+        for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", text, flags=re.S):
+            if "src=" in attrs or "application/json" in attrs:
+                continue
+            assert _sha(body) in policy, (page, body[:60])
+
+
+# --- Hostile text ---------------------------------------------------------------------------
+
+HOSTILE = {
+    "title": "<script>alert('t')</script>标题",
+    "summary": "<img src=x onerror=alert('s')> [点我](javascript:alert('m')) <a href=\"javascript:alert(1)\">链接</a>",
+    "body": "**粗体** <iframe src=//evil.example></iframe> javascript:alert(2)",
+    "handling": "[外链](http://evil.example/) <b onclick=alert(3)>b</b>",
+}
+
+
+def _elements(text: str) -> list[tuple[str, dict]]:
+    """Every element of a page with its attributes, as a browser's parser sees them."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, dict]] = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, dict(attrs)))
+
+    Collect().feed(text)
+    return found
+
+
+def test_hostile_text_in_data_lands_as_text(tmp_path):
+    project = copy_project(tmp_path)
+    path = project / "data" / "cases" / "2018" / "c2018-002.yml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record.update(HOSTILE)
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    # An action name shows up on many pages (index, units, cases, reports).
+    action = project / "data" / "actions" / "a01.yml"
+    record = yaml.safe_load(action.read_text(encoding="utf-8"))
+    record["name"] = "<img src=x onerror=alert('n')>[行动](javascript:alert(4))"
+    action.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = project / "site"
+    for page in pages(site):
+        text = page.read_text(encoding="utf-8")
+        elements = _elements(text)
+        assert not [e for e in elements if e[0] in ("iframe", "b") or (e[0] == "img" and e[1].get("src") == "x")], page
+        assert not [e for e in elements if any(k.startswith("on") for k in e[1])], page
+        assert not [e for e in elements if any(str(v).strip().lower().startswith("javascript:") for v in e[1].values())]
+        assert not [e for e in elements if "evil.example" in str(e[1].get("href", ""))]
+        assert "<strong>粗体</strong>" not in text
+    case = (site / "cases/c2018-002/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt;标题" in case or "&lt;script&gt;alert('t')&lt;/script&gt;标题" in case
+    assert "<title>&lt;script&gt;" in case
+    assert "[点我](javascript:alert" in html.unescape(re.sub(r"<[^>]+>", "", case))
+    # The search index holds the text escaped too (Material shows it as HTML).
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "<script>" not in index and "<img" not in index
+
+
+# --- Sub-path deployment ------------------------------------------------------------------
+
+
+def test_default_build_has_no_broken_internal_link(built_site):
+    assert broken_links(built_site, SITE_URL) == []
+
+
+def test_other_sub_path_has_no_broken_internal_link(tmp_path):
+    project = copy_project(tmp_path)
+    other = "https://portal.example.gov.cn/a/b/yshj2018/"
+    edit(project / "mkdocs.yml", f"site_url: {SITE_URL}", f"site_url: {other}")
+    result = run_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = project / "site"
+    assert broken_links(site, other) == []
+    assert "/a/b/yshj2018/" in (site / "404.html").read_text(encoding="utf-8")
+    meta = (site / "cases/c2018-001/index.html").read_text(encoding="utf-8")
+    assert f'<meta name="Url" content="{other}cases/c2018-001/">' in meta
+
+
+def test_link_checker_catches_a_broken_link(built_site, tmp_path):
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    (site / "plan" / "index.html").unlink()
+    assert any("plan/" in b for b in broken_links(site, SITE_URL))
+
+
+# --- Chinese search -------------------------------------------------------------------------
+
+
+def test_search_index_keeps_domain_terms_whole(built_site):
+    data = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    words = {w for doc in data["docs"] for w in re.split(r"[\s\u200b\-]+", doc["title"] + " " + doc["text"])}
+    for term in ["营商环境", "明查暗访", "慢作为", "441111"]:
+        assert term in words, term
+    assert Path(__file__).resolve().parent.parent.joinpath("hooks/jieba_userdict.txt").read_text(
+        encoding="utf-8").count("\n") >= 10
+
+
+def test_search_index_is_compact(built_site, tmp_path):
+    raw = (built_site / "search" / "search_index.json").read_bytes()
+    docs = raw[raw.index(b'"docs"'):]
+    assert not re.search(rb"(?<!\\)\\u[0-9a-fA-F]{4}", docs)  # no \u escapes, plain UTF-8
+    assert "营商环境".encode() in docs
+    project = copy_project(tmp_path)
+    edit(project / "mkdocs.yml", "compact_search_index: true", "compact_search_index: false")
+    result = run_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    stock = (project / "site" / "search" / "search_index.json").read_bytes()
+    assert len(raw) <= 0.55 * len(stock), (len(raw), len(stock))
+    # Same documents, same locations: only the encoding changed.
+    ours, theirs = json.loads(raw), json.loads(stock)
+    assert [d["location"] for d in ours["docs"]] == [d["location"] for d in theirs["docs"]]
+    assert ours["config"] == theirs["config"]
