@@ -139,7 +139,7 @@ def draft_policy(d: Dataset, doc_id: str, publisher: str) -> Draft:
         "id": doc_id,
         "doc_type": "文件",
         "title": f"{MARK}文件名称",
-        "index_no": f"{MARK}索引号（{doc_id}）",
+        "index_no": _next_index_no(d),
         "doc_no": "",
         "publisher": publisher,
         "topic": "综合政务",
@@ -152,7 +152,7 @@ def draft_policy(d: Dataset, doc_id: str, publisher: str) -> Draft:
     }
     body = f"{MARK}在这里粘贴文件正文（Markdown 格式：## 开头为小标题，空一行分段）。\n"
     return _markdown(f"content/policies/{doc_id}.md", "政策文件", values,
-                     {"doc_no", "topic", "written", "published"}, body)
+                     {"index_no", "doc_no", "topic", "written", "published"}, body)
 
 
 def draft_explainer(d: Dataset, doc_id: str, explainer_id: str | None = None) -> Draft:
@@ -170,7 +170,7 @@ def draft_explainer(d: Dataset, doc_id: str, explainer_id: str | None = None) ->
         "id": explainer_id,
         "doc_type": "解读",
         "title": f"《{doc.title}》解读",
-        "index_no": f"{MARK}索引号（{explainer_id}）",
+        "index_no": _next_index_no(d),
         "publisher": doc.publisher,
         "topic": doc.topic,
         "written": d.as_of,
@@ -184,7 +184,23 @@ def draft_explainer(d: Dataset, doc_id: str, explainer_id: str | None = None) ->
             f"## {MARK}主要内容\n\n{MARK}用通俗的话讲清楚主要措施，不要只摘抄原文。\n\n"
             f"## {MARK}问答\n\n**问：**{MARK}企业和群众最关心的问题？\n\n**答：**{MARK}\n")
     return _markdown(f"content/policies/{explainer_id}.md", "政策解读", values,
-                     {"written", "published"}, body)
+                     {"index_no", "written", "published"}, body)
+
+
+def _next_index_no(d: Dataset) -> str:
+    """A 索引号 in the site's own form with the next free serial, for the editor to confirm.
+
+    It follows data/site.yml's index_no_example (organisation code/year-serial), so the draft
+    passes the 索引号 check as created; the 【待填写】 mark beside it asks for the real one.
+    """
+    match = re.fullmatch(r"(.+)/(\d{4})-(\d+)", d.site.index_no_example)
+    if not match:
+        return f"{MARK}索引号"
+    prefix, width = match[1], len(match[3])
+    year = d.as_of.year
+    used = [int(x[2]) for p in d.policies
+            if (x := re.fullmatch(re.escape(prefix) + r"/(\d{4})-(\d+)", p.doc.index_no)) and int(x[1]) == year]
+    return f"{prefix}/{year}-{max(used, default=0) + 1:0{width}d}"
 
 
 def _markdown(path: str, what: str, values: dict, todo: set[str], body: str) -> Draft:
