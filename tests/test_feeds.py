@@ -204,7 +204,7 @@ def test_folding_keeps_characters_whole():
 
 def alternates(html: str) -> dict[str, str]:
     return {m.group(2): m.group(1) for m in re.finditer(
-        r'<link rel="alternate" type="([^"]+)" title="[^"]*" href="([^"]+)"', html)}
+        r'<link rel="alternate feed" type="([^"]+)" title="[^"]*" href="([^"]+)"', html)}
 
 
 @pytest.mark.parametrize("page, expected", [

@@ -50,3 +50,14 @@ def test_nothing_loaded_from_outside(built_site):
                 # Only ordinary outbound <a> links may leave the site; no scripts or styles.
                 assert re.search(r'<a [^>]*href="' + re.escape(attr), text), (html, attr)
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+
+
+def test_mkdocs_yml_has_no_duplicate_keys():
+    # YAML lets a second `extra_css:` silently replace the first; our loader refuses it.
+    from campaign.problems import Problems
+    from campaign.yamlsource import parse_yaml
+    from conftest import ROOT
+
+    problems = Problems()
+    parse_yaml((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), "mkdocs.yml", problems)
+    assert not problems, problems.render()
