@@ -58,8 +58,9 @@ def action_calendar(action_id: str) -> FeedLink:
     return FeedLink(f"calendars/actions/{action_id}.ics", f"本行动任务截止日期（日历）", ICAL)
 
 
-def catalog(d: Dataset) -> list[tuple[FeedLink, str]]:
-    """Every feed and calendar with a line on what it holds (for the open-data page)."""
+def catalog(d: Dataset, per_action: bool = True) -> list[tuple[FeedLink, str]]:
+    """Every feed and calendar with a line on what it holds (for the open-data page);
+    without the per-action ones when per_action is False (they are listed on their own pages)."""
     items = [
         (ALL_FEED, "月度进展报告、典型案例、政策文件与解读、满意度测评的全部更新"),
         (CASES_FEED, "先进经验和问题曝光案例"),
@@ -67,7 +68,7 @@ def catalog(d: Dataset) -> list[tuple[FeedLink, str]]:
         (TASKS_CALENDAR, "所有专项行动任务的完成时限，每个任务一个全天事件"),
         (PUBLICITY_CALENDAR, "政策宣传周的起止日期和每日活动"),
     ]
-    for action in d.action_list:
+    for action in d.action_list if per_action else ():
         items.append((FeedLink(action_feed(action.id).path, f"{action.name}：进展（Atom）", ATOM), "本行动的月度进展报告"))
         items.append((FeedLink(action_calendar(action.id).path, f"{action.name}：任务截止日期（日历）", ICAL),
                       "本行动各任务的完成时限"))

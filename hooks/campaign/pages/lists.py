@@ -11,7 +11,7 @@ from typing import Any, Sequence
 
 from ..loading import Dataset
 from .base import GeneratedPage, render_page
-from .paginate import Excerpt, excerpt, paginate
+from .paginate import TOP, Excerpt, excerpt, paginate
 
 
 def list_pages(d: Dataset, base: str, title: str, table: str, items: Sequence, *, back: str,
@@ -23,9 +23,9 @@ def list_pages(d: Dataset, base: str, title: str, table: str, items: Sequence, *
 
 
 def summarised(d: Dataset, pages: list[GeneratedPage], base: str, title: str, table: str, items: Sequence,
-               **kwargs: Any) -> Excerpt:
+               top: int = TOP, **kwargs: Any) -> Excerpt:
     """The excerpt a summary shows; adds the full list's pages only when it is cut."""
-    ex = dataclasses.replace(excerpt(items, base), title=title)
+    ex = dataclasses.replace(excerpt(items, base, top), title=title)
     if ex.cut:
         pages.extend(list_pages(d, base, title, table, items, **kwargs))
     return ex
