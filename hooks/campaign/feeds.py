@@ -189,14 +189,23 @@ def atom(urls: Urls, link: FeedLink, title: str, author: str, entries: list[Entr
 
 def _report_entries(d: Dataset, urls: Urls, action_id: str | None = None) -> list[Entry]:
     out = []
-    for r in d.reports:
-        if action_id is not None and r.action != action_id:
-            continue
+    for r in d.reports if action_id is None else _reports_by_action(d).get(action_id, ()):
         action = d.actions[r.action]
         year, month = r.month.split("-")
         out.append(Entry(urls.tag("report", r.action, r.month), f"{action.name}：{year}年{int(month)}月进展",
                          r.submitted, urls.page(f"actions/{r.action}.md"), r.progress, "月度进展", r.sample))
     return out
+
+
+def _reports_by_action(d: Dataset) -> dict[str, list]:
+    """Reports grouped by action once per dataset: a scan per action feed would be quadratic."""
+    index = d.__dict__.get("_reports_by_action")
+    if index is None:
+        index = {}
+        for r in d.reports:
+            index.setdefault(r.action, []).append(r)
+        d.__dict__["_reports_by_action"] = index
+    return index
 
 
 def _case_entries(d: Dataset, urls: Urls) -> list[Entry]:
@@ -282,9 +291,7 @@ def icalendar(name: str, description: str, events: list[Event], as_of: date) -> 
 
 def _task_events(d: Dataset, urls: Urls, action_id: str | None = None) -> list[Event]:
     out = []
-    for action in d.action_list:
-        if action_id is not None and action.id != action_id:
-            continue
+    for action in d.action_list if action_id is None else [d.actions[action_id]]:
         lead = d.units[action.lead_unit].short
         for t in action.tasks:
             out.append(Event(

@@ -6,6 +6,7 @@ values already marked safe (our own fragments and links) pass unchanged.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
@@ -50,8 +51,10 @@ def paragraphs(value: str) -> Markup:
     return Markup("\n\n".join(str(md_escape(p)) for p in parts))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def relative(from_src: str, to_src: str) -> str:
-    """Relative link between two source files, as MkDocs resolves Markdown links."""
+    """Relative link between two source files, as MkDocs resolves Markdown links.
+    Cached: the same few links (units, actions, method.md) recur on thousands of pages."""
     return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
 
 
