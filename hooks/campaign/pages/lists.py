@@ -17,8 +17,9 @@ from .paginate import TOP, Excerpt, excerpt, paginate
 def list_pages(d: Dataset, base: str, title: str, table: str, items: Sequence, *, back: str,
                back_text: str, intro: str = "", **context: Any) -> list[GeneratedPage]:
     """Pages base, base-2 … rendering macro `table` of _tables.md.j2 over the items."""
+    any_sample = any(a.sample for a in d.action_list)  # the same 示例 notice as the summary page
     return [render_page(d, p.src_uri, "list_page.md.j2", title=title, p=p, table=table, back=back,
-                        back_text=back_text, intro=intro, **context)
+                        back_text=back_text, intro=intro, any_sample=any_sample, **context)
             for p in paginate(base, items)]
 
 
