@@ -7,7 +7,9 @@ from collections import defaultdict
 from .. import schedule
 from ..loading import Dataset
 from .base import GeneratedPage, render_page, schedule_of, unit_src
-from .paginate import paginate
+from .lists import summarised
+from .cases import unit_cases_src
+from .paginate import TOP, excerpt, paginate
 
 # The statuses a unit index counts for the actions a unit leads: what needs attention.
 ATTENTION = (schedule.OVERDUE, schedule.DUE_SOON, schedule.BEHIND)
@@ -42,8 +44,19 @@ def build(d: Dataset) -> list[GeneratedPage]:
     for unit in d.unit_list:
         uid = unit.id
         leads = leads_of[uid]
+        # A unit may lead or support many actions at province scale: bounded excerpts.
+        more = dict(back=unit_src(uid), back_text=unit.name, x=x)
+        leads_ex = summarised(d, pages, f"units/{uid}-leads.md", f"{unit.short}牵头的专项行动", "unit_leads",
+                              leads, **more)
+        supports_ex = summarised(d, pages, f"units/{uid}-supports.md", f"{unit.short}配合的专项行动",
+                                 "unit_supports", supports_of[uid], **more)
+        mine = cases_of[uid]
+        if len(mine) > TOP:  # cut: show the newest, like cases/unit/<id>.md which lists them all
+            mine = sorted(mine, key=lambda c: (c.date, c.id), reverse=True)
+        cases_ex = excerpt(mine, unit_cases_src(uid))
         pages.append(render_page(
-            d, unit_src(uid), "unit.md.j2", unit=unit, x=x,
+            d, unit_src(uid), "unit.md.j2", unit=unit, x=x, leads_ex=leads_ex, supports_ex=supports_ex,
+            cases_ex=cases_ex,
             leads=leads,
             lead_counts=schedule.count_statuses(t.status for a in leads for t in x.actions[a.id].tasks),
             supports=supports_of[uid],
