@@ -246,16 +246,16 @@ def ical_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character (§3.1)."""
-    out, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > 75:
-            out.append(current)
-            current, size = " ", 1   # the continuation's leading space counts too
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
+    data = line.encode("utf-8")
+    out, start, limit = [], 0, 75
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: end before its character
+            end -= 1
+        out.append(data[start:end].decode("utf-8"))
+        start, limit = end, 74  # the continuation's leading space counts too
+    out.append(data[start:].decode("utf-8"))
+    return "\r\n ".join(out)
 
 
 @dataclass(frozen=True)

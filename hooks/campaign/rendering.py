@@ -6,7 +6,6 @@ values already marked safe (our own fragments and links) pass unchanged.
 """
 from __future__ import annotations
 
-import functools
 import html
 import json
 import posixpath
@@ -51,11 +50,19 @@ def paragraphs(value: str) -> Markup:
     return Markup("\n\n".join(str(md_escape(p)) for p in parts))
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def relative(from_src: str, to_src: str) -> str:
     """Relative link between two source files, as MkDocs resolves Markdown links.
-    Cached: the same few links (units, actions, method.md) recur on thousands of pages."""
-    return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+
+    Same result as posixpath.relpath(to_src, dirname(from_src)) for paths inside the docs
+    dir, without its getcwd()/abspath per call: this runs for every link on every page."""
+    start = [p for p in posixpath.normpath(posixpath.dirname(from_src) or ".").split("/") if p != "."]
+    target = [p for p in posixpath.normpath(to_src).split("/") if p != "."]
+    common = 0
+    for a, b in zip(start, target):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:]) or "."
 
 
 @pass_context
