@@ -90,3 +90,8 @@ def test_every_record_is_reachable_from_the_home_page(scaled: Path):
     expected |= {_page(p.src_uri) for p in d.policies}
     missing = sorted(expected - _reachable(scaled / "site"))
     assert not missing, f"{len(missing)} record pages unreachable, e.g. {missing[:5]}"
+
+
+def test_mkdocs_chrome_does_not_grow(scaled: Path, built_site: Path):
+    """Nav (index pages only) and page chrome stay the same: 404.html is chrome and nothing else."""
+    assert (scaled / "site/404.html").stat().st_size <= 1.05 * (built_site / "404.html").stat().st_size
