@@ -32,6 +32,12 @@ def _read(path: Path):
     return source.data
 
 
+def _index_no(index_no: str, k: int) -> str:
+    """zyx…/2018-0025 → zyx…/2018-002025 for copy 2: unique and still the site's 索引号 format."""
+    head, _, number = index_no.rpartition("-")
+    return f"{head}-{k:03d}{int(number) % 1000:03d}"
+
+
 def _dump(data, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -101,7 +107,7 @@ def _copy_county(k: int, src: Path, out: Path, ren: _Renamer) -> None:
         if parts is None:
             continue
         meta = parse_yaml(parts[0], path.name, Problems()).data
-        meta.update(id=ren.doc(meta["id"]), sample=True, index_no=f"{meta['index_no']}-k{k}",
+        meta.update(id=ren.doc(meta["id"]), sample=True, index_no=_index_no(meta["index_no"], k),
                     publisher=ren.unit(meta["publisher"]),
                     actions=[ren.action(a) for a in meta.get("actions", [])])
         for key in ("interprets", "replaced_by"):

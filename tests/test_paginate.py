@@ -21,3 +21,12 @@ def test_window_is_bounded_with_gaps():
     numbers = [n for n, _ in window]
     assert numbers == [1, 0, 47, 48, 49, 50, 51, 52, 53, 0, 100]
     assert page_src("x/index.md", 2) == "x/index-2.md"
+
+
+def test_excerpt_shows_short_lists_whole_and_cuts_long_ones():
+    from campaign.pages.paginate import TOP, excerpt
+
+    short = excerpt(list(range(TOP)), "progress/overdue.md")
+    assert not short.cut and list(short.shown) == list(range(TOP)) and short.total == TOP
+    long = excerpt(list(range(TOP + 1)), "progress/overdue.md")
+    assert long.cut and long.full == "progress/overdue.md" and len(long.shown) == TOP and long.total == TOP + 1

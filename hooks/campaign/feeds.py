@@ -58,8 +58,9 @@ def action_calendar(action_id: str) -> FeedLink:
     return FeedLink(f"calendars/actions/{action_id}.ics", f"本行动任务截止日期（日历）", ICAL)
 
 
-def catalog(d: Dataset) -> list[tuple[FeedLink, str]]:
-    """Every feed and calendar with a line on what it holds (for the open-data page)."""
+def catalog(d: Dataset, per_action: bool = True) -> list[tuple[FeedLink, str]]:
+    """Every feed and calendar with a line on what it holds (for the open-data page);
+    without the per-action ones when per_action is False (they are listed on their own pages)."""
     items = [
         (ALL_FEED, "月度进展报告、典型案例、政策文件与解读、满意度测评的全部更新"),
         (CASES_FEED, "先进经验和问题曝光案例"),
@@ -67,7 +68,7 @@ def catalog(d: Dataset) -> list[tuple[FeedLink, str]]:
         (TASKS_CALENDAR, "所有专项行动任务的完成时限，每个任务一个全天事件"),
         (PUBLICITY_CALENDAR, "政策宣传周的起止日期和每日活动"),
     ]
-    for action in d.action_list:
+    for action in d.action_list if per_action else ():
         items.append((FeedLink(action_feed(action.id).path, f"{action.name}：进展（Atom）", ATOM), "本行动的月度进展报告"))
         items.append((FeedLink(action_calendar(action.id).path, f"{action.name}：任务截止日期（日历）", ICAL),
                       "本行动各任务的完成时限"))
@@ -188,14 +189,23 @@ def atom(urls: Urls, link: FeedLink, title: str, author: str, entries: list[Entr
 
 def _report_entries(d: Dataset, urls: Urls, action_id: str | None = None) -> list[Entry]:
     out = []
-    for r in d.reports:
-        if action_id is not None and r.action != action_id:
-            continue
+    for r in d.reports if action_id is None else _reports_by_action(d).get(action_id, ()):
         action = d.actions[r.action]
         year, month = r.month.split("-")
         out.append(Entry(urls.tag("report", r.action, r.month), f"{action.name}：{year}年{int(month)}月进展",
                          r.submitted, urls.page(f"actions/{r.action}.md"), r.progress, "月度进展", r.sample))
     return out
+
+
+def _reports_by_action(d: Dataset) -> dict[str, list]:
+    """Reports grouped by action once per dataset: a scan per action feed would be quadratic."""
+    index = d.__dict__.get("_reports_by_action")
+    if index is None:
+        index = {}
+        for r in d.reports:
+            index.setdefault(r.action, []).append(r)
+        d.__dict__["_reports_by_action"] = index
+    return index
 
 
 def _case_entries(d: Dataset, urls: Urls) -> list[Entry]:
@@ -236,16 +246,16 @@ def ical_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character (§3.1)."""
-    out, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > 75:
-            out.append(current)
-            current, size = " ", 1   # the continuation's leading space counts too
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
+    data = line.encode("utf-8")
+    out, start, limit = [], 0, 75
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: end before its character
+            end -= 1
+        out.append(data[start:end].decode("utf-8"))
+        start, limit = end, 74  # the continuation's leading space counts too
+    out.append(data[start:].decode("utf-8"))
+    return "\r\n ".join(out)
 
 
 @dataclass(frozen=True)
@@ -281,9 +291,7 @@ def icalendar(name: str, description: str, events: list[Event], as_of: date) -> 
 
 def _task_events(d: Dataset, urls: Urls, action_id: str | None = None) -> list[Event]:
     out = []
-    for action in d.action_list:
-        if action_id is not None and action.id != action_id:
-            continue
+    for action in d.action_list if action_id is None else [d.actions[action_id]]:
         lead = d.units[action.lead_unit].short
         for t in action.tasks:
             out.append(Event(

@@ -51,8 +51,18 @@ def paragraphs(value: str) -> Markup:
 
 
 def relative(from_src: str, to_src: str) -> str:
-    """Relative link between two source files, as MkDocs resolves Markdown links."""
-    return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+    """Relative link between two source files, as MkDocs resolves Markdown links.
+
+    Same result as posixpath.relpath(to_src, dirname(from_src)) for paths inside the docs
+    dir, without its getcwd()/abspath per call: this runs for every link on every page."""
+    start = [p for p in posixpath.normpath(posixpath.dirname(from_src) or ".").split("/") if p != "."]
+    target = [p for p in posixpath.normpath(to_src).split("/") if p != "."]
+    common = 0
+    for a, b in zip(start, target):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:]) or "."
 
 
 @pass_context

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..loading import Dataset
 from .base import GeneratedPage, action_src, render_page, schedule_of
+from .paginate import paginate
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
@@ -11,13 +12,22 @@ def build(d: Dataset) -> list[GeneratedPage]:
     for report in d.reports:
         if report.month <= x.as_of.isoformat()[:7]:
             reports_by_action[report.action].append(report)
-    pages = [render_page(d, "actions/index.md", "actions_index.md.j2", x=x)]
+    # Indexed once: looking them up per action would make the build quadratic.
+    cases_by_action: dict[str, list] = {a: [] for a in d.actions}
+    for case in d.cases:
+        for aid in dict.fromkeys(case.actions):
+            cases_by_action.setdefault(aid, []).append(case)
+    policies_by_action: dict[str, list] = {a: [] for a in d.actions}
+    for policy in d.policies:
+        for aid in dict.fromkeys(policy.doc.actions):
+            policies_by_action.setdefault(aid, []).append(policy)
+    pages = [render_page(d, p.src_uri, "actions_index.md.j2", x=x, p=p) for p in paginate("actions/index.md", d.action_list)]
     for action in d.actions.values():
         st = x.actions[action.id]
         # Newest first: the timeline reads like a news column.
         reports = sorted(reports_by_action[action.id], key=lambda r: r.month, reverse=True)
-        cases = [c for c in d.cases if action.id in c.actions]
-        policies = [p for p in d.policies if action.id in p.doc.actions]
+        cases = cases_by_action[action.id]
+        policies = policies_by_action[action.id]
         pages.append(render_page(d, action_src(action.id), "action.md.j2", action=action, st=st, reports=reports,
                                  late_months={r.month for r in st.late},
                                  weight_total=sum(t.weight for t in action.tasks),

@@ -6,6 +6,12 @@ from .. import schedule
 from ..dates import last_day
 from ..loading import Dataset
 from .base import GeneratedPage, bulletin_src, render_page, schedule_of
+from .lists import summarised
+
+
+def list_src(month: str, name: str) -> str:
+    """A bulletin's full list when it outgrows the bulletin (pages/lists.py)."""
+    return f"bulletins/{month}-{name}.md"
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
@@ -20,10 +26,25 @@ def build(d: Dataset) -> list[GeneratedPage]:
         prev = _previous_month(month)
         prev_reports = {a.id: _report_state(d, x, by_key.get((a.id, prev)), a.id, prev, at) for a in d.action_list}
         cases = [c for c in d.cases if c.date.isoformat()[:7] == month]
+        label = f"{int(month[:4])}年{int(month[5:])}月通报"
+        common = dict(x=x, prev_month=prev, prev_reports=prev_reports, back=bulletin_src(month),
+                      back_text=label, intro=f"统计时点：{at.year}年{at.month}月{at.day}日。")
+        lists = dict(
+            actions=summarised(d, pages, list_src(month, "actions"), f"{label}：各专项行动进展", "bulletin_actions",
+                               d.action_list, **common),
+            completed=summarised(d, pages, list_src(month, "completed"), f"{label}：本月完成的任务",
+                                 "completed_month", completed, **common),
+            problems=summarised(d, pages, list_src(month, "problems"), f"{label}：逾期、临期和滞后的任务",
+                                "problem_tasks", x.tasks_with(schedule.OVERDUE, schedule.DUE_SOON, schedule.BEHIND),
+                                **common),
+            missing=summarised(d, pages, list_src(month, "missing"), f"{label}：缺报情况", "missing",
+                               list(x.missing), **common),
+            cases=summarised(d, pages, list_src(month, "cases"), f"{label}：本月发布的典型案例", "case_items",
+                             cases, show_kind=True, **common),
+        )
         pages.append(render_page(
             d, bulletin_src(month), "bulletin.md.j2", month=month, at=at, x=x, completed=completed,
-            prev_month=prev, prev_reports=prev_reports, month_cases=cases,
-            problems=x.tasks_with(schedule.OVERDUE, schedule.DUE_SOON, schedule.BEHIND),
+            prev_month=prev, prev_reports=prev_reports, month_cases=cases, lists=lists, show_kind=True,
             is_partial=at != last_day(at.year, at.month),
         ))
         index_rows.append((month, at, x, len(completed), len(cases)))

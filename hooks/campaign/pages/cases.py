@@ -6,11 +6,12 @@ the data date (rectification.py), so an overdue rectification is flagged everywh
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from ..loading import Dataset
 from ..rectification import rectification_state
 from .base import GeneratedPage, case_src, render_page
+from .paginate import paginate
 
 # (slug, title, kind, category): stable ASCII URLs for the plan's Chinese kinds.
 KINDS = [
@@ -45,32 +46,41 @@ def build(d: Dataset) -> list[GeneratedPage]:
                   unit_cases_src=unit_cases_src, kind_slug=kind_slug)
 
     years = sorted({c.date.year for c in d.cases}, reverse=True)
-    unit_ids = [u.id for u in d.unit_list if any(u.id in c.units for c in d.cases)]
+    # Cases by unit, built once (newest first): a scan per unit would make the build quadratic.
+    by_unit: dict[str, list] = defaultdict(list)
+    for c in newest_first:
+        for uid in dict.fromkeys(c.units):
+            by_unit[uid].append(c)
+    unit_ids = [u.id for u in d.unit_list if u.id in by_unit]
     kind_counts = Counter(kind_slug(c) for c in d.cases)
     rect_counts = Counter(s.css for s in states.values())
     pages = [render_page(d, "cases/index.md", "cases_index.md.j2", cases=newest_first[:LATEST_ON_INDEX],
                          total=len(d.cases), years=years, kind_counts=kind_counts, rect_counts=rect_counts,
                          year_counts=Counter(c.date.year for c in d.cases), **common)]
-    pages.append(render_page(d, "cases/units.md", "cases_units.md.j2", rows=[
-        (uid, Counter(kind_slug(c) for c in d.cases if uid in c.units),
-         sum(1 for c in d.cases if uid in c.units and c.id in states and states[c.id].overdue))
-        for uid in unit_ids], **common))
+    unit_rows = [(uid, Counter(kind_slug(c) for c in by_unit[uid]),
+                  sum(1 for c in by_unit[uid] if c.id in states and states[c.id].overdue))
+                 for uid in unit_ids]
+    pages += [render_page(d, p.src_uri, "cases_units.md.j2", p=p, rows=p.items, **common)
+              for p in paginate("cases/units.md", unit_rows)]
 
     for slug, title, kind, category in KINDS:
         chosen = [c for c in newest_first if (c.kind, c.category) == (kind, category)]
         heading = title if kind == "先进经验" else f"问题曝光：{title}"
-        pages.append(render_page(d, kind_src(slug), "cases_list.md.j2", title=heading, cases=chosen,
-                                 scope="kind", **common))
+        pages += _list(d, kind_src(slug), heading, chosen, scope="kind", **common)
     for year in years:
         chosen = [c for c in newest_first if c.date.year == year]
-        pages.append(render_page(d, year_src(year), "cases_list.md.j2", title=f"{year}年典型案例",
-                                 cases=chosen, scope="year", **common))
+        pages += _list(d, year_src(year), f"{year}年典型案例", chosen, scope="year", **common)
     for uid in unit_ids:
-        chosen = [c for c in newest_first if uid in c.units]
-        pages.append(render_page(d, unit_cases_src(uid), "cases_list.md.j2",
-                                 title=f"{d.units[uid].short}的典型案例", cases=chosen, scope="unit",
-                                 unit=d.units[uid], **common))
+        pages += _list(d, unit_cases_src(uid), f"{d.units[uid].short}的典型案例", by_unit[uid], scope="unit",
+                       unit=d.units[uid], **common)
     for case in d.cases:
         pages.append(render_page(d, case_src(case.id), "case.md.j2", case=case,
                                  state=states.get(case.id), **common))
     return pages
+
+
+def _list(d: Dataset, base: str, title: str, cases: list, **context) -> list[GeneratedPage]:
+    """A case list over numbered pages (50 a page): kinds and years grow with the data."""
+    return [render_page(d, p.src_uri, "cases_list.md.j2", p=p, total=len(cases), cases=p.items,
+                        title=title if p.number == 1 else f"{title}（第{p.number}页）", **context)
+            for p in paginate(base, cases)]

@@ -8,12 +8,19 @@ from __future__ import annotations
 from .. import feeds, opendata
 from ..loading import Dataset
 from .base import GeneratedPage, render_page
+from .lists import list_pages
 
 SRC = "opendata/index.md"
+ACTION_FEEDS_SRC = "opendata/feeds.md"  # one feed and one calendar per action: grows with the data
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
     tables = opendata.all_tables(d)
-    return [render_page(d, SRC, "opendata.md.j2", tables=tables, folder=opendata.FOLDER,
-                        list_sep=opendata.LIST_SEPARATOR, part_sep=opendata.PART_SEPARATOR,
-                        catalog=feeds.catalog(d))]
+    pages = [render_page(d, SRC, "opendata.md.j2", tables=tables, folder=opendata.FOLDER,
+                         list_sep=opendata.LIST_SEPARATOR, part_sep=opendata.PART_SEPARATOR,
+                         catalog=feeds.catalog(d, per_action=False), action_feeds=ACTION_FEEDS_SRC)]
+    general = len(feeds.catalog(d, per_action=False))
+    pages += list_pages(d, ACTION_FEEDS_SRC, "各专项行动的订阅源和日历", "feed_rows", feeds.catalog(d)[general:],
+                        back=SRC, back_text="开放数据",
+                        intro="每个专项行动一个 Atom 进展源和一个任务截止日期日历（.ics）；各专项行动页面也提供这两个链接。")
+    return pages

@@ -62,3 +62,29 @@ def paginate(base: str, items: Sequence[T], per_page: int = PER_PAGE) -> Iterato
     for number in range(1, count + 1):
         start = (number - 1) * per_page
         yield Page(number, count, items[start : start + per_page], start, len(items), base)
+
+
+# A summary page (dashboard, bulletin, year-end report) shows a list whole up to TOP rows;
+# beyond that the first TOP rows and a link to the full, paginated list. TOP, not PER_PAGE:
+# a summary holds several lists and must stay bounded as a whole.
+TOP = 20
+
+
+@dataclass(frozen=True)
+class Excerpt(Generic[T]):
+    """What a summary page shows of a list: all of it, or its first TOP rows and a link."""
+
+    shown: Sequence[T]
+    total: int
+    full: str | None  # first page of the complete list when `shown` is only part of it
+    title: str = ""  # the complete list's title
+
+    @property
+    def cut(self) -> bool:
+        return self.full is not None
+
+
+def excerpt(items: Sequence[T], full_src: str, top: int = TOP) -> Excerpt[T]:
+    if len(items) <= top:
+        return Excerpt(items, len(items), None)
+    return Excerpt(items[:top], len(items), full_src)

@@ -7,10 +7,12 @@ documents and special actions are all derived here from one side's front matter.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from itertools import groupby
 
 from ..loading import Dataset, PolicyPage
 from .base import GeneratedPage, render_page
+from .paginate import paginate
 
 BANNERS = {
     "失效": "本文件已失效",
@@ -21,15 +23,41 @@ BANNERS = {
 
 def build(d: Dataset) -> list[GeneratedPage]:
     newest_first = sorted(d.policies, key=lambda p: (p.doc.published, p.doc.id), reverse=True)
-    by_year = [(year, list(items)) for year, items in groupby(newest_first, key=lambda p: p.doc.published.year)]
-    by_topic = [(topic, sorted(items, key=lambda p: (p.doc.published, p.doc.id), reverse=True))
-                for topic, items in groupby(sorted(d.policies, key=lambda p: p.doc.topic), key=lambda p: p.doc.topic)]
-    context = dict(policies=newest_first, by_year=by_year, by_topic=by_topic,
-                   by_id={p.doc.id: p for p in d.policies})
-    return [
-        render_page(d, "policies/index.md", "policies_index.md.j2", **context),
-        render_page(d, "policies/topics.md", "policies_topics.md.j2", **context),
-    ]
+    by_topic = sorted(newest_first, key=lambda p: p.doc.topic)  # stable: newest first within a topic
+    context = dict(policies=newest_first, by_id=_by_id(d))
+    pages = []
+    # 50 documents a page, grouped by year (or topic) within the page; a group may continue on the next.
+    for page in paginate("policies/index.md", newest_first):
+        groups = [(year, list(items)) for year, items in groupby(page.items, key=lambda p: p.doc.published.year)]
+        pages.append(render_page(d, page.src_uri, "policies_index.md.j2", p=page, by_year=groups, **context))
+    for page in paginate("policies/topics.md", by_topic):
+        groups = [(topic, list(items)) for topic, items in groupby(page.items, key=lambda p: p.doc.topic)]
+        pages.append(render_page(d, page.src_uri, "policies_topics.md.j2", p=page, by_topic=groups, **context))
+    return pages
+
+
+def _index(d: Dataset) -> dict:
+    """Lookups decorate needs for every policy page, built once per dataset (not per page)."""
+    cache = d.__dict__.get("_policy_index")
+    if cache is None:
+        explainers: dict[str, list] = defaultdict(list)
+        replaces: dict[str, list] = defaultdict(list)
+        for p in d.policies:
+            if p.doc.interprets:
+                explainers[p.doc.interprets].append(p)
+            if p.doc.replaced_by:
+                replaces[p.doc.replaced_by].append(p)
+        cleanup: dict[str, list] = defaultdict(list)
+        for e in d.cleanup:
+            cleanup[e.doc_no].append(e)
+        cache = dict(by_id={p.doc.id: p for p in d.policies}, by_src={p.src_uri: p for p in d.policies},
+                     explainers=explainers, replaces=replaces, cleanup=cleanup)
+        d.__dict__["_policy_index"] = cache
+    return cache
+
+
+def _by_id(d: Dataset) -> dict:
+    return _index(d)["by_id"]
 
 
 def decorate(d: Dataset, src_uri: str, body_markdown: str) -> str | None:
@@ -38,18 +66,19 @@ def decorate(d: Dataset, src_uri: str, body_markdown: str) -> str | None:
     if page is None:
         return None
     doc = page.doc
-    by_id = {p.doc.id: p for p in d.policies}
+    index = _index(d)
+    by_id = index["by_id"]
     header = render_page(
         d, src_uri, "policy_header.md.j2", page=page, doc=doc, by_id=by_id,
-        explainers=[p for p in d.policies if p.doc.interprets == doc.id],
-        replaces=[p for p in d.policies if p.doc.replaced_by == doc.id],
+        explainers=index["explainers"].get(doc.id, []),
+        replaces=index["replaces"].get(doc.id, []),
         replacement=by_id.get(doc.replaced_by or ""),
         banner=BANNERS.get(doc.validity),
         related_actions=[d.actions[a] for a in doc.actions if a in d.actions],
-        cleanup=[e for e in d.cleanup if doc.doc_no and e.doc_no == doc.doc_no],
+        cleanup=index["cleanup"].get(doc.doc_no, []) if doc.doc_no else [],
     ).content
     return header + "\n\n" + body_markdown
 
 
 def page_for(d: Dataset, src_uri: str) -> PolicyPage | None:
-    return next((p for p in d.policies if p.src_uri == src_uri), None)
+    return _index(d)["by_src"].get(src_uri)

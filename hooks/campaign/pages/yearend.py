@@ -7,6 +7,12 @@ from collections import Counter
 from .. import schedule
 from ..loading import Dataset
 from .base import GeneratedPage, render_page, schedule_of, yearend_src
+from .lists import summarised
+
+
+def list_src(year: int, name: str) -> str:
+    """An appendix (附表) of the year-end report: a list that outgrew the report page."""
+    return f"reports/{year}-{name}.md"
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
@@ -21,13 +27,29 @@ def build(d: Dataset) -> list[GeneratedPage]:
         year_missing = [r for r in x.missing if r.month.startswith(f"{year}-")]
         year_late = [r for r in x.late_reports if r.month.startswith(f"{year}-")]
         months_due = sum(1 for a in x.actions.values() for mo in a.months_due if mo.startswith(f"{year}-"))
+        completed = sorted((t for t in x.tasks.values() if t.completed_month and t.completed_month.startswith(f"{year}-")),
+                           key=lambda t: (t.action_id, t.task_id))
+        open_tasks = x.tasks_with(schedule.OVERDUE, schedule.DUE_SOON, schedule.BEHIND, schedule.ON_TRACK,
+                                  schedule.NOT_STARTED)
+        label = f"{year}年年终专项督查报告"
+        common = dict(x=x, back=yearend_src(year), back_text=label, intro=f"{label}附表，统计时点：{at.year}年{at.month}月{at.day}日。")
+        lists = dict(
+            actions=summarised(d, pages, list_src(year, "actions"), f"{label}附表：各专项行动落实情况",
+                               "yearend_actions", d.action_list, **common),
+            completed=summarised(d, pages, list_src(year, "completed"), f"{label}附表：本年完成的任务",
+                                 "completed_year", completed, **common),
+            open=summarised(d, pages, list_src(year, "open"), f"{label}附表：尚未完成的任务", "open_tasks",
+                            open_tasks, **common),
+            reporting=summarised(d, pages, list_src(year, "reporting"), f"{label}附表：缺报和迟报",
+                                 "reporting", [(r, False) for r in year_missing] + [(r, True) for r in year_late],
+                                 **common),
+            cases=summarised(d, pages, list_src(year, "cases"), f"{label}附表：典型案例", "case_items", cases,
+                             **common),
+        )
         pages.append(render_page(
             d, yearend_src(year), "yearend.md.j2", year=year, at=at, x=x,
             finished=at.month == 12 and at.day == 31,
-            completed=sorted((t for t in x.tasks.values() if t.completed_month and t.completed_month.startswith(f"{year}-")),
-                             key=lambda t: (t.action_id, t.task_id)),
-            open_tasks=x.tasks_with(schedule.OVERDUE, schedule.DUE_SOON, schedule.BEHIND, schedule.ON_TRACK,
-                                    schedule.NOT_STARTED),
+            completed=completed, open_tasks=open_tasks, lists=lists,
             measures=[(i, "工作措施") for i in d.plan.measures] + [(i, "督查方式") for i in d.plan.methods],
             plan_counts=schedule.count_statuses((p.status for p in x.plan_items.values()), schedule.PLAN_STATUSES),
             cases=cases, case_kinds=Counter(c.kind for c in cases),
