@@ -88,11 +88,17 @@ def test_guide_is_in_the_built_site(built_site):
     index = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'href="guide/"' in index and "编辑指南" in index
     fields = (built_site / "guide/fields/index.html").read_text(encoding="utf-8")
-    for anchor in ("report", "case", "policy", "survey", "report-taskprogress", "deadlines", "ledger"):
+    for anchor in ("deadlines", "ledger"):
         assert f'id="{anchor}"' in fields, anchor
+    for kind in ("report", "case", "policy", "survey"):
+        assert f'href="{kind}/"' in fields, kind
+    report = (built_site / "guide/fields/report/index.html").read_text(encoding="utf-8")
+    assert 'id="report-taskprogress"' in report
     for name in m.Report.model_fields:
-        assert f"<code>{name}</code>" in fields
-    assert "./column new report" in fields and "yaml-language-server" in fields
+        assert f"<code>{name}</code>" in report
+    assert 'href="../../drafts/#report"' in report
+    drafts = (built_site / "guide/drafts/index.html").read_text(encoding="utf-8")
+    assert "./column new report" in drafts and "yaml-language-server" in drafts
     for page in ("workflow", "commands", "ledger", "errors", "publishing"):
         assert (built_site / f"guide/{page}/index.html").is_file(), page
 

@@ -17,6 +17,7 @@ from ..loading import Dataset
 from .base import GeneratedPage, render_page
 
 SRC = "guide/fields.md"
+DRAFTS_SRC = "guide/drafts.md"  # the drafts apart: with them the fields page would pass 60 KB
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,16 @@ def build(d: Dataset) -> list[GeneratedPage]:
                                      inner.__name__, field_docs(inner)))
         kinds.append(FileKind(schema_name, model_title(model), place, f"schemas/{schema_name}.json",
                               tables, examples.get(schema_name)))
+    # One page per kind of file: all of them on one page would pass 60 KB.
     return [render_page(d, SRC, "guide_fields.md.j2", kinds=kinds, deadline_rules=DEADLINE_RULES, anchor=_anchor,
-                        ledger_rows=ledger.help_rows()[1:len(ledger.COLUMNS) + 1])]
+                        ledger_rows=ledger.help_rows()[1:len(ledger.COLUMNS) + 1], kind_src=kind_src),
+            render_page(d, DRAFTS_SRC, "guide_drafts.md.j2", kinds=kinds, anchor=_anchor),
+            *(render_page(d, kind_src(k.anchor), "guide_fields_kind.md.j2", k=k, anchor=_anchor) for k in kinds)]
+
+
+def kind_src(kind: str) -> str:
+    """The fields page of one kind of file, e.g. guide/fields/report.md."""
+    return f"guide/fields/{kind}.md"
 
 
 def _anchor(name: str) -> Markup:
