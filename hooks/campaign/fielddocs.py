@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import models as m
+from .messages import inner_model
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -50,7 +51,7 @@ def _field_docs(model: type[BaseModel]) -> tuple[FieldDoc, ...]:
     docs = []
     for name, info in model.model_fields.items():
         prop = schema["properties"][name]
-        nested = _inner_model(info.annotation)
+        nested = inner_model(info.annotation)
         docs.append(FieldDoc(
             name=name,
             title=info.title or name,
@@ -127,15 +128,6 @@ def _bounds(prop: dict[str, Any]) -> str:
         return f"，不大于 {high:g}"
     return ""
 
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _is_list(annotation: Any) -> bool:

@@ -48,7 +48,7 @@ def describe_path(model: type[BaseModel], loc: tuple) -> str:
             current = None
             continue
         title = info.title or ""
-        current = _inner_model(info.annotation)
+        current = inner_model(info.annotation)
     return f"{path}（{title}）" if title else path
 
 
@@ -58,12 +58,12 @@ def _field_info(model: Any, name: str):
     return None
 
 
-def _inner_model(annotation: Any) -> Any:
+def inner_model(annotation: Any) -> Any:
     """The record model inside list[...] or ... | None, if any."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
+        found = inner_model(arg)
         if found is not None:
             return found
     return None
@@ -77,7 +77,7 @@ def _model_at(model: Any, loc: tuple) -> Any:
         info = _field_info(current, item)
         if info is None:
             return None
-        current = _inner_model(info.annotation)
+        current = inner_model(info.annotation)
     return current
 
 

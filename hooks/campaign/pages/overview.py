@@ -15,6 +15,7 @@ from .paginate import excerpt
 
 NEWEST_REPORTS = 5  # the dashboard lists a fixed number, so its size does not grow with data
 URGENT = 10  # rows per attention list: the dashboard holds four such lists and the action bars
+ACTION_BARS = 12  # one county's twelve actions show whole; beyond, the actions index lists all
 # Full lists behind the dashboard's excerpts (not in the nav).
 ATTENTION_SRC = {schedule.OVERDUE: "progress/overdue.md", schedule.DUE_SOON: "progress/due-soon.md",
                  schedule.BEHIND: "progress/behind.md"}
@@ -34,7 +35,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
     newest = sorted(visible, key=lambda r: (r.submitted, r.month, r.action), reverse=True)[:NEWEST_REPORTS]
     pages.append(render_page(
         d, "index.md", "index.md.j2", x=x, attention=attention, newest=newest, missing=missing,
-        action_rows=excerpt(d.action_list, "actions/index.md"),
+        action_rows=excerpt(d.action_list, "actions/index.md", ACTION_BARS),
         campaign_status=schedule.action_status(a.status for a in x.actions.values()),
         missing_actions=sorted({r.action_id for r in x.missing}),
         started=d.as_of >= d.site.campaign_start,

@@ -10,6 +10,12 @@ from .base import GeneratedPage, render_page, schedule_of, yearend_src
 from .lists import summarised
 
 
+# The report compiles five lists; each shows at most as many rows as one county has
+# actions, and continues in its 附表 beyond that, so the report stays within its page budget
+# (and a few printed pages) however many actions the portal hosts.
+REPORT_ROWS = 12
+
+
 def list_src(year: int, name: str) -> str:
     """An appendix (附表) of the year-end report: a list that outgrew the report page."""
     return f"reports/{year}-{name}.md"
@@ -32,7 +38,8 @@ def build(d: Dataset) -> list[GeneratedPage]:
         open_tasks = x.tasks_with(schedule.OVERDUE, schedule.DUE_SOON, schedule.BEHIND, schedule.ON_TRACK,
                                   schedule.NOT_STARTED)
         label = f"{year}年年终专项督查报告"
-        common = dict(x=x, back=yearend_src(year), back_text=label, intro=f"{label}附表，统计时点：{at.year}年{at.month}月{at.day}日。")
+        common = dict(x=x, back=yearend_src(year), back_text=label, intro=f"{label}附表，统计时点：{at.year}年{at.month}月{at.day}日。",
+                      top=REPORT_ROWS)
         lists = dict(
             actions=summarised(d, pages, list_src(year, "actions"), f"{label}附表：各专项行动落实情况",
                                "yearend_actions", d.action_list, **common),
