@@ -28,6 +28,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate import generate  # noqa: E402
 
+import yaml  # noqa: E402
+
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 # Peak RSS of one child command, measured by a tiny wrapper so other builds don't mix in.
@@ -103,13 +105,16 @@ def stock_project(project: Path, target: Path) -> Path:
     subprocess.run([sys.executable, "-c", code, str(target)], cwd=project, check=True, env=ENV)
     for extra in (project / "content").rglob("*"):
         dest = target / "docs" / extra.relative_to(project / "content")
-        if extra.is_file() and not dest.exists() and extra.suffix != ".md":
+        if extra.is_file() and not dest.exists():
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(extra, dest)
-    (target / "mkdocs.yml").write_text(
-        "site_name: 基准对照\ntheme:\n  name: material\n  language: zh\n  font: false\n"
-        "plugins:\n  - search\nmarkdown_extensions: [tables, attr_list, md_in_html, admonition]\n",
-        encoding="utf-8")
+    # Stock Material with our navigation (index pages only) and Markdown extensions, but
+    # without our hooks, theme overrides, stylesheets or search settings.
+    ours = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    stock = {"site_name": "基准对照", "theme": {"name": "material", "language": "zh", "font": False},
+             "plugins": ["search"], "markdown_extensions": ours["markdown_extensions"], "nav": ours["nav"],
+             "validation": {"nav": {"omitted_files": "ignore"}}}
+    (target / "mkdocs.yml").write_text(yaml.safe_dump(stock, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 
 

@@ -179,22 +179,28 @@ def on_serve(server, config, builder):
 
 
 @_timed
-def _finish_output(config) -> None:
-    # Material has written search/search_index.json and every page by now: shrink the
-    # index and fill in each page's Content-Security-Policy with its inline-code hashes.
-    site = Path(config.site_dir)
-    index = site / "search" / "search_index.json"
+def on_post_page(output_html: str, page, config) -> str:
+    # Each page's Content-Security-Policy gets the hashes of its own inline code, on the
+    # HTML MkDocs is about to write (no second pass reading and rewriting every file).
+    return output.apply_csp(output_html, enforce=_state.get("command") != "serve")
+
+
+@_timed
+def on_post_template(output_content: str, template_name: str, config) -> str:
+    # 404.html is rendered as a static template, not a page: it gets its policy here.
+    return output.apply_csp(output_content, enforce=_state.get("command") != "serve")
+
+
+@_timed
+def _compact_search_index(config) -> None:
+    # Material has written search/search_index.json by now: rewrite it compactly.
+    index = Path(config.site_dir) / "search" / "search_index.json"
     if index.exists() and config.extra.get("compact_search_index", True):
         index.write_bytes(output.compact_search_index(index.read_bytes()))
-    for path in sorted(site.rglob("*.html")):
-        text = path.read_text(encoding="utf-8")
-        filled = output.apply_csp(text, enforce=_state.get("command") != "serve")
-        if filled != text:
-            path.write_text(filled, encoding="utf-8")
 
 
 def on_post_build(config):
-    _finish_output(config)
+    _compact_search_index(config)
     # Last event of a build: hand the benchmark our own time, if it asked.
     _write_timings()
     _timings.clear()

@@ -76,6 +76,27 @@ class Dataset:
     def actions(self) -> dict[str, m.Action]:
         return {a.id: a for a in self.action_list}
 
+    # Lookups built once per build: per-page code must not scan every record (build time
+    # would grow with pages × records).
+    @cached_property
+    def case_by_id(self) -> dict[str, m.Case]:
+        return {c.id: c for c in self.cases}
+
+    @cached_property
+    def policy_by_src(self) -> dict[str, "PolicyPage"]:
+        return {p.src_uri: p for p in self.policies}
+
+    @cached_property
+    def survey_by_quarter(self) -> dict[str, m.Survey]:
+        return {s.quarter: s for s in self.surveys}
+
+    @cached_property
+    def reports_by_action(self) -> dict[str, list[m.Report]]:
+        grouped: dict[str, list[m.Report]] = {a: [] for a in self.actions}
+        for report in self.reports:
+            grouped.setdefault(report.action, []).append(report)
+        return grouped
+
     @cached_property
     def tasks(self) -> dict[str, tuple[m.Action, m.Task]]:
         return {t.id: (a, t) for a in self.action_list for t in a.tasks}

@@ -103,19 +103,19 @@ def article_for(d: Dataset, src_uri: str) -> Article | None:
     section, key = parts
     office = d.leadership.office.name
     if section == "cases":
-        case = next((c for c in d.cases if c.id == key), None)
+        case = d.case_by_id.get(key)
         if case:
             words = [case.kind] + ([case.category] if case.category else []) + [case.source]
             return Article(case.title, case.date, office, words, case.summary)
     if section == "policies":
-        page = next((p for p in d.policies if p.src_uri == src_uri), None)
+        page = d.policy_by_src.get(src_uri)
         if page:
             doc = page.doc
             words = doc.keywords or [doc.topic]
             return Article(doc.title, doc.published, _unit_name(d, doc.publisher, d.site.sponsor), words,
                            doc.description or doc.title)
     if section == "surveys":
-        survey = next((s for s in d.surveys if s.quarter == key), None)
+        survey = d.survey_by_quarter.get(key)
         if survey:
             return Article(f"{survey.quarter} 营商环境满意度测评", survey.published,
                            _unit_name(d, survey.unit, d.site.sponsor), ["满意度测评", "营商环境"],
@@ -123,7 +123,7 @@ def article_for(d: Dataset, src_uri: str) -> Article | None:
     if section == "actions":
         action = d.actions.get(key)
         if action:
-            submitted = [r.submitted for r in d.reports if r.action == key]
+            submitted = [r.submitted for r in d.reports_by_action.get(key, [])]
             published = max(submitted) if submitted else action.start
             return Article(action.name, published, _unit_name(d, action.lead_unit, d.site.sponsor),
                            ["专项行动", "营商环境"], action.goal)

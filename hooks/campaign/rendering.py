@@ -11,6 +11,7 @@ import json
 import posixpath
 import re
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,8 @@ from .dates import zh_date
 TEMPLATES = Path(__file__).parent / "templates"
 # Exactly Python-Markdown's escapable characters (plus | from the tables extension):
 # a backslash before any other character would show on the page.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_MD_SPECIAL = "\\`*_{}[]()#+-.!|"
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in _MD_SPECIAL})
 
 
 def md_escape(value: Any) -> Markup:
@@ -34,7 +36,7 @@ def md_escape(value: Any) -> Markup:
     text = html.escape(str(value), quote=False)
     text = text.replace("\r", "").replace("\n", " ")
     # Entities (&lt; &gt; &amp;) hold no Markdown specials, so escaping after is safe.
-    return Markup(_MD_SPECIAL.sub(r"\\\1", text))
+    return Markup(text.translate(_MD_ESCAPES))
 
 
 def html_escape(value: Any) -> Markup:
@@ -50,6 +52,7 @@ def paragraphs(value: str) -> Markup:
     return Markup("\n\n".join(str(md_escape(p)) for p in parts))
 
 
+@lru_cache(maxsize=1 << 16)  # the same few targets recur on thousands of pages
 def relative(from_src: str, to_src: str) -> str:
     """Relative link between two source files, as MkDocs resolves Markdown links.
 
@@ -75,6 +78,28 @@ def link(context: Any, to_src: str, text: Any, anchor: str = "") -> Markup:
 @pass_context
 def href(context: Any, to_src: str) -> str:
     return relative(context["here"], to_src)
+
+
+@pass_context
+def unit_link(context: Any, unit_id: str) -> Markup:
+    """A unit's short name linked to its page (Python, not a macro: it runs on every page)."""
+    return link(context, context["unit_src"](unit_id), context["units"][unit_id].short)
+
+
+@pass_context
+def unit_links(context: Any, ids: list[str], all_action_leads: bool = False) -> Markup:
+    """Units joined with 、; 各专项行动牵头单位 when the plan names them all; 方案未明确 if none."""
+    parts = [str(unit_link(context, u)) for u in ids]
+    if all_action_leads:
+        parts.append("各专项行动牵头单位")
+    return Markup("、".join(parts) if parts else "方案未明确")
+
+
+def sample_badge(record: Any) -> Markup:
+    """The visible 示例 mark on a sample record."""
+    if getattr(record, "sample", False):
+        return Markup(' <span class="badge badge-sample" title="方案未载明，为演示编写">示例</span>')
+    return Markup("")
 
 
 def percent(value: float | None) -> str:
@@ -109,7 +134,8 @@ def make_environment() -> Environment:
         undefined=StrictUndefined,
     )
     env.filters.update(md=md_escape, h=html_escape, paras=paragraphs, zh_date=zh_date, percent=percent)
-    env.globals.update(link=link, href=href, front_matter=front_matter)
+    env.globals.update(link=link, href=href, front_matter=front_matter, unit_link=unit_link,
+                       unit_links=unit_links, sample_badge=sample_badge)
     return env
 
 
