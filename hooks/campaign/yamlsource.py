@@ -144,9 +144,14 @@ def _construct(node: yaml.Node, path: Path_, source: Source, problems: Problems,
     return _scalar(node, loader)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _scalar(node: yaml.Node, loader: _Loader) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         return None
+    if node.tag == _STR_TAG:  # most values: text needs no constructor (a tenth of load time)
+        return node.value
     return loader.construct_object(node, deep=True)
 
 
