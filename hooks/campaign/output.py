@@ -35,7 +35,9 @@ def compact_search_index(raw: bytes) -> bytes:
 
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
 _INLINE_STYLE = re.compile(r"<style[^>]*>(?P<body>.*?)</style>", re.S | re.I)
-_STYLE_ATTR = re.compile(r"""\sstyle=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""", re.I)
+# Starts with a literal so the regex engine can skip ahead (this pass runs on every page);
+# the attribute must follow whitespace, checked in _style_attrs.
+_STYLE_ATTR = re.compile(r"""style=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
 # Script types the browser does not execute (Material's JSON config) need no hash.
 _DATA_TYPE = re.compile(r"""type=["']?(application/(?:ld\+)?json)""", re.I)
 
@@ -50,7 +52,7 @@ def policy_for(page: str) -> str:
                       if "src=" not in m["attrs"] and not _DATA_TYPE.search(m["attrs"])})
     styles = sorted({_sha256(m["body"]) for m in _INLINE_STYLE.finditer(page)})
     attrs = sorted({_sha256(html.unescape(m["dq"] if m["dq"] is not None else m["sq"]))
-                    for m in _STYLE_ATTR.finditer(page)})
+                    for m in _STYLE_ATTR.finditer(page) if m.start() > 0 and page[m.start() - 1].isspace()})
     style_src = ["'self'", *styles] + (["'unsafe-hashes'", *attrs] if attrs else [])
     return "; ".join([
         "default-src 'self'",
