@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from campaign import feeds, freshness, history, opendata, output, pages, portal  # noqa: E402
 from campaign.dates import zh_date  # noqa: E402
-from campaign.loading import Dataset, as_of_from_environment, load  # noqa: E402
+from campaign.loading import as_of_from_environment, load  # noqa: E402
 from campaign.pages import history as history_pages  # noqa: E402
 from campaign.pages import policies  # noqa: E402
 from campaign import placeholders, publicity_checks  # noqa: E402
@@ -86,7 +86,6 @@ def on_config(config):
         log.warning(problem.render())
     config.extra["as_of"] = dataset.as_of.isoformat()
     config.extra["as_of_label"] = zh_date(dataset.as_of)
-    config.extra["identity"] = dataset.site.model_dump(mode="json")
     config.extra["portal"] = portal.footer(dataset.site)
     config.extra["site_meta"] = portal.site_meta(dataset.site)
     _resolve_history(config)

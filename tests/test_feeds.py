@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree as ET
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from campaign import freshness
 from campaign.loading import load
-from conftest import ROOT, copy_project, run_build
+from conftest import ROOT, run_build
 
 
 def _dataset(as_of: str | None = None):

@@ -51,11 +51,11 @@ PUBLICITY_CALENDAR = FeedLink("calendars/publicity.ics", "政策宣传周日程�
 
 
 def action_feed(action_id: str) -> FeedLink:
-    return FeedLink(f"feeds/actions/{action_id}.xml", f"本行动进展（Atom）", ATOM)
+    return FeedLink(f"feeds/actions/{action_id}.xml", "本行动进展（Atom）", ATOM)
 
 
 def action_calendar(action_id: str) -> FeedLink:
-    return FeedLink(f"calendars/actions/{action_id}.ics", f"本行动任务截止日期（日历）", ICAL)
+    return FeedLink(f"calendars/actions/{action_id}.ics", "本行动任务截止日期（日历）", ICAL)
 
 
 def catalog(d: Dataset, per_action: bool = True) -> list[tuple[FeedLink, str]]:

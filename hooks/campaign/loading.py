@@ -18,6 +18,7 @@ from . import models as m
 from .dates import parse_iso_date
 from .messages import report_validation_error
 from .problems import DataError, Problems
+from .publicity_checks import personal_data_in_case
 from .yamlsource import Source, parse_yaml, read_text, split_front_matter
 
 
@@ -81,6 +82,10 @@ class Dataset:
     @cached_property
     def case_by_id(self) -> dict[str, m.Case]:
         return {c.id: c for c in self.cases}
+
+    @cached_property
+    def policy_by_id(self) -> dict[str, "PolicyPage"]:
+        return {p.doc.id: p for p in self.policies}
 
     @cached_property
     def policy_by_src(self) -> dict[str, "PolicyPage"]:
@@ -169,6 +174,9 @@ class _Loader:
             self.problems.add(source.name, source.line_of(()), "",
                               "文件内容应是一组“字段: 值”（每行一个字段），现在不是。请对照同类文件的写法。")
             return None
+        if model is m.Case:  # the personal-data guard must not wait for the rest to be right
+            for path, label, message in personal_data_in_case(source.data):
+                self.problems.add(source.name, source.line_of(path), label, message)
         try:
             record = model.model_validate(source.data)
         except ValidationError as err:

@@ -4,7 +4,6 @@ Single-record rules live in models.py; what needs the whole dataset lives here.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any, Iterable
 
 from .loading import Dataset, Located

@@ -24,7 +24,7 @@ BANNERS = {
 def build(d: Dataset) -> list[GeneratedPage]:
     newest_first = sorted(d.policies, key=lambda p: (p.doc.published, p.doc.id), reverse=True)
     by_topic = sorted(newest_first, key=lambda p: p.doc.topic)  # stable: newest first within a topic
-    context = dict(policies=newest_first, by_id=_by_id(d))
+    context = dict(policies=newest_first, by_id=d.policy_by_id)
     pages = []
     # 50 documents a page, grouped by year (or topic) within the page; a group may continue on the next.
     for page in paginate("policies/index.md", newest_first):
@@ -37,7 +37,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
 
 
 def _index(d: Dataset) -> dict:
-    """Lookups decorate needs for every policy page, built once per dataset (not per page)."""
+    """Relations decorate needs for every policy page, built once per dataset (not per page)."""
     cache = d.__dict__.get("_policy_index")
     if cache is None:
         explainers: dict[str, list] = defaultdict(list)
@@ -50,14 +50,10 @@ def _index(d: Dataset) -> dict:
         cleanup: dict[str, list] = defaultdict(list)
         for e in d.cleanup:
             cleanup[e.doc_no].append(e)
-        cache = dict(by_id={p.doc.id: p for p in d.policies}, by_src={p.src_uri: p for p in d.policies},
-                     explainers=explainers, replaces=replaces, cleanup=cleanup)
+        cache = dict(explainers=explainers, replaces=replaces, cleanup=cleanup)
         d.__dict__["_policy_index"] = cache
     return cache
 
-
-def _by_id(d: Dataset) -> dict:
-    return _index(d)["by_id"]
 
 
 def decorate(d: Dataset, src_uri: str, body_markdown: str) -> str | None:
@@ -67,7 +63,7 @@ def decorate(d: Dataset, src_uri: str, body_markdown: str) -> str | None:
         return None
     doc = page.doc
     index = _index(d)
-    by_id = index["by_id"]
+    by_id = d.policy_by_id
     header = render_page(
         d, src_uri, "policy_header.md.j2", page=page, doc=doc, by_id=by_id,
         explainers=index["explainers"].get(doc.id, []),
@@ -81,4 +77,4 @@ def decorate(d: Dataset, src_uri: str, body_markdown: str) -> str | None:
 
 
 def page_for(d: Dataset, src_uri: str) -> PolicyPage | None:
-    return _index(d)["by_src"].get(src_uri)
+    return d.policy_by_src.get(src_uri)

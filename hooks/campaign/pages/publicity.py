@@ -7,7 +7,7 @@ of the actions, and each event's report (policy:ID / case:ID) becomes a link.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from ..loading import Dataset
 from .base import GeneratedPage, case_src, render_page
