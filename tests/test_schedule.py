@@ -31,8 +31,9 @@ def dataset(actions, reports, as_of, campaign_start=D(2018, 4, 1)):
     plan = m.Plan(title="t", purpose="p", goal="g", start=campaign_start, guarantees=["g"],
                   measures=[m.Measure(id="x1", section="s", title="t", text="t", deadline="2018年7月中旬前")],
                   methods=[m.SupervisionMethod(id="y1", name="随机抽查", text="t")])
-    return SimpleNamespace(action_list=actions, reports=reports, plan=plan, as_of=as_of,
-                           site=SimpleNamespace(campaign_start=campaign_start, as_of=as_of))
+    by_action = {a.id: [r for r in reports if r.action == a.id] for a in actions}
+    return SimpleNamespace(action_list=actions, reports=reports, reports_by_action=by_action, plan=plan,
+                           as_of=as_of, site=SimpleNamespace(campaign_start=campaign_start, as_of=as_of))
 
 
 # --- task_status edges ------------------------------------------------------------------------

@@ -189,23 +189,12 @@ def atom(urls: Urls, link: FeedLink, title: str, author: str, entries: list[Entr
 
 def _report_entries(d: Dataset, urls: Urls, action_id: str | None = None) -> list[Entry]:
     out = []
-    for r in d.reports if action_id is None else _reports_by_action(d).get(action_id, ()):
+    for r in d.reports if action_id is None else d.reports_by_action.get(action_id, ()):
         action = d.actions[r.action]
         year, month = r.month.split("-")
         out.append(Entry(urls.tag("report", r.action, r.month), f"{action.name}：{year}年{int(month)}月进展",
                          r.submitted, urls.page(f"actions/{r.action}.md"), r.progress, "月度进展", r.sample))
     return out
-
-
-def _reports_by_action(d: Dataset) -> dict[str, list]:
-    """Reports grouped by action once per dataset: a scan per action feed would be quadratic."""
-    index = d.__dict__.get("_reports_by_action")
-    if index is None:
-        index = {}
-        for r in d.reports:
-            index.setdefault(r.action, []).append(r)
-        d.__dict__["_reports_by_action"] = index
-    return index
 
 
 def _case_entries(d: Dataset, urls: Urls) -> list[Entry]:

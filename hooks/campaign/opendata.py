@@ -175,7 +175,7 @@ DERIVED_SPECS = [
 
 def derived_tables(d: Dataset) -> list[Table]:
     """Facts computed from the records as of d.as_of, marked derived in every export."""
-    derived = schedule.derive(d)
+    derived = schedule.derive_once(d)
     reported: dict[str, set[str]] = {a: set() for a in d.actions}
     for report in d.reports:
         if report.submitted <= d.as_of:
@@ -347,26 +347,39 @@ def _json_bytes(value: Any) -> bytes:
 
 
 def to_json(table: Table, as_of: date) -> bytes:
-    return _json_bytes({
+    """The table's header fields indented, then one record per line: readable and diffable,
+    and written by json's C encoder (indent= falls back to the pure-Python one, which
+    was most of the open-data time at province scale)."""
+    head = json.dumps({
         "table": table.spec.name,
         "title": table.spec.title,
         "derived": table.spec.derived,
         "as_of": as_of.isoformat(),
         "schema": f"schemas/{table.spec.name}.schema.json",
         "count": len(table.records),
-        "records": table.records,
-    })
+    }, ensure_ascii=False, indent=2)
+    rows = ",\n".join("    " + json.dumps(r, ensure_ascii=False) for r in table.records)
+    records = f'"records": [\n{rows}\n  ]' if rows else '"records": []'
+    return (head[:-2] + f",\n  {records}\n}}\n").encode("utf-8")
 
 
 def all_tables(d: Dataset) -> list[Table]:
     return record_tables(d) + derived_tables(d)
 
 
-def download_files(d: Dataset, version: str | None = None) -> dict[str, bytes]:
-    """Every open-data file by its path under the site, manifest included."""
+def tables_of(d: Dataset) -> list[Table]:
+    """all_tables() once per build: the open-data pages and files show the same tables."""
+    if "_open_tables" not in d.__dict__:
+        d.__dict__["_open_tables"] = all_tables(d)
+    return d.__dict__["_open_tables"]
+
+
+def download_files(d: Dataset, version: str | None = None, tables: list[Table] | None = None) -> dict[str, bytes]:
+    """Every open-data file by its path under the site, manifest included (from `tables`
+    when the build already has them)."""
     files: dict[str, bytes] = {}
     entries = []
-    for table in all_tables(d):
+    for table in all_tables(d) if tables is None else tables:
         name = table.spec.name
         outputs = {
             f"{name}.json": ("json", to_json(table, d.as_of), len(table.records)),

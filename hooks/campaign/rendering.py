@@ -24,7 +24,13 @@ TEMPLATES = Path(__file__).parent / "templates"
 # Exactly Python-Markdown's escapable characters (plus | from the tables extension):
 # a backslash before any other character would show on the page.
 _MD_SPECIAL = "\\`*_{}[]()#+-.!|"
-_MD_ESCAPES = str.maketrans({c: "\\" + c for c in _MD_SPECIAL})
+# One pass does it all: HTML's & < > (entities hold no Markdown specials), the Markdown
+# specials, and line breaks folded so a value stays inside its paragraph or table cell.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": None, "\n": " ",
+                          **{c: "\\" + c for c in _MD_SPECIAL}})
+# Most values (Chinese names, dates) hold none of them: a search is cheaper than translate,
+# which looks up every character of non-ASCII text.
+_NEEDS_ESCAPE = re.compile("[" + re.escape(_MD_SPECIAL + "&<>\r\n") + "]")
 
 
 def md_escape(value: Any) -> Markup:
@@ -33,10 +39,8 @@ def md_escape(value: Any) -> Markup:
         return value
     if isinstance(value, date):
         return Markup(zh_date(value))
-    text = html.escape(str(value), quote=False)
-    text = text.replace("\r", "").replace("\n", " ")
-    # Entities (&lt; &gt; &amp;) hold no Markdown specials, so escaping after is safe.
-    return Markup(text.translate(_MD_ESCAPES))
+    text = str(value)
+    return Markup(text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text)
 
 
 def html_escape(value: Any) -> Markup:
@@ -52,13 +56,16 @@ def paragraphs(value: str) -> Markup:
     return Markup("\n\n".join(str(md_escape(p)) for p in parts))
 
 
-@lru_cache(maxsize=1 << 16)  # the same few targets recur on thousands of pages
 def relative(from_src: str, to_src: str) -> str:
-    """Relative link between two source files, as MkDocs resolves Markdown links.
+    """Relative link between two source files, as MkDocs resolves Markdown links."""
+    return _relative_from_dir(from_src.rpartition("/")[0], to_src)
 
-    Same result as posixpath.relpath(to_src, dirname(from_src)) for paths inside the docs
-    dir, without its getcwd()/abspath per call: this runs for every link on every page."""
-    start = [p for p in posixpath.normpath(posixpath.dirname(from_src) or ".").split("/") if p != "."]
+
+@lru_cache(maxsize=1 << 16)  # pages share a few folders and link to the same targets
+def _relative_from_dir(from_dir: str, to_src: str) -> str:
+    """Same result as posixpath.relpath(to_src, from_dir) for paths inside the docs dir,
+    without its getcwd()/abspath per call: this runs for every link on every page."""
+    start = [p for p in posixpath.normpath(from_dir or ".").split("/") if p != "."]
     target = [p for p in posixpath.normpath(to_src).split("/") if p != "."]
     common = 0
     for a, b in zip(start, target):
@@ -136,6 +143,8 @@ def make_environment() -> Environment:
     env.filters.update(md=md_escape, h=html_escape, paras=paragraphs, zh_date=zh_date, percent=percent)
     env.globals.update(link=link, href=href, front_matter=front_matter, unit_link=unit_link,
                        unit_links=unit_links, sample_badge=sample_badge)
+    from . import cells  # cells builds on this module's helpers
+    env.globals.update(cells.GLOBALS)
     return env
 
 

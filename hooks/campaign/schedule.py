@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import TYPE_CHECKING, Iterable
 
@@ -224,15 +225,18 @@ def next_month(month: str) -> str:
     return f"{year + 1}-01" if mon == 12 else f"{year}-{mon + 1:02d}"
 
 
-def months_between(first: str, last: str) -> list[str]:
+# Pure functions of a few dozen months, called for every action at every bulletin date.
+@lru_cache(maxsize=4096)
+def months_between(first: str, last: str) -> tuple[str, ...]:
     """Every YYYY-MM from first to last inclusive (empty when last < first)."""
     months, current = [], first
     while current <= last:
         months.append(current)
         current = next_month(current)
-    return months
+    return tuple(months)
 
 
+@lru_cache(maxsize=4096)
 def report_due_date(month: str) -> date:
     """The last day a month's report is on time: REPORT_DUE_DAY of the next month."""
     following = month_start(next_month(month))
@@ -357,11 +361,12 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date) ->
     last = month_of(max(t.deadline.due for t in action.tasks))
     if all_done_month is not None:
         last = min(last, all_done_month)
-    months_due = [mo for mo in months_between(first, last) if report_due_date(mo) < as_of]
+    reporting_months = months_between(first, last)
+    months_due = [mo for mo in reporting_months if report_due_date(mo) < as_of]
     by_month = {r.month: r for r in reports if r.submitted <= as_of}
     missing = tuple(MissingReport(action.id, mo, report_due_date(mo)) for mo in months_due if mo not in by_month)
     late = tuple(LateReport(action.id, mo, report_due_date(mo), by_month[mo].submitted)
-                 for mo in months_between(first, last)
+                 for mo in reporting_months
                  if mo in by_month and by_month[mo].submitted > report_due_date(mo))
     weights = [t.weight for t in action.tasks]
     return ActionState(
@@ -398,10 +403,8 @@ def _plan_items(dataset: "Dataset", as_of: date) -> dict[str, PlanItemState]:
 def derive(dataset: "Dataset", as_of: date | None = None) -> Derived:
     """All schedule facts of the dataset as of `as_of` (default: the data date)."""
     as_of = as_of or dataset.as_of
-    reports_by_action: dict[str, list] = {a.id: [] for a in dataset.action_list}
-    for report in dataset.reports:
-        reports_by_action.setdefault(report.action, []).append(report)
-    actions = {a.id: _action_state(a, reports_by_action[a.id], as_of)
+    reports_by_action = dataset.reports_by_action
+    actions = {a.id: _action_state(a, reports_by_action.get(a.id, []), as_of)
                for a in sorted(dataset.action_list, key=lambda a: a.id)}
     tasks = {t.task_id: t for a in actions.values() for t in a.tasks}
     missing = tuple(x for a in actions.values() for x in a.missing)
@@ -415,6 +418,16 @@ def derive(dataset: "Dataset", as_of: date | None = None) -> Derived:
         task_total=len(tasks), action_total=len(actions), missing_total=len(missing),
     )
     return Derived(as_of, tasks, actions, campaign, missing, late, _plan_items(dataset, as_of))
+
+
+def derive_once(dataset: "Dataset", as_of: date | None = None) -> Derived:
+    """derive() memoised on the dataset per date: pages, bulletins and open data read the
+    same facts, and a build derives each date once."""
+    cache = dataset.__dict__.setdefault("_derived_by_date", {})
+    key = as_of or dataset.as_of
+    if key not in cache:
+        cache[key] = derive(dataset, key)
+    return cache[key]
 
 
 def period_ends(dataset: "Dataset") -> list[tuple[str, date]]:

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from ..dates import zh_date
 from ..loading import Dataset
 from ..rendering import render
-from ..schedule import Derived, derive
+from ..schedule import derive_once
 
 
 @dataclass(frozen=True)
@@ -29,13 +28,8 @@ def case_src(case_id: str) -> str:
     return f"cases/{case_id}.md"
 
 
-def schedule_of(dataset: Dataset, as_of: date | None = None) -> Derived:
-    """derive() once per dataset and date: several builders read the same facts."""
-    cache = dataset.__dict__.setdefault("_schedule_cache", {})
-    key = as_of or dataset.as_of
-    if key not in cache:
-        cache[key] = derive(dataset, key)
-    return cache[key]
+# The builders' name for the schedule facts of the dataset at a date (memoised per build).
+schedule_of = derive_once
 
 
 def bulletin_src(month: str) -> str:

@@ -17,7 +17,7 @@ TABLES_DIR = "opendata/tables"  # one feed and one calendar per action: grows wi
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
-    tables = opendata.all_tables(d)
+    tables = opendata.tables_of(d)
     pages = [render_page(d, SRC, "opendata.md.j2", tables=tables, folder=opendata.FOLDER,
                          list_sep=opendata.LIST_SEPARATOR, part_sep=opendata.PART_SEPARATOR,
                          catalog=feeds.catalog(d, per_action=False), action_feeds=ACTION_FEEDS_SRC,
