@@ -17,7 +17,8 @@ from pydantic import BaseModel, ValidationError
 from . import models as m
 from .dates import parse_iso_date
 from .messages import report_validation_error
-from .problems import DataError, Problems
+from .placeholders import marked_lines
+from .problems import DataError, Problem, Problems
 from .publicity_checks import personal_data_in_case
 from .yamlsource import Source, parse_yaml, read_text, split_front_matter
 
@@ -61,6 +62,8 @@ class Dataset:
     # Ids of records whose files failed validation: already reported, so references to
     # them are not reported again as "not found".
     unloaded_ids: set[str] = field(default_factory=set, repr=False)
+    # Lines still marked 【待填写】 (placeholders.py): warnings, so a draft is never published.
+    drafts: list[Problem] = field(default_factory=list, repr=False)
 
     @property
     def as_of(self) -> date:
@@ -151,6 +154,7 @@ class _Loader:
         self.problems = Problems()
         self.where: dict[int, Located] = {}
         self.unloaded_ids: set[str] = set()
+        self.drafts: list[Problem] = []
         self.root = data_dir.parent
 
     def _display(self, path: Path) -> str:
@@ -164,6 +168,7 @@ class _Loader:
         text = read_text(path, display, self.problems)
         if text is None:
             return None
+        self.drafts += marked_lines(display, text)
         source = parse_yaml(text, display, self.problems)
         if source is None:
             return None
@@ -264,6 +269,7 @@ class _Loader:
             cleanup=sorted(cleanup, key=lambda e: (e.date, e.document)),
             where=self.where,
             unloaded_ids=self.unloaded_ids,
+            drafts=self.drafts,
         )
 
     def _load_policies(self) -> list[PolicyPage]:
@@ -278,6 +284,7 @@ class _Loader:
             text = read_text(path, display, self.problems)
             if text is None:
                 continue
+            self.drafts += marked_lines(display, text)
             parts = split_front_matter(text)
             if parts is None:
                 self.problems.add(display, 1, "", "政策文件缺少开头的信息区（以 --- 开始、以 --- 结束的索引号、文号等字段）。")

@@ -10,6 +10,7 @@ import hashlib
 import html
 import json
 import re
+from functools import lru_cache
 
 CSP_PLACEHOLDER = "__CAMPAIGN_CSP__"
 
@@ -33,26 +34,60 @@ def compact_search_index(raw: bytes) -> bytes:
 
 # --- Content-Security-Policy --------------------------------------------------------------
 
-_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
-_INLINE_STYLE = re.compile(r"<style[^>]*>(?P<body>.*?)</style>", re.S | re.I)
-# Starts with a literal so the regex engine can skip ahead (this pass runs on every page);
-# the attribute must follow whitespace, checked in _style_attrs.
-_STYLE_ATTR = re.compile(r"""style=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
 # Script types the browser does not execute (Material's JSON config) need no hash.
 _DATA_TYPE = re.compile(r"""type=["']?(application/(?:ld\+)?json)""", re.I)
+_SPACE = " \t\n\r\f"
 
 
+@lru_cache(maxsize=1024)  # the theme's inline code is the same on every page
 def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
+# This pass runs on every page: plain str.find scanning, several times faster than regular
+# expressions with lazy bodies. Tags are matched in lower case as MkDocs and Material write
+# them; anything missed fails closed (the browser refuses code without a hash).
+def _elements(page: str, name: str):
+    """(attributes, body) of every <name ...>body</name> in the page."""
+    opening, closing = f"<{name}", f"</{name}>"
+    at = page.find(opening)
+    while at != -1:
+        after = at + len(opening)
+        end = page.find(">", after)
+        if end == -1:
+            return
+        if page[after] not in _SPACE + "/>":  # <scripts>, <styles…>: another tag
+            at = page.find(opening, after)
+            continue
+        close = page.find(closing, end + 1)
+        if close == -1:
+            return
+        yield page[after:end], page[end + 1:close]
+        at = page.find(opening, close + len(closing))
+
+
+def _style_attributes(page: str):
+    """Values of style="…" and style='…' attributes (after whitespace, as in a tag)."""
+    at = page.find("style=")
+    while at != -1:
+        quote_at = at + 6
+        quote = page[quote_at:quote_at + 1]
+        if at > 0 and page[at - 1] in _SPACE and quote in ('"', "'"):
+            end = page.find(quote, quote_at + 1)
+            if end == -1:
+                return
+            yield page[quote_at + 1:end]
+            at = page.find("style=", end + 1)
+        else:
+            at = page.find("style=", quote_at)
+
+
 def policy_for(page: str) -> str:
     """A policy that admits only this site's own files plus the page's own inline code."""
-    scripts = sorted({_sha256(m["body"]) for m in _INLINE_SCRIPT.finditer(page)
-                      if "src=" not in m["attrs"] and not _DATA_TYPE.search(m["attrs"])})
-    styles = sorted({_sha256(m["body"]) for m in _INLINE_STYLE.finditer(page)})
-    attrs = sorted({_sha256(html.unescape(m["dq"] if m["dq"] is not None else m["sq"]))
-                    for m in _STYLE_ATTR.finditer(page) if m.start() > 0 and page[m.start() - 1].isspace()})
+    scripts = sorted({_sha256(body) for attrs, body in _elements(page, "script")
+                      if "src=" not in attrs and not _DATA_TYPE.search(attrs)})
+    styles = sorted({_sha256(body) for _, body in _elements(page, "style")})
+    attrs = sorted({_sha256(html.unescape(value)) for value in _style_attributes(page)})
     style_src = ["'self'", *styles] + (["'unsafe-hashes'", *attrs] if attrs else [])
     return "; ".join([
         "default-src 'self'",

@@ -7,8 +7,6 @@ as a warning, which `mkdocs build --strict` (CI, publishing) turns into a failur
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
 from .problems import Problem
 from .yamlwriter import MARK
 
@@ -16,18 +14,10 @@ _KEY = re.compile(r"^\s*(?:-\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*:")
 MESSAGE = f"还有待填写的内容。请按实际情况填写，并删除“{MARK}”记号。"
 
 
-def find(root: Path) -> list[Problem]:
-    """Every marked line in data/**/*.yml and content/policies/**/*.md under root."""
-    root = Path(root)
-    paths = sorted((root / "data").rglob("*.yml")) + sorted((root / "content" / "policies").rglob("*.md"))
-    found: list[Problem] = []
-    for path in paths:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue  # loading reports unreadable files already
-        for number, line in enumerate(text.splitlines(), 1):
-            if MARK in line:
-                key = _KEY.match(line)
-                found.append(Problem(path.relative_to(root).as_posix(), number, key.group(1) if key else "", MESSAGE))
-    return found
+def marked_lines(display: str, text: str) -> list[Problem]:
+    """Every line of one file still carrying the mark (the loader calls this on each data
+    file and policy page it reads, so no second pass over the files is needed)."""
+    if MARK not in text:
+        return []
+    return [Problem(display, number, key.group(1) if (key := _KEY.match(line)) else "", MESSAGE)
+            for number, line in enumerate(text.splitlines(), 1) if MARK in line]

@@ -14,7 +14,7 @@ import traceback
 from datetime import date
 from pathlib import Path
 
-from .. import ledger, placeholders, scaffold
+from .. import ledger, scaffold
 from ..dates import parse_iso_date, zh_date
 from ..fielddocs import FILE_KINDS
 from ..loading import Dataset, as_of_from_environment, load
@@ -37,7 +37,7 @@ def cmd_check(args, project: Path) -> int:
     clashes = _generated_clashes(dataset, project)
     if clashes:
         raise Failure(clashes)
-    warnings = placeholders.find(project)
+    warnings = dataset.drafts
     print(f"检查通过（数据截至 {zh_date(dataset.as_of)}）：{len(dataset.actions)} 个专项行动、"
           f"{len(dataset.reports)} 份月度报告、{len(dataset.cases)} 个典型案例、{len(dataset.policies)} 份政策文件与解读、"
           f"{len(dataset.surveys)} 次满意度测评。")
