@@ -143,8 +143,9 @@ def make_environment() -> Environment:
     env.filters.update(md=md_escape, h=html_escape, paras=paragraphs, zh_date=zh_date, percent=percent)
     env.globals.update(link=link, href=href, front_matter=front_matter, unit_link=unit_link,
                        unit_links=unit_links, sample_badge=sample_badge)
-    from . import cells  # cells builds on this module's helpers
+    from . import cells, tables  # both build on this module's helpers
     env.globals.update(cells.GLOBALS)
+    env.globals.update(tables.GLOBALS)
     return env
 
 
