@@ -86,6 +86,7 @@ def test_json_records_match_their_schema(dataset):
         assert doc["derived"] is table.spec.derived
         for record in doc["records"]:
             jsonschema.validate(record, schema)
+            assert set(record) == set(schema["properties"]), name  # every column, no stray key
         assert schema["properties"], name
         # Chinese titles travel from the models into the schema.
         assert all("title" in p or "$ref" in p for p in schema["properties"].values()), name
