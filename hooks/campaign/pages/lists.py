@@ -1,7 +1,7 @@
 """Full lists that outgrew their summary page, as numbered pages with a pager.
 
 A summary (dashboard, bulletin, year-end report, index) shows a bounded excerpt of each
-long list and links here; these pages render the same table macro from _tables.md.j2,
+long list and links here; these pages render the same table function from tables.py,
 PER_PAGE rows a page, so no page grows with the data. They are not in the nav.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .paginate import TOP, Excerpt, excerpt, paginate
 
 def list_pages(d: Dataset, base: str, title: str, table: str, items: Sequence, *, back: str,
                back_text: str, intro: str = "", **context: Any) -> list[GeneratedPage]:
-    """Pages base, base-2 … rendering macro `table` of _tables.md.j2 over the items."""
+    """Pages base, base-2 … rendering table `table` of tables.py over the items."""
     any_sample = any(a.sample for a in d.action_list)  # the same 示例 notice as the summary page
     return [render_page(d, p.src_uri, "list_page.md.j2", title=title, p=p, table=table, back=back,
                         back_text=back_text, intro=intro, any_sample=any_sample, **context)
