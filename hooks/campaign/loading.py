@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Hashable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,6 +21,8 @@ from .placeholders import marked_lines
 from .problems import DataError, Problem, Problems
 from .publicity_checks import personal_data_in_case
 from .yamlsource import Source, parse_yaml, read_text, split_front_matter
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -68,6 +70,15 @@ class Dataset:
     @property
     def as_of(self) -> date:
         return self.site.as_of
+
+    def once(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """compute() on first use, then the same value for the rest of the build: for facts
+        that several builders read (schedule states per date, open-data tables, indexes)
+        and that the modules computing them own, so Dataset need not know them."""
+        memo = self.__dict__.setdefault("_once", {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
 
     def locate(self, record: Any) -> Located:
         return self.where[id(record)]

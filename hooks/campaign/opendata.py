@@ -371,9 +371,7 @@ def all_tables(d: Dataset) -> list[Table]:
 
 def tables_of(d: Dataset) -> list[Table]:
     """all_tables() once per build: the open-data pages and files show the same tables."""
-    if "_open_tables" not in d.__dict__:
-        d.__dict__["_open_tables"] = all_tables(d)
-    return d.__dict__["_open_tables"]
+    return d.once("opendata.tables", lambda: all_tables(d))
 
 
 def download_files(d: Dataset, version: str | None = None, tables: list[Table] | None = None) -> dict[str, bytes]:

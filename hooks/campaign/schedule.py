@@ -423,11 +423,8 @@ def derive(dataset: "Dataset", as_of: date | None = None) -> Derived:
 def derive_once(dataset: "Dataset", as_of: date | None = None) -> Derived:
     """derive() memoised on the dataset per date: pages, bulletins and open data read the
     same facts, and a build derives each date once."""
-    cache = dataset.__dict__.setdefault("_derived_by_date", {})
-    key = as_of or dataset.as_of
-    if key not in cache:
-        cache[key] = derive(dataset, key)
-    return cache[key]
+    day = as_of or dataset.as_of
+    return dataset.once(("schedule.derive", day), lambda: derive(dataset, day))
 
 
 def period_ends(dataset: "Dataset") -> list[tuple[str, date]]:

@@ -38,21 +38,21 @@ def build(d: Dataset) -> list[GeneratedPage]:
 
 def _index(d: Dataset) -> dict:
     """Relations decorate needs for every policy page, built once per dataset (not per page)."""
-    cache = d.__dict__.get("_policy_index")
-    if cache is None:
-        explainers: dict[str, list] = defaultdict(list)
-        replaces: dict[str, list] = defaultdict(list)
-        for p in d.policies:
-            if p.doc.interprets:
-                explainers[p.doc.interprets].append(p)
-            if p.doc.replaced_by:
-                replaces[p.doc.replaced_by].append(p)
-        cleanup: dict[str, list] = defaultdict(list)
-        for e in d.cleanup:
-            cleanup[e.doc_no].append(e)
-        cache = dict(explainers=explainers, replaces=replaces, cleanup=cleanup)
-        d.__dict__["_policy_index"] = cache
-    return cache
+    return d.once("policies.index", lambda: _relations(d))
+
+
+def _relations(d: Dataset) -> dict:
+    explainers: dict[str, list] = defaultdict(list)
+    replaces: dict[str, list] = defaultdict(list)
+    for p in d.policies:
+        if p.doc.interprets:
+            explainers[p.doc.interprets].append(p)
+        if p.doc.replaced_by:
+            replaces[p.doc.replaced_by].append(p)
+    cleanup: dict[str, list] = defaultdict(list)
+    for e in d.cleanup:
+        cleanup[e.doc_no].append(e)
+    return dict(explainers=explainers, replaces=replaces, cleanup=cleanup)
 
 
 
