@@ -201,6 +201,18 @@ def actions_index(context: Context, rows: Sequence[Any]) -> str:
 
 
 @_table
+def action_tasks(context: Context, action: Any, state: Any) -> str:
+    """An action's own tasks with their states (state.tasks are in the action's task order)."""
+    def latest(ts: Any) -> str:
+        return f"{_pct(ts.percent)}（{month_label(ts.report_month)}报）" if ts.report_month else _pct(ts.percent)
+
+    return _grid(["任务", "状态", "最新进度", "序时进度", "完成时限", "开始日期", "权重"], (
+        (md_escape(t.name), badge(ts.status, ts.completed_late), latest(ts), _pct(ts.expected),
+         md_escape(t.deadline.text), zh_date(t.start), md_escape(f"{t.weight:g}"))
+        for t, ts in zip(action.tasks, state.tasks)))
+
+
+@_table
 def units_index(context: Context, rows: Sequence[Any]) -> str:
     """Rows of (unit, lead actions, supported actions, lead tasks, status counts, missing)."""
     attention = context["attention"]
