@@ -37,10 +37,17 @@ def md_escape(value: Any) -> Markup:
     """Escape text for a Markdown paragraph or table cell (HTML first, then Markdown)."""
     if isinstance(value, Markup):
         return value
+    return Markup(md_text(value))
+
+
+def md_text(value: Any) -> str:
+    """md_escape's text as a plain str, for cells composed in Python (tables.py)."""
+    if isinstance(value, Markup):
+        return str(value)
     if isinstance(value, date):
-        return Markup(zh_date(value))
+        return zh_date(value)
     text = str(value)
-    return Markup(text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text)
+    return text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
 
 
 def html_escape(value: Any) -> Markup:
@@ -139,6 +146,7 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=StrictUndefined,
+        auto_reload=False,  # templates do not change during a build: no stat() per page
     )
     env.filters.update(md=md_escape, h=html_escape, paras=paragraphs, zh_date=zh_date, percent=percent)
     env.globals.update(link=link, href=href, front_matter=front_matter, unit_link=unit_link,

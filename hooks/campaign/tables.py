@@ -6,8 +6,8 @@ per cell), as f-strings about 10 µs (benchmarks/RESULTS.md). The page layout an
 prose stay in the templates, which call these by name: `{{ tables.unit_leads(rows) }}`,
 and list_page.md.j2 `{{ tables[table](p.items) }}` for the paginated full lists.
 
-Every text cell goes through md_escape (HTML, then Markdown); links, badges and bars are
-built from escaped parts (rendering.py, cells.py). Each function takes the page context
+Every text cell goes through md_text (md_escape as a plain str: HTML, then Markdown);
+links, badges and bars are built from escaped parts (rendering.py, cells.py). Each function takes the page context
 first, as Jinja passes it, for the links relative to the page and the shared lookups.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .cells import badge, bar, days_left, month_label, task_link
 from .dates import zh_date
-from .rendering import link, md_escape, percent, sample_badge, unit_link, unit_links
+from .rendering import link, md_escape, md_text, percent, sample_badge, unit_link, unit_links
 
 Context = Any
 TABLES: dict[str, Callable[..., Markup]] = {}
@@ -43,8 +43,8 @@ def _items(lines: Iterable[str]) -> str:
     return "".join(f"- {line}\n" for line in lines)
 
 
-def _pct(value: float | None) -> Markup:
-    return md_escape(percent(value))
+def _pct(value: float | None) -> str:
+    return md_text(percent(value))
 
 
 def _action(context: Context, action: Any) -> str:
@@ -56,12 +56,12 @@ def _lead(context: Context, action_id: str) -> Markup:
     return unit_link(context, context["actions"][action_id].lead_unit)
 
 
-def _action_name(context: Context, action_id: str) -> Markup:
-    return md_escape(context["actions"][action_id].name)
+def _action_name(context: Context, action_id: str) -> str:
+    return md_text(context["actions"][action_id].name)
 
 
-def _deadline(context: Context, task: Any) -> Markup:
-    return md_escape(context["task_of"][task.task_id][1].deadline.text)
+def _deadline(context: Context, task: Any) -> str:
+    return md_text(context["task_of"][task.task_id][1].deadline.text)
 
 
 def _status_bar(action: Any, state: Any) -> str:
@@ -103,7 +103,7 @@ def case_items(context: Context, rows: Sequence[Any]) -> str:
     show_kind = "show_kind" in context
     return _items(
         f"{zh_date(c.date)}　{link(context, context['case_src'](c.id), c.title)}{sample_badge(c)}"
-        + (f"（{md_escape(c.kind)}{'，' + md_escape(c.category) if c.category else ''}）" if show_kind else "")
+        + (f"（{md_text(c.kind)}{'，' + md_text(c.category) if c.category else ''}）" if show_kind else "")
         for c in rows)
 
 
@@ -195,7 +195,7 @@ def reporting(context: Context, rows: Sequence[Any]) -> str:
 def actions_index(context: Context, rows: Sequence[Any]) -> str:
     states = context["x"].actions
     return _grid(["编号", "专项行动", "牵头单位", "任务数", "状态", "进度", "缺报"], (
-        (md_escape(a.id), _action(context, a), unit_link(context, a.lead_unit), len(a.tasks), badge(st.status),
+        (md_text(a.id), _action(context, a), unit_link(context, a.lead_unit), len(a.tasks), badge(st.status),
          bar(st.progress, st.status, a.name + " 进度"), f"{len(st.missing)} 份" if st.missing else "无")
         for a in rows for st in (states[a.id],)))
 
@@ -207,8 +207,8 @@ def action_tasks(context: Context, action: Any, state: Any) -> str:
         return f"{_pct(ts.percent)}（{month_label(ts.report_month)}报）" if ts.report_month else _pct(ts.percent)
 
     return _grid(["任务", "状态", "最新进度", "序时进度", "完成时限", "开始日期", "权重"], (
-        (md_escape(t.name), badge(ts.status, ts.completed_late), latest(ts), _pct(ts.expected),
-         md_escape(t.deadline.text), zh_date(t.start), md_escape(f"{t.weight:g}"))
+        (md_text(t.name), badge(ts.status, ts.completed_late), latest(ts), _pct(ts.expected),
+         md_text(t.deadline.text), zh_date(t.start), md_text(f"{t.weight:g}"))
         for t, ts in zip(action.tasks, state.tasks)))
 
 
@@ -230,7 +230,7 @@ def unit_leads(context: Context, rows: Sequence[Any]) -> str:
     states, task_of = context["x"].actions, context["task_of"]
 
     def tasks(st: Any) -> str:
-        return "<br>".join(f"{md_escape(task_of[t.task_id][1].name)} {badge(t.status, t.completed_late)}"
+        return "<br>".join(f"{md_text(task_of[t.task_id][1].name)} {badge(t.status, t.completed_late)}"
                            for t in st.tasks)
 
     def missing_months(st: Any) -> str:
@@ -252,7 +252,7 @@ def unit_supports(context: Context, rows: Sequence[Any]) -> str:
 @_table
 def unit_cases(context: Context, rows: Sequence[Any]) -> str:
     return _items(f"{link(context, context['case_src'](c.id), c.title)}{sample_badge(c)}"
-                  f"（{md_escape(c.kind)}，{zh_date(c.date)}）" for c in rows)
+                  f"（{md_text(c.kind)}，{zh_date(c.date)}）" for c in rows)
 
 
 # --- Cases ------------------------------------------------------------------------------------------
@@ -270,7 +270,7 @@ def _rectification(context: Context, case: Any) -> str:
     flag = '<span class="badge badge-overdue">逾期</span> ' if state.overdue else ""
     rect = case.rectification
     due = f"，时限{zh_date(rect.deadline)}" if rect.deadline and rect.status != "已整改" else ""
-    return f"{flag}{md_escape(state.label)}{due}"
+    return f"{flag}{md_text(state.label)}{due}"
 
 
 @_table
@@ -280,7 +280,7 @@ def case_table(context: Context, rows: Sequence[Any], empty: str = "暂无案例
               link(context, kind_src(kind_slug(c)), kind_text(c)), unit_links(context, c.units),
               _rectification(context, c))
              for c in rows]
-    return _grid(["发布日期", "案例", "类型", "涉及单位", "整改情况"], cells or [("—", md_escape(empty), "—", "—", "—")])
+    return _grid(["发布日期", "案例", "类型", "涉及单位", "整改情况"], cells or [("—", md_text(empty), "—", "—", "—")])
 
 
 # --- Others --------------------------------------------------------------------------------------------
@@ -299,7 +299,7 @@ def cleanup_units(context: Context, rows: Sequence[Any], totals: dict[str, int] 
 @_table
 def feed_rows(context: Context, rows: Sequence[Any]) -> str:
     """Rows of (feed link, what it carries)."""
-    return _grid(["名称", "内容"], ((link(context, f.path, f.title), md_escape(what)) for f, what in rows))
+    return _grid(["名称", "内容"], ((link(context, f.path, f.title), md_text(what)) for f, what in rows))
 
 
 GLOBALS = dict(tables=TABLES, more=more, kind_text=kind_text)
