@@ -109,12 +109,37 @@ def stock_project(project: Path, target: Path) -> Path:
             shutil.copy2(extra, dest)
     # Stock Material with our navigation (index pages only) and Markdown extensions, but
     # without our hooks, theme overrides, stylesheets or search settings.
-    ours = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    ours = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
     stock = {"site_name": "基准对照", "theme": {"name": "material", "language": "zh", "font": False},
              "plugins": ["search"], "markdown_extensions": ours["markdown_extensions"], "nav": ours["nav"],
              "validation": {"nav": {"omitted_files": "ignore"}}}
-    (target / "mkdocs.yml").write_text(yaml.safe_dump(stock, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (target / "mkdocs.yml").write_text(yaml.dump(stock, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False),
+                                       encoding="utf-8")
     return target
+
+
+# mkdocs.yml names Python callables (the toc extension's slugify) with !!python/ tags:
+# kept as they are, so the stock build gets the same Markdown extensions.
+class _PythonTag(dict):
+    tag = ""
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    pass
+
+
+class _ConfigDumper(yaml.SafeDumper):
+    pass
+
+
+def _construct_python_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _PythonTag:
+    tagged = _PythonTag(loader.construct_mapping(node, deep=True))
+    tagged.tag = "tag:yaml.org,2002:python/" + suffix
+    return tagged
+
+
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_python_tag)
+_ConfigDumper.add_representer(_PythonTag, lambda dumper, data: dumper.represent_mapping(data.tag, dict(data)))
 
 
 def run_scale(scale: int, workdir: Path, stock: bool) -> dict:

@@ -41,6 +41,18 @@ def test_generated_pages_exist_and_link(built_site):
     assert 'href="../zzbf-2018-25-jd/"' in policy
 
 
+def test_chinese_headings_get_chinese_ids(built_site):
+    # A link to a section names it (…/a01/#每月进展), not Python-Markdown's ASCII-only _1, _2.
+    action = read(built_site, "actions/a01/index.html")
+    assert 'id="任务"' in action and 'id="每月进展"' in action
+    assert not re.search(r'<h[1-6][^>]* id="_\d+"', action)
+    assert 'id="2018年8月"' in action  # a monthly report: its month, without the 示例 mark
+    bulletin = read(built_site, "bulletins/2018-08/index.html")
+    assert 'id="一总体情况"' in bulletin
+    # Explicit anchors that pages link to stay as written.
+    assert 'id="missing"' in read(built_site, "index.html") and 'id="history"' in action
+
+
 def test_nothing_loaded_from_outside(built_site):
     for html in built_site.rglob("*.html"):
         text = html.read_text(encoding="utf-8")
