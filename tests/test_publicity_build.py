@@ -72,7 +72,7 @@ def test_repealed_document_banner(built_site):
 
 def test_policy_indexes_by_year_and_topic(built_site):
     index = read(built_site, "policies/index.html")
-    assert '<h2 id="2018">2018年</h2>' in index and '<h2 id="2017">2017年</h2>' in index
+    assert '<h2 id="2018年">2018年</h2>' in index and '<h2 id="2017年">2017年</h2>' in index
     assert index.index("2018年</h2>") < index.index("2017年</h2>")
     topics = read(built_site, "policies/topics/index.html")
     assert "综合政务</h2>" in topics and "国民经济管理、国有资产监管</h2>" in topics
