@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from campaign import publicity_checks
 from campaign.loading import load
 from campaign.problems import DataError
 from conftest import ROOT, run_build
@@ -169,3 +170,25 @@ def test_all_problems_reported_together_by_mkdocs_build(project):
     assert "Traceback" not in output
     assert "数据检查发现 3 处问题" in output
     assert "「三百」不是整数" in output and "「gtjj」" in output and "文件是空的" in output
+
+
+def test_holiday_calendar_day_on_a_weekend(tree):
+    site = tree / "data" / "site.yml"
+    site.write_text(site.read_text(encoding="utf-8")
+                    + "calendar:\n  holidays: [2018-10-01, 2018-09-29]\n  workdays: [2018-09-30]\n", encoding="utf-8")
+    line = len(site.read_text(encoding="utf-8").splitlines()) - 1
+    text = problems_of(tree)
+    assert f"data/site.yml 第 {line} 行" in text
+    assert "calendar.holidays（放假的工作日）" in text and "2018-09-29（周六）本来就是周末" in text
+
+
+def test_holiday_calendar_counts_in_the_publication_check(tree):
+    # Made Tue 20 March; published 18 April is the 21st working day by Monday–Friday …
+    edit(tree / "content/policies/zzbf-2018-25.md", "published: 2018-03-26", "published: 2018-04-18")
+    warned = [p.render() for p in publicity_checks.warnings(load(tree / "data", tree / "content")).items]
+    assert len(warned) == 1 and "已过 21 个工作日" in warned[0]
+    assert "可在 data/site.yml 的 calendar 中填写" in warned[0]
+    # … and the 20th once a weekday holiday in between is listed.
+    site = tree / "data" / "site.yml"
+    site.write_text(site.read_text(encoding="utf-8") + "calendar:\n  holidays: [2018-04-05]\n", encoding="utf-8")
+    assert not publicity_checks.warnings(load(tree / "data", tree / "content")).items

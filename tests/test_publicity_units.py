@@ -92,6 +92,30 @@ def test_working_days():
     assert working_days_after(date(2018, 4, 14), date(2018, 4, 21)) == 5  # Sat to Sat
 
 
+def test_working_days_with_the_holiday_calendar():
+    # National Day week: Mon 1 Oct to Fri 5 Oct off; Sat 29 and Sun 30 Sep worked instead.
+    holidays = [date(2018, 10, d) for d in range(1, 6)]
+    workdays = [date(2018, 9, 29), date(2018, 9, 30)]
+    friday, next_friday = date(2018, 9, 28), date(2018, 10, 12)
+    assert working_days_after(friday, next_friday) == 10
+    assert working_days_after(friday, next_friday, holidays, workdays) == 7
+    # Days outside (start, end] do not count, nor does a day listed twice.
+    assert working_days_after(date(2018, 10, 8), next_friday, holidays + holidays, workdays) == 4
+    made = date(2018, 9, 14)
+    assert publication_late_by(made, date(2018, 10, 15)) == 1
+    assert publication_late_by(made, date(2018, 10, 15), holidays=holidays, workdays=workdays) == 0
+
+
+def test_calendar_rejects_days_in_the_wrong_list():
+    from pydantic import ValidationError
+
+    from campaign.models import WorkCalendar
+    with pytest.raises(ValidationError, match="2018-09-29（周六）本来就是周末"):
+        WorkCalendar(holidays=["2018-09-29"])
+    with pytest.raises(ValidationError, match="2018-10-08（周一）本来就是工作日"):
+        WorkCalendar(workdays=["2018-10-08"])
+
+
 def test_publication_late_by():
     made = date(2018, 4, 13)
     assert publication_late_by(made, date(2018, 5, 11)) == 0  # exactly 20 working days

@@ -100,6 +100,30 @@ class Column(Record):
         description="动态类两周内须更新，月度类45天内，季度类120天内，通知公告与政策文件类六个月内；不定期类只要求不空白")
 
 
+class WorkCalendar(Record):
+    """Corrections to Monday–Friday for counting working days (workdays.py)."""
+
+    holidays: list[IsoDate] = Field(default_factory=list, title="放假的工作日",
+                                    description="落在周一至周五的法定节假日，按国务院办公厅当年节假日安排通知填写")
+    workdays: list[IsoDate] = Field(default_factory=list, title="调休上班的周末",
+                                    description="因调休上班的周六、周日")
+
+    @model_validator(mode="after")
+    def _days_fit_their_list(self) -> "WorkCalendar":
+        weekend_holidays = [d for d in self.holidays if d.weekday() >= 5]
+        if weekend_holidays:
+            listed = "、".join(f"{d.isoformat()}（{_WEEKDAYS[d.weekday()]}）" for d in weekend_holidays)
+            raise _field_error("holidays", f"{listed}本来就是周末，不必列为放假日；这里只填落在周一至周五的节假日")
+        weekday_workdays = [d for d in self.workdays if d.weekday() < 5]
+        if weekday_workdays:
+            listed = "、".join(f"{d.isoformat()}（{_WEEKDAYS[d.weekday()]}）" for d in weekday_workdays)
+            raise _field_error("workdays", f"{listed}本来就是工作日；这里只填因调休上班的周六、周日")
+        return self
+
+
+_WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
 class Site(Record):
     portal_name: Text = Field(title="门户网站名称")
     portal_url: Text = Field(title="门户网站地址", pattern=r"^https?://", json_schema_extra={"examples": ["http://www.zyx.gov.cn/"]})
@@ -129,6 +153,8 @@ class Site(Record):
     index_no_pattern: Text = Field(DEFAULT_INDEX_NO_PATTERN, title="索引号格式",
                                    description="政策文件索引号须完整匹配的正则表达式；各门户写法不同，默认为 机构代码/年份-序号")
     index_no_example: Text = Field("zyxzfzyxzfbgs/2018-0025", title="索引号示例", description="索引号格式不对时，提示编辑的正确写法")
+    calendar: WorkCalendar = Field(default_factory=WorkCalendar, title="工作日历",
+                                   description="法定节假日和调休：计算政策文件“20 个工作日内公开”时用；不填则按周一至周五计算")
 
     @model_validator(mode="after")
     def _site_code_in_shaanxi(self) -> "Site":

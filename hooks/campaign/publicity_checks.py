@@ -113,13 +113,16 @@ def index_no_regex(site: m.Site) -> re.Pattern | None:
 def warnings(d: "Dataset") -> Problems:
     """What does not stop a build by itself (the adapter logs it, so --strict fails)."""
     found = Problems()
+    calendar = d.site.calendar
+    counted = ("按周一至周五计算，已计入 data/site.yml 中的节假日和调休" if calendar.holidays or calendar.workdays
+               else "按周一至周五计算，未计法定节假日和调休；可在 data/site.yml 的 calendar 中填写")
     for page in d.policies:
         doc = page.doc
-        elapsed = working_days_after(doc.written, doc.published)
+        elapsed = working_days_after(doc.written, doc.published, calendar.holidays, calendar.workdays)
         if elapsed > PUBLICATION_LIMIT:
             where = d.locate(doc)
             found.add(where.file, where.line("published"), "published（公开日期）",
                       f"公开日期（{zh_date(doc.published)}）距成文日期（{zh_date(doc.written)}）已过 {elapsed} 个工作日，"
                       f"超过《中华人民共和国政府信息公开条例》第二十六条规定的 {PUBLICATION_LIMIT} 个工作日"
-                      "（按周一至周五计算，未计法定节假日和调休）。请核对日期，或说明逾期公开的原因。")
+                      f"（{counted}）。请核对日期，或说明逾期公开的原因。")
     return found
