@@ -141,6 +141,7 @@ MODEL_TITLES = {
     "Site": "门户网站与专栏信息",
     "Column": "栏目",
     "OutboundLink": "外部链接",
+    "WorkCalendar": "工作日历",
     "Units": "单位名录",
     "Unit": "单位",
     "Leadership": "领导小组",
