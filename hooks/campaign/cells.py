@@ -15,10 +15,13 @@ from typing import Any
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from . import schedule
+from .dates import zh_month_of
 from .rendering import link, md_escape, percent
 
-STATUS_CSS = {"已完成": "done", "按序时推进": "ontrack", "未开始": "notstarted", "滞后": "behind",
-              "临期": "duesoon", "逾期": "overdue", "持续开展": "ongoing"}
+STATUS_CSS = {schedule.DONE: "done", schedule.ON_TRACK: "ontrack", schedule.NOT_STARTED: "notstarted",
+              schedule.BEHIND: "behind", schedule.DUE_SOON: "duesoon", schedule.OVERDUE: "overdue",
+              schedule.ONGOING: "ongoing"}
 _LATE = Markup(' <span class="status status-late">逾期完成</span>')
 # A handful of statuses recur on every page: their badges are built once.
 _BADGES = {status: Markup(f'<span class="status status-{css}">{escape(status)}</span>')
@@ -41,7 +44,7 @@ def bar(value: float, status: str, label: str = "进度") -> Markup:
 
 def month_label(month: str) -> Markup:
     """"2026-03" → 2026年3月."""
-    return md_escape(f"{month[:4]}年{int(month[5:])}月")
+    return md_escape(zh_month_of(month))
 
 
 def days_left(task: Any) -> str:

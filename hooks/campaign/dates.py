@@ -48,6 +48,11 @@ def zh_month(year: int, month: int) -> str:
     return f"{year}年{month}月"
 
 
+def zh_month_of(month: str) -> str:
+    """"2018-08" (a report month) → 2018年8月."""
+    return zh_month(int(month[:4]), int(month[5:7]))
+
+
 def last_day(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 

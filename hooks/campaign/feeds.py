@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from urllib.parse import urlsplit
 
-from .dates import zh_date
+from .dates import zh_date, zh_month_of
 from .loading import Dataset
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -208,8 +208,7 @@ def _report_entries(d: Dataset, urls: Urls, action_id: str | None = None) -> lis
     out = []
     for r in d.reports if action_id is None else d.reports_by_action.get(action_id, ()):
         action = d.actions[r.action]
-        year, month = r.month.split("-")
-        out.append(Entry(urls.tag("report", r.action, r.month), f"{action.name}：{year}年{int(month)}月进展",
+        out.append(Entry(urls.tag("report", r.action, r.month), f"{action.name}：{zh_month_of(r.month)}进展",
                          r.submitted, urls.page(f"actions/{r.action}.md"), r.progress, "月度进展", r.sample))
     return out
 

@@ -7,6 +7,7 @@ as a warning, which `mkdocs build --strict` (CI, publishing) turns into a failur
 from __future__ import annotations
 
 import re
+
 from .problems import Problem
 from .yamlwriter import MARK
 

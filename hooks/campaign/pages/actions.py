@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 from ..loading import Dataset
-from .base import GeneratedPage, action_src, render_page, schedule_of
+from ..schedule import derive_once
+from .base import GeneratedPage, action_src, render_page
 from .paginate import paginate
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
-    x = schedule_of(d)
-    reports_by_action: dict[str, list] = {a: [] for a in d.actions}
-    for report in d.reports:
-        if report.month <= x.as_of.isoformat()[:7]:
-            reports_by_action[report.action].append(report)
+    x = derive_once(d)
+    as_of_month = x.as_of.isoformat()[:7]
     # Indexed once: looking them up per action would make the build quadratic.
     cases_by_action: dict[str, list] = {a: [] for a in d.actions}
     for case in d.cases:
@@ -25,7 +23,8 @@ def build(d: Dataset) -> list[GeneratedPage]:
     for action in d.actions.values():
         st = x.actions[action.id]
         # Newest first: the timeline reads like a news column.
-        reports = sorted(reports_by_action[action.id], key=lambda r: r.month, reverse=True)
+        reports = sorted((r for r in d.reports_by_action[action.id] if r.month <= as_of_month),
+                         key=lambda r: r.month, reverse=True)
         cases = cases_by_action[action.id]
         policies = policies_by_action[action.id]
         pages.append(render_page(d, action_src(action.id), "action.md.j2", action=action, st=st, reports=reports,

@@ -7,7 +7,6 @@ from typing import Any
 from ..dates import zh_date
 from ..loading import Dataset
 from ..rendering import render
-from ..schedule import derive_once
 
 
 @dataclass(frozen=True)
@@ -26,10 +25,6 @@ def action_src(action_id: str) -> str:
 
 def case_src(case_id: str) -> str:
     return f"cases/{case_id}.md"
-
-
-# The builders' name for the schedule facts of the dataset at a date (memoised per build).
-schedule_of = derive_once
 
 
 def bulletin_src(month: str) -> str:

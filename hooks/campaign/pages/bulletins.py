@@ -3,9 +3,9 @@ data date's month, each computed as of that month's last day, and an index of al
 from __future__ import annotations
 
 from .. import schedule
-from ..dates import last_day
+from ..dates import last_day, zh_month_of
 from ..loading import Dataset
-from .base import GeneratedPage, bulletin_src, render_page, schedule_of
+from .base import GeneratedPage, bulletin_src, render_page
 from .lists import summarised
 
 
@@ -20,13 +20,13 @@ def build(d: Dataset) -> list[GeneratedPage]:
     pages = []
     index_rows = []
     for month, at in periods:
-        x = schedule_of(d, at)
+        x = schedule.derive_once(d, at)
         completed = sorted((t for t in x.tasks.values() if t.completed_month == month),
                            key=lambda t: (t.action_id, t.task_id))
         prev = _previous_month(month)
         prev_reports = {a.id: _report_state(d, x, by_key.get((a.id, prev)), a.id, prev, at) for a in d.action_list}
         cases = [c for c in d.cases if c.date.isoformat()[:7] == month]
-        label = f"{int(month[:4])}年{int(month[5:])}月通报"
+        label = f"{zh_month_of(month)}通报"
         common = dict(x=x, prev_month=prev, prev_reports=prev_reports, back=bulletin_src(month),
                       back_text=label, intro=f"统计时点：{at.year}年{at.month}月{at.day}日。")
         lists = dict(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from .. import schedule
 from ..dates import zh_date
 from ..loading import Dataset
-from .base import GeneratedPage, render_page, schedule_of
+from .base import GeneratedPage, render_page
 from .lists import summarised
 from .paginate import excerpt
 
@@ -23,7 +23,7 @@ MISSING_SRC = "progress/missing.md"
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
-    x = schedule_of(d)
+    x = schedule.derive_once(d)
     pages: list[GeneratedPage] = []
     back = dict(back="index.md", back_text="专栏首页", x=x)
     attention = [(status, summarised(d, pages, src, f"{status}的任务", "attention_tasks", x.tasks_with(status),

@@ -6,11 +6,12 @@ from datetime import date
 from itertools import groupby
 
 from ..loading import Dataset
-from .base import GeneratedPage, render_page, schedule_of
+from ..schedule import derive_once
+from .base import GeneratedPage, render_page
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
-    x = schedule_of(d)
+    x = derive_once(d)
     sections = [(name, list(items)) for name, items in groupby(d.plan.measures, key=lambda i: i.section)]
     items = [(i, "工作措施") for i in d.plan.measures] + [(i, "督查方式") for i in d.plan.methods]
     # By deadline; items without one (ongoing) come last, in plan order.

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from .. import schedule
 from ..loading import Dataset
-from .base import GeneratedPage, render_page, schedule_of, unit_src
+from .base import GeneratedPage, render_page, unit_src
 from .lists import summarised
 from .cases import unit_cases_src
 from .paginate import TOP, excerpt, paginate
@@ -25,7 +25,7 @@ def _by_unit(records, units_of) -> dict[str, list]:
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
-    x = schedule_of(d)
+    x = schedule.derive_once(d)
     leads_of = _by_unit(d.action_list, lambda a: [a.lead_unit])
     supports_of = _by_unit(d.action_list, lambda a: a.cooperating_units)
     cases_of = _by_unit(d.cases, lambda c: c.units)

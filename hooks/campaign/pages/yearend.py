@@ -6,7 +6,7 @@ from collections import Counter
 
 from .. import schedule
 from ..loading import Dataset
-from .base import GeneratedPage, render_page, schedule_of, yearend_src
+from .base import GeneratedPage, render_page, yearend_src
 from .lists import summarised
 
 
@@ -27,7 +27,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
     pages = []
     for year in years:
         at = schedule.year_end(d, year)
-        x = schedule_of(d, at)
+        x = schedule.derive_once(d, at)
         in_year = lambda day: day.year == year  # noqa: E731
         cases = [c for c in d.cases if in_year(c.date)]
         year_missing = [r for r in x.missing if r.month.startswith(f"{year}-")]
