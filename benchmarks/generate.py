@@ -19,10 +19,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))
 
-from campaign.problems import Problems  # noqa: E402
-from campaign.yamlsource import parse_yaml, split_front_matter  # noqa: E402
+from campaign.records.problems import Problems
+from campaign.records.yamlsource import parse_yaml, split_front_matter
 
 COPIED = ("mkdocs.yml", "hooks", "overrides", "content", "data")
 

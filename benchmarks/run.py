@@ -22,12 +22,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from generate import generate  # noqa: E402
+from generate import generate
 
-import yaml  # noqa: E402
+import yaml
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
@@ -54,10 +52,10 @@ def measure(command: list[str], cwd: Path, env: dict | None = None) -> tuple[flo
 def count_records(project: Path) -> tuple[int, int]:
     """(records, generated pages) as the core sees them."""
     code = (
-        "import sys, json; sys.path.insert(0, 'hooks')\n"
+        "import sys, json\n"
         "from pathlib import Path\n"
-        "from campaign.loading import load\n"
-        "from campaign.pages import build_all\n"
+        "from campaign.records.loading import load\n"
+        "from campaign.site.pages import build_all\n"
         "d = load(Path('data'), Path('content'))\n"
         "n = (len(d.unit_list) + len(d.action_list) + sum(len(a.tasks) for a in d.action_list)"
         " + len(d.reports) + sum(len(r.tasks) for r in d.reports) + len(d.cases) + len(d.policies)"
@@ -83,10 +81,10 @@ def dir_bytes(path: Path) -> int:
 def stock_project(project: Path, target: Path) -> Path:
     """The same pages as plain Markdown files, built by stock Material without our hooks."""
     code = (
-        "import sys; sys.path.insert(0, 'hooks')\n"
+        "import sys\n"
         "from pathlib import Path\n"
-        "from campaign.loading import load\n"
-        "from campaign.pages import build_all, policies\n"
+        "from campaign.records.loading import load\n"
+        "from campaign.site.pages import build_all, policies\n"
         "target = Path(sys.argv[1])\n"
         "d = load(Path('data'), Path('content'))\n"
         "for page in build_all(d):\n"
@@ -151,8 +149,8 @@ def run_scale(scale: int, workdir: Path, stock: bool) -> dict:
     own = json.loads(timings_file.read_text()) if timings_file.exists() else {}
     own_s = sum(own.values())
     check_s, _ = measure([sys.executable, "-c",
-                          "import sys; sys.path.insert(0,'hooks'); from pathlib import Path;"
-                          "from campaign.loading import load; load(Path('data'), Path('content'))"], project)
+                          "import sys; from pathlib import Path;"
+                          "from campaign.records.loading import load; load(Path('data'), Path('content'))"], project)
     site = project / "site"
     sizes = html_sizes(site)
     figures = {

@@ -19,15 +19,16 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-sys.path.insert(0, str(Path(__file__).parent))
 
-from campaign import feeds, freshness, history, opendata, output, pages, portal  # noqa: E402
-from campaign.dates import zh_date  # noqa: E402
-from campaign.loading import as_of_from_environment, load  # noqa: E402
-from campaign.pages import history as history_pages  # noqa: E402
-from campaign.pages import policies  # noqa: E402
-from campaign import publicity_checks  # noqa: E402
-from campaign.problems import DataError  # noqa: E402
+from campaign.exports import feeds, history, opendata
+from campaign.rules import freshness
+from campaign.site import output, pages, portal
+from campaign.records.dates import zh_date
+from campaign.records.loading import as_of_from_environment, load
+from campaign.site.pages import history as history_pages
+from campaign.site.pages import policies
+from campaign.rules import publicity_checks
+from campaign.records.problems import DataError
 
 log = logging.getLogger("mkdocs.hooks.column")
 

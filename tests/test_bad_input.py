@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from campaign import publicity_checks
-from campaign.loading import load
-from campaign.problems import DataError
+from campaign.rules import publicity_checks
+from campaign.records.loading import load
+from campaign.records.problems import DataError
 from conftest import ROOT, run_build
 
 

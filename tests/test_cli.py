@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "hooks"))
 
-from campaign import models as m  # noqa: E402
-from campaign.fielddocs import field_docs  # noqa: E402
-from clitools import run_cli  # noqa: E402
-from conftest import run_build  # noqa: E402
+from campaign.records import models as m
+from campaign.records.fielddocs import field_docs
+from clitools import run_cli
+from conftest import run_build
 
 
 def test_help_and_usage_errors_are_chinese(project):

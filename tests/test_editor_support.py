@@ -7,11 +7,11 @@ import re
 import yaml
 from pydantic import BaseModel
 
-from campaign import models as m
-from campaign.cli import vscode_schema_map
-from campaign.fielddocs import FILE_KINDS, MODEL_TITLES, field_docs, nested_models
-from campaign.loading import load
-from campaign.pages import guide
+from campaign.records import models as m
+from campaign.editors.cli import vscode_schema_map
+from campaign.records.fielddocs import FILE_KINDS, MODEL_TITLES, field_docs, nested_models
+from campaign.records.loading import load
+from campaign.site.pages import guide
 from clitools import run_cli
 from conftest import ROOT
 

@@ -8,8 +8,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from campaign import feeds
-from campaign.loading import load
+from campaign.exports import feeds
+from campaign.records.loading import load
 from conftest import ROOT
 
 A = "{http://www.w3.org/2005/Atom}"

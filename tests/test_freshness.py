@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from datetime import date
 
-from campaign import freshness
-from campaign.loading import load
+from campaign.rules import freshness
+from campaign.records.loading import load
 from conftest import ROOT, run_build
 
 

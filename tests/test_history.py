@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign import history
+from campaign.exports import history
 from conftest import copy_project, run_build
 
 REPORT = "data/reports/2018-08/a01.yml"

@@ -13,9 +13,9 @@ import jsonschema
 import pytest
 from pydantic import BaseModel
 
-from campaign import models as m
-from campaign import opendata
-from campaign.loading import load
+from campaign.records import models as m
+from campaign.exports import opendata
+from campaign.records.loading import load
 from conftest import ROOT
 
 # Record types the site holds: each must be exported (directly or as a split-out table).

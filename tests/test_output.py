@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from campaign import output
+from campaign.site import output
 
 
 def test_compact_index_is_utf8_and_keeps_meaning():

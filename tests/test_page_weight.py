@@ -18,7 +18,7 @@ import pytest
 
 from conftest import ROOT, run_build
 
-from campaign.loading import load
+from campaign.records.loading import load
 
 SCALE = 5
 HREF = re.compile(r'href="([^"#?]*)[^"]*"')

@@ -1,4 +1,4 @@
-from campaign.pages.paginate import page_src, paginate
+from campaign.site.pages.paginate import page_src, paginate
 
 
 def test_pages_cover_every_item_once():
@@ -24,7 +24,7 @@ def test_window_is_bounded_with_gaps():
 
 
 def test_excerpt_shows_short_lists_whole_and_cuts_long_ones():
-    from campaign.pages.paginate import TOP, excerpt
+    from campaign.site.pages.paginate import TOP, excerpt
 
     short = excerpt(list(range(TOP)), "progress/overdue.md")
     assert not short.cut and list(short.shown) == list(range(TOP)) and short.total == TOP

@@ -85,8 +85,8 @@ def test_government_meta_tags(built_site):
     ("sponsor", '""', "主办单位"),
 ])
 def test_malformed_identity_fails_with_chinese_message(tmp_path, field, value, words):
-    from campaign.loading import load
-    from campaign.problems import DataError
+    from campaign.records.loading import load
+    from campaign.records.problems import DataError
 
     project = copy_project(tmp_path)
     path = project / "data" / "site.yml"
@@ -100,8 +100,8 @@ def test_malformed_identity_fails_with_chinese_message(tmp_path, field, value, w
 
 
 def test_outbound_link_outside_allowlist_is_refused(tmp_path):
-    from campaign.loading import load
-    from campaign.problems import DataError
+    from campaign.records.loading import load
+    from campaign.records.problems import DataError
 
     project = copy_project(tmp_path)
     edit(project / "data" / "site.yml", "  - title: 12345 政务服务便民热线\n    url: http://www.zyx.gov.cn/",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from campaign import schedule
-from campaign.dates import DEADLINE_RULES
+from campaign.rules import schedule
+from campaign.records.dates import DEADLINE_RULES
 from test_progress_site import parse, table, text
 
 

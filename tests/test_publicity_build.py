@@ -226,8 +226,8 @@ def test_hotline_page_has_no_form(built_site):
 def problems_of(project: Path) -> str:
     import pytest
 
-    from campaign.loading import load
-    from campaign.problems import DataError
+    from campaign.records.loading import load
+    from campaign.records.problems import DataError
 
     with pytest.raises(DataError) as caught:
         load(project / "data", project / "content")

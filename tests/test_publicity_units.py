@@ -5,13 +5,13 @@ from datetime import date
 
 import pytest
 
-from campaign.charts import line_chart
-from campaign.doc_numbers import doc_no_problem
-from campaign.models import Rectification, Survey
-from campaign.privacy import find_personal_data, id_checksum_ok, luhn_ok, message
-from campaign.rectification import rectification_state
-from campaign.survey_trends import previous_quarter, signed, survey_changes
-from campaign.workdays import publication_late_by, working_days_after
+from campaign.site.charts import line_chart
+from campaign.records.doc_numbers import doc_no_problem
+from campaign.records.models import Rectification, Survey
+from campaign.rules.privacy import find_personal_data, id_checksum_ok, luhn_ok, message
+from campaign.rules.rectification import rectification_state
+from campaign.rules.survey_trends import previous_quarter, signed, survey_changes
+from campaign.rules.workdays import publication_late_by, working_days_after
 
 VALID_ID = "610924198001011239"  # checksum digit 9 is right for these 17 digits
 BAD_ID = "610924198001011230"  # same digits, wrong check digit (and not Luhn-valid either)
@@ -109,7 +109,7 @@ def test_working_days_with_the_holiday_calendar():
 def test_calendar_rejects_days_in_the_wrong_list():
     from pydantic import ValidationError
 
-    from campaign.models import WorkCalendar
+    from campaign.records.models import WorkCalendar
     with pytest.raises(ValidationError, match="2018-09-29（周六）本来就是周末"):
         WorkCalendar(holidays=["2018-09-29"])
     with pytest.raises(ValidationError, match="2018-10-08（周一）本来就是工作日"):

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from campaign import models as m
-from campaign import schedule as s
-from campaign.dates import parse_deadline
+from campaign.records import models as m
+from campaign.rules import schedule as s
+from campaign.records.dates import parse_deadline
 
 D = date
 

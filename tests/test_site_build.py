@@ -66,8 +66,8 @@ def test_nothing_loaded_from_outside(built_site):
 
 def test_mkdocs_yml_has_no_duplicate_keys():
     # YAML lets a second `extra_css:` silently replace the first; our loader refuses it.
-    from campaign.problems import Problems
-    from campaign.yamlsource import parse_yaml
+    from campaign.records.problems import Problems
+    from campaign.records.yamlsource import parse_yaml
     from conftest import ROOT
 
     problems = Problems()

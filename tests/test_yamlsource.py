@@ -6,8 +6,8 @@ import math
 
 import yaml
 
-from campaign.problems import Problems
-from campaign.yamlsource import parse_yaml
+from campaign.records.problems import Problems
+from campaign.records.yamlsource import parse_yaml
 
 SCALARS = """\
 empty:

@@ -1,6 +1,0 @@
-"""`python3 -m campaign.cli` (with hooks/ on the path) is the same as ./column."""
-import sys
-
-from . import main
-
-sys.exit(main())

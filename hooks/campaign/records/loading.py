@@ -1,0 +1,311 @@
+"""Loading every data file and policy front matter into one validated Dataset.
+
+Each file kind has a fixed place (KINDS). Every file found is either loaded or reported:
+nothing an editor submits is silently ignored. All problems of a run are collected.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Hashable, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from campaign.records import models as m
+from campaign.records.dates import parse_iso_date
+from campaign.records.messages import report_validation_error
+from campaign.records.placeholders import marked_lines
+from campaign.records.problems import DataError, Problem, Problems
+from campaign.rules.publicity_checks import personal_data_in_case
+from campaign.records.yamlsource import Source, parse_yaml, read_text, split_front_matter
+
+T = TypeVar("T")
+
+
+@dataclass
+class Located:
+    """Where a record came from, so later checks can point at its lines."""
+
+    source: Source
+    base: tuple = ()
+
+    def line(self, *path: Any) -> int:
+        return self.source.line_of(self.base + tuple(path))
+
+    @property
+    def file(self) -> str:
+        return self.source.name
+
+
+@dataclass
+class PolicyPage:
+    doc: m.PolicyDoc
+    src_uri: str  # path inside content/, e.g. policies/zzbf-2018-25.md
+    body: str
+
+
+@dataclass
+class Dataset:
+    site: m.Site
+    unit_list: list[m.Unit]
+    leadership: m.Leadership
+    plan: m.Plan
+    action_list: list[m.Action]
+    reports: list[m.Report]
+    cases: list[m.Case]
+    policies: list[PolicyPage]
+    publicity_weeks: list[m.PublicityWeek]
+    surveys: list[m.Survey]
+    cleanup: list[m.CleanupEntry]
+    where: dict[int, Located] = field(default_factory=dict, repr=False)
+    # Ids of records whose files failed validation: already reported, so references to
+    # them are not reported again as "not found".
+    unloaded_ids: set[str] = field(default_factory=set, repr=False)
+    # Lines still marked 【待填写】 (placeholders.py): warnings, so a draft is never published.
+    drafts: list[Problem] = field(default_factory=list, repr=False)
+
+    @property
+    def as_of(self) -> date:
+        return self.site.as_of
+
+    def once(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """compute() on first use, then the same value for the rest of the build: for facts
+        that several builders read (schedule states per date, open-data tables, indexes)
+        and that the modules computing them own, so Dataset need not know them."""
+        memo = self.__dict__.setdefault("_once", {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
+    def locate(self, record: Any) -> Located:
+        return self.where[id(record)]
+
+    @cached_property
+    def units(self) -> dict[str, m.Unit]:
+        return {u.id: u for u in self.unit_list}
+
+    @cached_property
+    def actions(self) -> dict[str, m.Action]:
+        return {a.id: a for a in self.action_list}
+
+    # Lookups built once per build: per-page code must not scan every record (build time
+    # would grow with pages × records).
+    @cached_property
+    def case_by_id(self) -> dict[str, m.Case]:
+        return {c.id: c for c in self.cases}
+
+    @cached_property
+    def policy_by_id(self) -> dict[str, "PolicyPage"]:
+        return {p.doc.id: p for p in self.policies}
+
+    @cached_property
+    def policy_by_src(self) -> dict[str, "PolicyPage"]:
+        return {p.src_uri: p for p in self.policies}
+
+    @cached_property
+    def survey_by_quarter(self) -> dict[str, m.Survey]:
+        return {s.quarter: s for s in self.surveys}
+
+    @cached_property
+    def reports_by_action(self) -> dict[str, list[m.Report]]:
+        grouped: dict[str, list[m.Report]] = {a: [] for a in self.actions}
+        for report in self.reports:
+            grouped.setdefault(report.action, []).append(report)
+        return grouped
+
+    @cached_property
+    def tasks(self) -> dict[str, tuple[m.Action, m.Task]]:
+        return {t.id: (a, t) for a in self.action_list for t in a.tasks}
+
+
+# (glob under data/, model, whether the file holds a list under a key)
+SINGLE_FILES = {
+    "site.yml": m.Site,
+    "units.yml": m.Units,
+    "leadership.yml": m.Leadership,
+    "plan.yml": m.Plan,
+}
+DIRECTORIES = {
+    "actions": m.Action,
+    "reports": m.Report,
+    "cases": m.Case,
+    "publicity": m.PublicityWeek,
+    "surveys": m.Survey,
+    "cleanup": m.Cleanup,
+}
+POLICY_DIR = "policies"
+
+
+def load(data_dir: Path, content_dir: Path, as_of_override: str | None = None) -> Dataset:
+    """Load and validate everything; raise DataError with all problems if any."""
+    loader = _Loader(Path(data_dir), Path(content_dir))
+    dataset = loader.run(as_of_override)
+    from campaign.records.validation import check_references  # local import: validation needs Dataset
+
+    check_references(dataset, loader.problems)
+    if loader.problems:
+        raise DataError(loader.problems)
+    return dataset
+
+
+def as_of_from_environment(environ: dict[str, str] | None = None) -> str | None:
+    """AS_OF=YYYY-MM-DD in the environment overrides data/site.yml's as_of."""
+    environ = os.environ if environ is None else environ
+    value = environ.get("AS_OF", "").strip()
+    return value or None
+
+
+class _Loader:
+    def __init__(self, data_dir: Path, content_dir: Path):
+        self.data_dir = data_dir
+        self.content_dir = content_dir
+        self.problems = Problems()
+        self.where: dict[int, Located] = {}
+        self.unloaded_ids: set[str] = set()
+        self.drafts: list[Problem] = []
+        self.root = data_dir.parent
+
+    def _display(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def _parse(self, path: Path, model: type[BaseModel]) -> tuple[Any, Source] | None:
+        display = self._display(path)
+        text = read_text(path, display, self.problems)
+        if text is None:
+            return None
+        self.drafts += marked_lines(display, text)
+        source = parse_yaml(text, display, self.problems)
+        if source is None:
+            return None
+        return self._validate(source, model)
+
+    def _validate(self, source: Source, model: type[BaseModel]) -> tuple[Any, Source] | None:
+        if not isinstance(source.data, dict):
+            self.problems.add(source.name, source.line_of(()), "",
+                              "文件内容应是一组“字段: 值”（每行一个字段），现在不是。请对照同类文件的写法。")
+            return None
+        if model is m.Case:  # the personal-data guard must not wait for the rest to be right
+            for path, label, message in personal_data_in_case(source.data):
+                self.problems.add(source.name, source.line_of(path), label, message)
+        try:
+            record = model.model_validate(source.data)
+        except ValidationError as err:
+            report_validation_error(err, model, source, self.problems)
+            self._remember_unloaded(source.data)
+            return None
+        self._remember(record, source, ())
+        return record, source
+
+    def _remember_unloaded(self, raw: dict) -> None:
+        if isinstance(raw.get("id"), str):
+            self.unloaded_ids.add(raw["id"])
+        for task in raw.get("tasks") or []:
+            if isinstance(task, dict) and isinstance(task.get("id"), str):
+                self.unloaded_ids.add(task["id"])
+
+    def _remember(self, record: Any, source: Source, base: tuple) -> None:
+        """Record the location of this record and of every record nested in it."""
+        self.where[id(record)] = Located(source, base)
+        if isinstance(record, BaseModel):
+            for name in type(record).model_fields:
+                value = getattr(record, name)
+                if isinstance(value, BaseModel):
+                    self._remember(value, source, base + (name,))
+                elif isinstance(value, list):
+                    for index, item in enumerate(value):
+                        if isinstance(item, BaseModel):
+                            self._remember(item, source, base + (name, index))
+
+    def run(self, as_of_override: str | None) -> Dataset:
+        singles: dict[str, Any] = {}
+        for name, model in SINGLE_FILES.items():
+            path = self.data_dir / name
+            if not path.exists():
+                self.problems.add(f"data/{name}", None, "", "缺少这个文件。它是必需的，请从默认数据复制一份后修改。")
+                continue
+            loaded = self._parse(path, model)
+            singles[name] = loaded[0] if loaded else None
+
+        many: dict[str, list[Any]] = {key: [] for key in DIRECTORIES}
+        known_files = {self.data_dir / name for name in SINGLE_FILES}
+        for path in sorted(self.data_dir.rglob("*")):
+            if path.is_dir() or path in known_files or path.name.startswith("."):
+                continue
+            relative = path.relative_to(self.data_dir)
+            kind = relative.parts[0] if len(relative.parts) > 1 else None
+            if path.suffix not in (".yml", ".yaml"):
+                if kind is not None and path.name.lower() in ("readme.md", "说明.md"):
+                    continue
+                self.problems.add(self._display(path), None, "",
+                                  "不是 .yml 数据文件，生成网站时不会读取它。请改为 .yml 文件，或移出 data/ 目录。")
+                continue
+            if kind not in DIRECTORIES:
+                folders = "、".join(f"data/{d}/" for d in DIRECTORIES)
+                self.problems.add(self._display(path), None, "",
+                                  f"不知道这是哪类数据：文件应放在 {folders} 之一，或是 site.yml、units.yml、leadership.yml、plan.yml。")
+                continue
+            loaded = self._parse(path, DIRECTORIES[kind])
+            if loaded:
+                many[kind].append(loaded[0])
+
+        policies = self._load_policies()
+
+        if as_of_override and singles.get("site.yml") is not None:
+            try:
+                singles["site.yml"].as_of = parse_iso_date(as_of_override)
+            except ValueError as err:
+                self.problems.add("环境变量 AS_OF", None, "AS_OF", f"{err}。")
+
+        if any(singles.get(name) is None for name in SINGLE_FILES):
+            raise DataError(self.problems)
+
+        cleanup = [entry for block in many["cleanup"] for entry in block.entries]
+        return Dataset(
+            site=singles["site.yml"],
+            unit_list=list(singles["units.yml"].units),
+            leadership=singles["leadership.yml"],
+            plan=singles["plan.yml"],
+            action_list=sorted(many["actions"], key=lambda a: a.id),
+            reports=sorted(many["reports"], key=lambda r: (r.action, r.month)),
+            cases=sorted(many["cases"], key=lambda c: (c.date, c.id)),
+            policies=sorted(policies, key=lambda p: (p.doc.published, p.doc.id)),
+            publicity_weeks=sorted(many["publicity"], key=lambda w: w.start),
+            surveys=sorted(many["surveys"], key=lambda s: s.quarter),
+            cleanup=sorted(cleanup, key=lambda e: (e.date, e.document)),
+            where=self.where,
+            unloaded_ids=self.unloaded_ids,
+            drafts=self.drafts,
+        )
+
+    def _load_policies(self) -> list[PolicyPage]:
+        pages: list[PolicyPage] = []
+        folder = self.content_dir / POLICY_DIR
+        if not folder.exists():
+            return pages
+        for path in sorted(folder.rglob("*.md")):
+            if path.name == "index.md":
+                continue
+            display = self._display(path)
+            text = read_text(path, display, self.problems)
+            if text is None:
+                continue
+            self.drafts += marked_lines(display, text)
+            parts = split_front_matter(text)
+            if parts is None:
+                self.problems.add(display, 1, "", "政策文件缺少开头的信息区（以 --- 开始、以 --- 结束的索引号、文号等字段）。")
+                continue
+            yaml_text, body, offset = parts
+            source = parse_yaml(yaml_text, display, self.problems, line_offset=offset)
+            if source is None:
+                continue
+            loaded = self._validate(source, m.PolicyDoc)
+            if loaded:
+                src_uri = path.relative_to(self.content_dir).as_posix()
+                pages.append(PolicyPage(loaded[0], src_uri, body))
+        return pages

@@ -1,0 +1,74 @@
+"""Inline fragments printed in table cells: status badges, progress bars, month labels.
+
+They are the smallest pieces of presentation and run tens of thousands of times per build
+(every row of every table on thousands of pages). As Jinja macros each call cost a new
+template context; as plain functions they cost a string format (benchmarks/RESULTS.md).
+The page and table layout stays in the templates. Status is always written out in words:
+the CSS class only repeats it in colour. Bars are native <progress>, so a strict
+Content-Security-Policy needs no 'unsafe-inline'.
+"""
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from jinja2 import pass_context
+from markupsafe import Markup
+
+from campaign.rules import schedule
+from campaign.records.dates import zh_month_of
+from campaign.site.rendering import link, md_escape, percent
+
+STATUS_CSS = {schedule.DONE: "done", schedule.ON_TRACK: "ontrack", schedule.NOT_STARTED: "notstarted",
+              schedule.BEHIND: "behind", schedule.DUE_SOON: "duesoon", schedule.OVERDUE: "overdue",
+              schedule.ONGOING: "ongoing"}
+_LATE = Markup(' <span class="status status-late">逾期完成</span>')
+# A handful of statuses recur on every page: their badges are built once.
+_BADGES = {status: Markup(f'<span class="status status-{css}">{escape(status)}</span>')
+           for status, css in STATUS_CSS.items()}
+
+
+def badge(status: str, late: bool = False) -> Markup:
+    """Status in words with its colour class; 逾期完成 beside it when finished late."""
+    html = _BADGES[status]
+    return html + _LATE if late else html
+
+
+def bar(value: float, status: str, label: str = "进度") -> Markup:
+    shown = escape(percent(value))
+    return Markup(
+        f'<span class="bar-wrap"><progress class="bar bar-{STATUS_CSS[status]}" max="100" value="{value:.1f}"'
+        f' aria-label="{escape(str(label))} {shown}"></progress><span class="bar-value">{shown}</span></span>'
+    )
+
+
+def month_label(month: str) -> Markup:
+    """"2026-03" → 2026年3月."""
+    return md_escape(zh_month_of(month))
+
+
+def days_left(task: Any) -> str:
+    days = task.days_left
+    if days > 0:
+        return f"还剩 {days} 天"
+    return "今天到期" if days == 0 else f"已逾期 {-days} 天"
+
+
+@pass_context
+def task_link(context: Any, task: Any) -> Markup:
+    """A task's name linked to its action's page (tasks have no page of their own)."""
+    return link(context, context["action_src"](task.action_id), context["task_of"][task.task_id][1].name)
+
+
+@pass_context
+def report_tasks(context: Any, report: Any) -> Markup:
+    """The per-task percentages of one monthly report: 任务甲 50%；任务乙 100%."""
+    names = context["task_of"]
+    return Markup("；".join(
+        f"{md_escape(names[item.task][1].name if item.task in names else item.task)} {md_escape(percent(item.percent))}"
+        for item in report.tasks
+    ))
+
+
+GLOBALS = dict(badge=badge, bar=bar, month_label=month_label, days_left=days_left, task_link=task_link,
+               report_tasks=report_tasks)

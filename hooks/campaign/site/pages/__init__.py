@@ -1,0 +1,40 @@
+"""Page builders: each module turns part of the Dataset into generated Markdown pages.
+
+The adapter adds every GeneratedPage to MkDocs as a virtual file; nothing is written
+into content/. Builders are listed in BUILDERS in menu order.
+"""
+from __future__ import annotations
+
+from campaign.records.loading import Dataset
+from campaign.site.pages import actions, cases, cleanup, hotline, opendata, overview, plan, policies, publicity, surveys, units
+from campaign.site.pages import bulletins, method, yearend
+from campaign.editors import guide_pages as guide
+from campaign.site.pages.base import GeneratedPage
+
+BUILDERS = [
+    overview.build,
+    plan.build,
+    actions.build,
+    units.build,
+    cases.build,
+    policies.build,
+    publicity.build,
+    surveys.build,
+    cleanup.build,
+    hotline.build,
+    bulletins.build,
+    yearend.build,
+    method.build,
+    opendata.build,
+    guide.build,
+]
+
+
+def build_all(dataset: Dataset) -> list[GeneratedPage]:
+    pages: list[GeneratedPage] = []
+    for builder in BUILDERS:
+        pages.extend(builder(dataset))
+    return sorted(pages, key=lambda p: p.src_uri)
+
+
+__all__ = ["GeneratedPage", "build_all", "BUILDERS"]

@@ -1,0 +1,34 @@
+"""Special actions: an index and one page per action with its tasks, statuses and reports."""
+from __future__ import annotations
+
+from campaign.records.loading import Dataset
+from campaign.rules.schedule import derive_once
+from campaign.site.pages.base import GeneratedPage, action_src, render_page
+from campaign.site.pages.paginate import paginate
+
+
+def build(d: Dataset) -> list[GeneratedPage]:
+    x = derive_once(d)
+    as_of_month = x.as_of.isoformat()[:7]
+    # Indexed once: looking them up per action would make the build quadratic.
+    cases_by_action: dict[str, list] = {a: [] for a in d.actions}
+    for case in d.cases:
+        for aid in dict.fromkeys(case.actions):
+            cases_by_action.setdefault(aid, []).append(case)
+    policies_by_action: dict[str, list] = {a: [] for a in d.actions}
+    for policy in d.policies:
+        for aid in dict.fromkeys(policy.doc.actions):
+            policies_by_action.setdefault(aid, []).append(policy)
+    pages = [render_page(d, p.src_uri, "actions_index.md.j2", x=x, p=p) for p in paginate("actions/index.md", d.action_list)]
+    for action in d.actions.values():
+        st = x.actions[action.id]
+        # Newest first: the timeline reads like a news column.
+        reports = sorted((r for r in d.reports_by_action[action.id] if r.month <= as_of_month),
+                         key=lambda r: r.month, reverse=True)
+        cases = cases_by_action[action.id]
+        policies = policies_by_action[action.id]
+        pages.append(render_page(d, action_src(action.id), "action.md.j2", action=action, st=st, reports=reports,
+                                 late_months={r.month for r in st.late},
+                                 weight_total=sum(t.weight for t in action.tasks),
+                                 cases=cases, policies=policies))
+    return pages

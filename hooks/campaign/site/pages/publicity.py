@@ -1,0 +1,79 @@
+"""The policy publicity week column (政策宣传周): one page per year and an archive index.
+
+A week page shows every day of the week, days without events included, so a reader sees
+at once what ran when. "各专项行动牵头单位" in the plan is resolved to the actual lead units
+of the actions, and each event's report (policy:ID / case:ID) becomes a link.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from campaign.records.loading import Dataset
+from campaign.site.pages.base import GeneratedPage, case_src, render_page
+
+WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class Report:
+    src_uri: str
+    title: str
+    kind: str  # 政策文件 / 解读 / 典型案例
+
+
+@dataclass(frozen=True)
+class Day:
+    date: date
+    weekday: str  # 星期五
+    events: list  # PublicityEvent, in data order
+
+    @property
+    def weekend(self) -> bool:
+        return self.date.weekday() >= 5
+
+
+def week_src(year: int) -> str:
+    return f"publicity/{year}.md"
+
+
+def resolve_report(d: Dataset, ref: str) -> Report | None:
+    """policy:ID or case:ID → the page it names (validation has checked it exists)."""
+    kind, _, ident = ref.partition(":")
+    if kind == "policy":
+        page = next((p for p in d.policies if p.doc.id == ident), None)
+        return Report(page.src_uri, page.doc.title, page.doc.doc_type if page.doc.doc_type == "解读" else "政策文件") if page else None
+    if kind == "case":
+        case = next((c for c in d.cases if c.id == ident), None)
+        return Report(case_src(case.id), case.title, "典型案例") if case else None
+    return None
+
+
+def days_of(week) -> list[Day]:
+    days = []
+    current = week.start
+    while current <= week.end:
+        events = [e for e in week.events if e.date == current]
+        days.append(Day(current, "星期" + WEEKDAYS[current.weekday()], events))
+        current += timedelta(days=1)
+    return days
+
+
+def action_lead_units(d: Dataset) -> list[str]:
+    """The lead units of all special actions, in the order of data/units.yml."""
+    leads = {a.lead_unit for a in d.action_list}
+    return [u.id for u in d.unit_list if u.id in leads]
+
+
+def build(d: Dataset) -> list[GeneratedPage]:
+    weeks = sorted(d.publicity_weeks, key=lambda w: w.start, reverse=True)
+    leads = action_lead_units(d)
+    measure = next((x for x in d.plan.measures if x.id == "m2"), None)
+    pages = [render_page(d, "publicity/index.md", "publicity_index.md.j2", weeks=weeks, week_src=week_src,
+                         measure=measure)]
+    for week in weeks:
+        reports = {e.report: resolve_report(d, e.report) for e in week.events if e.report}
+        extra_leads = [u for u in leads if u not in week.units] if week.all_action_leads else []
+        pages.append(render_page(d, week_src(week.year), "publicity_week.md.j2", week=week, days=days_of(week),
+                                 reports=reports, extra_leads=extra_leads, weeks=weeks, week_src=week_src))
+    return pages
