@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from campaign.rules import publicity_checks
-from campaign.records.loading import load
+from campaign.check import load
 from campaign.records.problems import DataError
 from conftest import ROOT, run_build
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from campaign.records import models as m
 from campaign.editors.cli import vscode_schema_map
 from campaign.records.fielddocs import FILE_KINDS, MODEL_TITLES, field_docs, nested_models
-from campaign.records.loading import load
+from campaign.check import load
 from campaign.site.pages import guide
 from clitools import run_cli
 from conftest import ROOT

@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from campaign.exports import feeds
-from campaign.records.loading import load
+from campaign.check import load
 from conftest import ROOT
 
 A = "{http://www.w3.org/2005/Atom}"

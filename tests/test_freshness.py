@@ -6,7 +6,7 @@ import shutil
 from datetime import date
 
 from campaign.rules import freshness
-from campaign.records.loading import load
+from campaign.check import load
 from conftest import ROOT, run_build
 
 

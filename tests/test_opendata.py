@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from campaign.records import models as m
 from campaign.exports import opendata
-from campaign.records.loading import load
+from campaign.check import load
 from conftest import ROOT
 
 # Record types the site holds: each must be exported (directly or as a split-out table).

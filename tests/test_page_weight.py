@@ -18,7 +18,7 @@ import pytest
 
 from conftest import ROOT, run_build
 
-from campaign.records.loading import load
+from campaign.check import load
 
 SCALE = 5
 HREF = re.compile(r'href="([^"#?]*)[^"]*"')

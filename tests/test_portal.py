@@ -85,7 +85,7 @@ def test_government_meta_tags(built_site):
     ("sponsor", '""', "主办单位"),
 ])
 def test_malformed_identity_fails_with_chinese_message(tmp_path, field, value, words):
-    from campaign.records.loading import load
+    from campaign.check import load
     from campaign.records.problems import DataError
 
     project = copy_project(tmp_path)
@@ -100,7 +100,7 @@ def test_malformed_identity_fails_with_chinese_message(tmp_path, field, value, w
 
 
 def test_outbound_link_outside_allowlist_is_refused(tmp_path):
-    from campaign.records.loading import load
+    from campaign.check import load
     from campaign.records.problems import DataError
 
     project = copy_project(tmp_path)

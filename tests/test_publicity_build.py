@@ -226,7 +226,7 @@ def test_hotline_page_has_no_form(built_site):
 def problems_of(project: Path) -> str:
     import pytest
 
-    from campaign.records.loading import load
+    from campaign.check import load
     from campaign.records.problems import DataError
 
     with pytest.raises(DataError) as caught:

@@ -6,6 +6,7 @@ that every model field appears). Examples are the drafts `./column new` would wr
 """
 from __future__ import annotations
 
+from campaign import routes
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -16,8 +17,8 @@ from campaign.records.fielddocs import FILE_KINDS, FieldDoc, field_docs, model_t
 from campaign.records.loading import Dataset
 from campaign.site.pages.base import GeneratedPage, render_page
 
-SRC = "guide/fields.md"
-DRAFTS_SRC = "guide/drafts.md"  # the drafts apart: with them the fields page would pass 60 KB
+SRC = routes.GUIDE_FIELDS_SRC
+DRAFTS_SRC = routes.GUIDE_DRAFTS_SRC
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
             *(render_page(d, kind_src(k.anchor), "guide_fields_kind.md.j2", k=k, anchor=_anchor) for k in kinds)]
 
 
-def kind_src(kind: str) -> str:
-    """The fields page of one kind of file, e.g. guide/fields/report.md."""
-    return f"guide/fields/{kind}.md"
+kind_src = routes.guide_kind_src
 
 
 def _anchor(name: str) -> Markup:

@@ -19,9 +19,10 @@ from pydantic import ValidationError
 
 from campaign.records import models as m
 from campaign.records.fielddocs import field_docs
-from campaign.records.loading import Dataset, Located, load
+from campaign.check import check_project
+from campaign.records.loading import Dataset, Located
 from campaign.records.messages import explain
-from campaign.records.problems import Problems
+from campaign.records.problems import ColumnError, Problems
 from campaign.editors.scaffold import INTRO, yaml_file
 from campaign.records.yamlsource import Source
 
@@ -77,7 +78,7 @@ class Table:
     rows: list[tuple[int, list[Any]]]  # (row number as the editor sees it, cells)
 
 
-class LedgerError(Exception):
+class LedgerError(ColumnError):
     def __init__(self, problems: Problems):
         self.problems = problems
         super().__init__(problems.render())
@@ -312,7 +313,7 @@ def write_reports(root: Path, items: list[ImportedReport], ledger_name: str, rep
     try:
         for item in items:
             _atomic_write(root / item.path, report_text(item, ledger_name))
-        load(root / "data", root / "content", as_of_override)
+        check_project(root, as_of_override).raise_for_errors()
     except BaseException:
         for path, content in backup.items():
             target = root / path

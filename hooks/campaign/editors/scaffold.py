@@ -15,11 +15,11 @@ from datetime import date, timedelta
 from campaign.records import models as m
 from campaign.records.dates import parse_month
 from campaign.records.loading import Dataset
-from campaign.records.problems import closest
+from campaign.records.problems import ColumnError, closest
 from campaign.editors.yamlwriter import MARK, dump_record, schema_line
 
 
-class DraftError(ValueError):
+class DraftError(ColumnError):
     """A draft cannot be made from the given options; the text is Chinese for editors."""
 
 

@@ -10,7 +10,7 @@ from campaign.records.loading import Dataset, Located
 from campaign.records.problems import Problems, closest
 
 
-class _Checker:
+class Checker:
     def __init__(self, dataset: Dataset, problems: Problems):
         self.d = dataset
         self.problems = problems
@@ -53,7 +53,7 @@ class _Checker:
 
 
 def check_references(d: Dataset, problems: Problems) -> None:
-    c = _Checker(d, problems)
+    c = Checker(d, problems)
     units = d.units
     unit_file = "data/units.yml"
     actions = d.actions
@@ -139,13 +139,8 @@ def check_references(d: Dataset, problems: Problems) -> None:
             c.add(report, ("submitted",), "submitted",
                   f"报送日期 {report.submitted.isoformat()} 早于所报月份 {report.month}，请核对月份或日期。")
 
-    # Cases (personal data, rectification), policy 文号/索引号, cleanup 文号.
-    from campaign.rules.publicity_checks import check_publicity
 
-    check_publicity(d, c)
-
-
-def _check_report_link(c: _Checker, event: Any, policies: dict, cases: dict) -> None:
+def _check_report_link(c: Checker, event: Any, policies: dict, cases: dict) -> None:
     if not event.report:
         return
     kind, _, ident = event.report.partition(":")

@@ -15,11 +15,11 @@ from campaign.records.doc_numbers import doc_no_problem
 from campaign.records.messages import describe_path
 from campaign.rules.privacy import find_personal_data, message as privacy_message
 from campaign.records.problems import Problems, closest
+from campaign.records.validation import Checker
 from campaign.rules.workdays import PUBLICATION_LIMIT, working_days_after
 
 if TYPE_CHECKING:  # pragma: no cover
     from campaign.records.loading import Dataset
-    from campaign.records.validation import _Checker
 
 # Free-text fields of a case that are published, as editors name them in allow_personal_data.
 CASE_TEXT_FIELDS: tuple[tuple[str, ...], ...] = (
@@ -48,7 +48,8 @@ def personal_data_in_case(raw: dict) -> list[tuple[tuple[str, ...], str, str]]:
     return found
 
 
-def check_publicity(d: "Dataset", c: "_Checker") -> None:
+def check_publicity(d: "Dataset", problems: Problems) -> None:
+    c = Checker(d, problems)
     _check_cases(d, c)
     _check_policies(d, c)
     for entry in d.cleanup:
@@ -56,7 +57,7 @@ def check_publicity(d: "Dataset", c: "_Checker") -> None:
             c.add(entry, ("doc_no",), "doc_no（文号）", problem)
 
 
-def _check_cases(d: "Dataset", c: "_Checker") -> None:
+def _check_cases(d: "Dataset", c: "Checker") -> None:
     names = [".".join(path) for path in CASE_TEXT_FIELDS]
     for case in d.cases:
         for index, allowed in enumerate(case.allow_personal_data):
@@ -82,7 +83,7 @@ def _check_cases(d: "Dataset", c: "_Checker") -> None:
                   "尚未整改完成的问题须填写 deadline（整改时限），如 2018-09-15，页面据此标注是否逾期。")
 
 
-def _check_policies(d: "Dataset", c: "_Checker") -> None:
+def _check_policies(d: "Dataset", c: "Checker") -> None:
     pattern = index_no_regex(d.site)
     if pattern is None:
         c.add(d.site, ("index_no_pattern",), "index_no_pattern（索引号格式）",

@@ -22,10 +22,12 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from campaign.records.problems import ColumnError
+
 RELEASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
-class PublishError(Exception):
+class PublishError(ColumnError):
     """A publishing step failed; the text is Chinese and the live site is unchanged."""
 
 

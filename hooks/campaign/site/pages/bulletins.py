@@ -2,6 +2,7 @@
 data date's month, each computed as of that month's last day, and an index of all months."""
 from __future__ import annotations
 
+from campaign import routes
 from campaign.rules import schedule
 from campaign.records.dates import last_day, zh_month_of
 from campaign.records.loading import Dataset
@@ -9,9 +10,7 @@ from campaign.site.pages.base import GeneratedPage, bulletin_src, render_page
 from campaign.site.pages.lists import summarised
 
 
-def list_src(month: str, name: str) -> str:
-    """A bulletin's full list when it outgrows the bulletin (pages/lists.py)."""
-    return f"bulletins/{month}-{name}.md"
+list_src = routes.bulletin_list_src
 
 
 def build(d: Dataset) -> list[GeneratedPage]:

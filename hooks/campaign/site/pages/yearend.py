@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from campaign import routes
 from campaign.rules import schedule
 from campaign.records.loading import Dataset
 from campaign.site.pages.base import GeneratedPage, render_page, yearend_src
@@ -16,9 +17,7 @@ from campaign.site.pages.lists import summarised
 REPORT_ROWS = 12
 
 
-def list_src(year: int, name: str) -> str:
-    """An appendix (附表) of the year-end report: a list that outgrew the report page."""
-    return f"reports/{year}-{name}.md"
+list_src = routes.yearend_list_src
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
