@@ -12,11 +12,12 @@ import html
 import json
 import logging
 import os
-import sys
 import time
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 
@@ -204,7 +205,23 @@ def on_page_context(context, page, config, nav):
     # front matter of pages built elsewhere); the theme override only prints them.
     article = portal.article_for(_state["dataset"], _record(page)) or portal.article_from_front_matter(page.meta)
     page.meta["gov_meta"] = portal.article_meta(article, page.canonical_url or "")
+    _attach_edit_url(page, config)
     return context
+
+
+def _attach_edit_url(page, config) -> None:
+    # With repo_url and edit_uri configured (the county's git server), a generated item
+    # page's "edit" link opens the data file an editor changes (data/actions/a01.yml),
+    # not a Markdown file that does not exist. Without them no page has an edit link.
+    generated = _state["pages"].get(page.file.src_uri)
+    if generated is None or not (config.repo_url and config.edit_uri):
+        return
+    if generated.edit_path is None:
+        page.edit_url = None
+        return
+    docs_depth = len(Path(config.docs_dir).resolve().relative_to(_root(config).resolve()).parts)
+    base = config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/"
+    page.edit_url = urljoin(base, "../" * docs_depth + generated.edit_path)
 
 
 def on_serve(server, config, builder):
@@ -213,6 +230,8 @@ def on_serve(server, config, builder):
     return server
 
 
+# last: the CSP hashes the inline scripts of the final HTML, after every plugin
+@event_priority(-100)
 @_timed
 def on_post_page(output_html: str, page, config) -> str:
     # Each page's Content-Security-Policy gets the hashes of its own inline code, on the
@@ -220,6 +239,8 @@ def on_post_page(output_html: str, page, config) -> str:
     return output.apply_csp(output_html, enforce=_state.get("command") != "serve")
 
 
+# last, for the same reason as on_post_page
+@event_priority(-100)
 @_timed
 def on_post_template(output_content: str, template_name: str, config) -> str:
     # 404.html is rendered as a static template, not a page: it gets its policy here.
@@ -234,6 +255,8 @@ def _compact_search_index(config) -> None:
         index.write_bytes(output.compact_search_index(index.read_bytes()))
 
 
+# last: Material's search plugin must have written search_index.json
+@event_priority(-100)
 def on_post_build(config):
     _compact_search_index(config)
     # Last event of a build: hand the benchmark our own time, if it asked.

@@ -10,7 +10,7 @@ import pytest
 from campaign.rules import publicity_checks
 from campaign.check import load
 from campaign.records.problems import DataError
-from conftest import ROOT, run_build
+from support import ROOT, run_build
 
 
 @pytest.fixture

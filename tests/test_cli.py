@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
 
 from campaign.records import models as m
 from campaign.records.fielddocs import field_docs
-from clitools import run_cli
-from conftest import run_build
+from support import run_cli
+from support import run_build
 
 
 def test_help_and_usage_errors_are_chinese(project):

@@ -7,7 +7,7 @@ from datetime import date
 
 from campaign.rules import freshness
 from campaign.check import load
-from conftest import ROOT, run_build
+from support import ROOT, run_build
 
 
 def _dataset(as_of: str | None = None):

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from campaign.records import models as m
 from campaign.exports import opendata
 from campaign.check import load
-from conftest import ROOT
+from support import ROOT
 
 # Record types the site holds: each must be exported (directly or as a split-out table).
 # Site/Column/OutboundLink are the portal's configuration; Units/Cleanup only wrap lists.

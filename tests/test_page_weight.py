@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_build
+from support import ROOT, run_build
 
 from campaign.check import load
 

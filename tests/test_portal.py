@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import copy_project, run_build
-from sitecheck import broken_links, pages, references, resolve
+from support import copy_project, run_build
+from support import broken_links, pages, references, resolve
 
 SITE_URL = "http://www.zyx.gov.cn/zt/yshj/"
 

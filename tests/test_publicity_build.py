@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import run_build
-from test_publicity_units import BAD_ID, VALID_ID
+from support import run_build
+from support import BAD_ID, VALID_ID
 
 
 def read(site: Path, page: str) -> str:

@@ -7,8 +7,8 @@ import re
 import time
 from pathlib import Path
 
-from conftest import copy_project, run_build
-from test_history import commit_all, git
+from support import copy_project, run_build
+from support import commit_all, git
 
 
 def tree(site: Path) -> dict[str, bytes]:

@@ -31,7 +31,7 @@ from campaign.records.validation import check_references
 from campaign.records.yamlsource import parse_yaml, read_text, split_front_matter
 from campaign.records import models as m
 from campaign import routes
-from campaign.records.fielddocs import FILE_KINDS
+from campaign.records.kinds import KINDS
 from campaign.rules import freshness, publicity_checks
 from campaign.site import pages
 
@@ -91,7 +91,8 @@ def check_project(root: Path, as_of: str | None = None, *, content_dir: Path | N
         warnings.extend(stale)
         warnings.extend(publicity_checks.warnings(dataset))
         warnings.items.extend(dataset.drafts)
-        _check_page_names(dataset, root, content, found)
+        if not found:  # page builders need consistent records; a clash is reported once they are
+            _check_page_names(dataset, root, content, found)
         _check_front_matter(root, content, found)
         found.items.extend(_as_warning(p) for p in warnings.items)
     report.problems = found.items
@@ -109,7 +110,7 @@ def _as_warning(problem: Problem) -> Problem:
 
 def generated_paths(dataset: Dataset) -> list[str]:
     """Every generated page's path (no page is rendered)."""
-    guide = [routes.GUIDE_FIELDS_SRC, routes.GUIDE_DRAFTS_SRC] + [routes.guide_kind_src(k[0]) for k in FILE_KINDS]
+    guide = [routes.GUIDE_FIELDS_SRC, routes.GUIDE_DRAFTS_SRC] + [routes.guide_kind_src(k.name) for k in KINDS]
     return [p.src_uri for p in pages.build_all(dataset)] + guide
 
 

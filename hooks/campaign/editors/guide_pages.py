@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from campaign.editors import ledger, scaffold
-from campaign.records.dates import DEADLINE_RULES
-from campaign.records.fielddocs import FILE_KINDS, FieldDoc, field_docs, model_title, nested_models
+from campaign.records.dates import DEADLINE_RULES, Month
+from campaign.records.fielddocs import FieldDoc, field_docs, model_title, nested_models
+from campaign.records.kinds import KINDS
 from campaign.records.loading import Dataset
 from campaign.site.pages.base import GeneratedPage, render_page
 
@@ -42,7 +43,8 @@ class FileKind:
 def build(d: Dataset) -> list[GeneratedPage]:
     examples = _examples(d)
     kinds = []
-    for schema_name, model, place, _ in FILE_KINDS:
+    for kind in KINDS:
+        schema_name, model, place = kind.name, kind.model, kind.place
         tables = [FieldTable(schema_name, model_title(model), model.__name__, field_docs(model))]
         for inner in nested_models(model):
             tables.append(FieldTable(f"{schema_name}-{inner.__name__.lower()}", model_title(inner),
@@ -68,7 +70,7 @@ def _examples(d: Dataset) -> dict[str, Markup]:
     """Drafts as `./column new` writes them, as indented Markdown code blocks."""
     drafts = {}
     makers = {
-        "report": lambda: scaffold.draft_report(d, d.action_list[0].id, f"{d.as_of.year}-{d.as_of.month:02d}", d.as_of),
+        "report": lambda: scaffold.draft_report(d, d.action_list[0].id, str(Month.of(d.as_of)), d.as_of),
         "case": lambda: scaffold.draft_case(d, [d.unit_list[0].id]),
         "policy": lambda: scaffold.draft_policy(d, "zzbf-2018-30", d.unit_list[0].id),
         "survey": lambda: scaffold.draft_survey(d, f"{d.as_of.year}-Q{(d.as_of.month - 1) // 3 + 1}"),

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from campaign.records import models as m
+from campaign.records.dates import Month
 from campaign.records.fielddocs import field_docs
 from campaign.check import check_project
 from campaign.records.loading import Dataset, Located
@@ -447,7 +448,7 @@ def _cell(cells: list[Any], index: int, key: str) -> Any:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return f"{value.year}-{value.month:02d}" if key == "month" else value.isoformat()
+        return str(Month.of(value)) if key == "month" else value.isoformat()
     if key == "percent":
         if isinstance(value, str) and value.strip().endswith("%"):
             return value.strip()[:-1].strip()

@@ -5,7 +5,6 @@ nothing an editor submits is silently ignored. All problems of a run are collect
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
@@ -15,6 +14,7 @@ from typing import Any, Callable, Hashable, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from campaign.records import models as m
+from campaign.records.kinds import DIRECTORIES, SINGLE_FILES
 from campaign.records.dates import parse_iso_date
 from campaign.records.messages import report_validation_error
 from campaign.records.placeholders import marked_lines
@@ -120,21 +120,7 @@ class Dataset:
         return {t.id: (a, t) for a in self.action_list for t in a.tasks}
 
 
-# (glob under data/, model, whether the file holds a list under a key)
-SINGLE_FILES = {
-    "site.yml": m.Site,
-    "units.yml": m.Units,
-    "leadership.yml": m.Leadership,
-    "plan.yml": m.Plan,
-}
-DIRECTORIES = {
-    "actions": m.Action,
-    "reports": m.Report,
-    "cases": m.Case,
-    "publicity": m.PublicityWeek,
-    "surveys": m.Survey,
-    "cleanup": m.Cleanup,
-}
+# Where each kind of file lives: the one registry (records/kinds.py).
 POLICY_DIR = "policies"
 
 

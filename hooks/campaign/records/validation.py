@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from campaign.records.dates import Month
 from campaign.records.loading import Dataset, Located
 from campaign.records.problems import Problems, closest
 
@@ -134,8 +135,7 @@ def check_references(d: Dataset, problems: Problems) -> None:
             elif action is not None and tasks[item.task][0].id != action.id:
                 c.add(item, ("task",), "task",
                       f"任务「{item.task}」属于行动「{tasks[item.task][0].id}」，不属于本报告的行动「{action.id}」。")
-        year, month = map(int, report.month.split("-"))
-        if (year, month) > (report.submitted.year, report.submitted.month):
+        if Month.parse(report.month) > Month.of(report.submitted):
             c.add(report, ("submitted",), "submitted",
                   f"报送日期 {report.submitted.isoformat()} 早于所报月份 {report.month}，请核对月份或日期。")
 

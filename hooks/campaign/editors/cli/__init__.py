@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 
 from campaign.editors import ledger, scaffold
-from campaign.records.dates import parse_iso_date, zh_date
-from campaign.records.fielddocs import FILE_KINDS
+from campaign.records.dates import Month, parse_iso_date, zh_date
+from campaign.records.kinds import KINDS
 from campaign.check import as_of_from_environment, check_project
 from campaign.records.loading import Dataset
 from campaign.records.problems import ColumnError, Problems
@@ -115,12 +115,9 @@ def cmd_export_template(args, project: Path) -> int:
     month = None
     if args.month:
         try:
-            from campaign.records.dates import parse_month
-
-            year, mon = parse_month(args.month)
+            month = str(Month.parse(args.month))
         except ValueError as err:
             raise Failure(f"{err}。") from None
-        month = f"{year}-{mon:02d}"
     xlsx, csv_path = Path(args.out + ".xlsx"), Path(args.out + ".csv")
     existing = [str(p) for p in (xlsx, csv_path) if p.exists()]
     if existing:
@@ -157,7 +154,7 @@ def render_schema(model) -> str:
 
 def vscode_schema_map() -> dict[str, list[str]]:
     """yaml.schemas for VS Code: schema file → the data files it describes."""
-    return {f"./schemas/{kind}.json": [glob] for kind, _, _, glob in FILE_KINDS if glob.endswith(".yml")}
+    return {f"./schemas/{kind.name}.json": [kind.glob] for kind in KINDS if kind.glob.endswith(".yml")}
 
 
 def _write_vscode_settings(project: Path) -> None:

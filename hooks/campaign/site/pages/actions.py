@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from campaign.exports import feeds
+from campaign.records.dates import Month
 from campaign.records.loading import Dataset
 from campaign.rules.schedule import derive_once
 from campaign.site.pages.base import GeneratedPage, action_src, render_page
@@ -10,7 +11,7 @@ from campaign.site.pages.paginate import paginate
 
 def build(d: Dataset) -> list[GeneratedPage]:
     x = derive_once(d)
-    as_of_month = x.as_of.isoformat()[:7]
+    as_of_month = str(Month.of(x.as_of))
     # Indexed once: looking them up per action would make the build quadratic.
     cases_by_action: dict[str, list] = {a: [] for a in d.actions}
     for case in d.cases:
