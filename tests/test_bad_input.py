@@ -10,7 +10,7 @@ import pytest
 from campaign.rules import publicity_checks
 from campaign.check import load
 from campaign.records.problems import DataError
-from support import ROOT, run_build
+from support import ROOT, check_run
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_all_problems_reported_together_by_mkdocs_build(project):
     edit(project / "data/surveys/2018-Q2.yml", "sample_size: 300", "sample_size: 三百")
     edit(project / "data/actions/a04.yml", "lead_unit: gtj", "lead_unit: gtjj")
     (project / "data/cases/2018/c2018-009.yml").write_text("", encoding="utf-8")
-    result = run_build(project)
+    result = check_run(project)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "Traceback" not in output

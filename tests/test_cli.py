@@ -8,7 +8,7 @@ import pytest
 
 from campaign.records import models as m
 from campaign.records.fielddocs import field_docs
-from support import run_cli
+from support import check_run, run_cli
 from support import run_build
 
 
@@ -129,7 +129,7 @@ def test_every_new_draft_passes_check_and_blocks_strict_build(project):
     assert "待填写的内容" in checked.stderr and "data/surveys/2018-Q4.yml 第" in checked.stderr
     assert run_cli(project, "check", "--strict").returncode == 1
 
-    built = run_build(project)
+    built = check_run(project)
     assert built.returncode != 0
     assert "还有待填写的内容" in built.stderr
 
