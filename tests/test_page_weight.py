@@ -20,6 +20,10 @@ from support import ROOT, run_build
 
 from campaign.check import load
 
+# Whole builds at scale or twice over: run by CI's second step (`pytest -m slow`).
+pytestmark = pytest.mark.slow
+
+
 SCALE = 5
 HREF = re.compile(r'href="([^"#?]*)[^"]*"')
 

@@ -7,8 +7,13 @@ import re
 import time
 from pathlib import Path
 
-from support import copy_project, run_build
-from support import commit_all, git
+import pytest
+
+from support import commit_all, copy_project, git, run_build
+
+
+# Whole builds at scale or twice over: run by CI's second step (`pytest -m slow`).
+pytestmark = pytest.mark.slow
 
 
 def tree(site: Path) -> dict[str, bytes]:
