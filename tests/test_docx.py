@@ -87,7 +87,10 @@ def test_import_doc_default_id_publisher_and_no_overwrite(project: Path, tmp_pat
     assert first.returncode == 0, first.stderr
     assert (project / "content/policies/zzbf-2018-40.md").is_file()  # id from 紫政办发 ↔ zzbf
     again = run_cli(project, "import-doc", str(source))
-    assert again.returncode == 1 and "已经存在，没有覆盖" in again.stderr
+    assert again.returncode == 1 and "已经在 content/policies/zzbf-2018-40.md" in again.stderr
+    other = gongwen(tmp_path / "b.docx", doc_no="紫政办发〔2018〕41号")
+    clash = run_cli(project, "import-doc", str(other), "--id", "zzbf-2018-40")
+    assert clash.returncode == 1 and "content/policies/zzbf-2018-40.md 已经存在，没有覆盖" in clash.stderr
 
 
 def test_unknown_issuer_asks_for_publisher(project: Path, tmp_path: Path):
@@ -146,11 +149,11 @@ def test_dates(text, iso):
 
 
 def test_footnote_attachment_pages_and_cli_notes(project: Path, tmp_path: Path):
-    source = gongwen(tmp_path / "e.docx", footnote=True, annex=True, doc_no="紫政办发【2018】31号",
+    source = gongwen(tmp_path / "e.docx", footnote=True, annex=True, doc_no="紫政办发【2018】131号",
                      attachments=("企业开办流程",))
     result = run_cli(project, "import-doc", str(source), "--id", "zzbf-2018-131")
     assert result.returncode == 0, result.stderr
-    assert "注意：文号原文写作「紫政办发【2018】31号」，已按 GB/T 9704-2012 改为「紫政办发〔2018〕31号」" in result.stdout
+    assert "注意：文号原文写作「紫政办发【2018】131号」，已按 GB/T 9704-2012 改为「紫政办发〔2018〕131号」" in result.stdout
     text = (project / "content/policies/zzbf-2018-131.md").read_text(encoding="utf-8")
     body = _body(text)
     assert "依据《优化营商环境条例》[^1]执行。" in body and "[^1]: 国务院令第722号。" in body
