@@ -282,7 +282,7 @@ def _core_properties(document, doc: OfficialDocument) -> None:
 
 
 def _para(document, text: str = "", style: str | None = None, *, align=None, indent_chars: int | None = None,
-          right_chars: int = 0, font: str | None = None, size=None, color: str | None = None, bold=None):
+          right_chars: float = 0, font: str | None = None, size=None, color: str | None = None, bold=None):
     paragraph = _add(document, style)
     if align is not None:
         paragraph.alignment = align
@@ -292,8 +292,8 @@ def _para(document, text: str = "", style: str | None = None, *, align=None, ind
         ind.set(qn("w:firstLineChars"), str((indent_chars or 0) * 100))
         ind.set(qn("w:firstLine"), str((indent_chars or 0) * 320))
         if right_chars:
-            ind.set(qn("w:rightChars"), str(right_chars * 100))
-            ind.set(qn("w:right"), str(right_chars * 320))
+            ind.set(qn("w:rightChars"), str(round(right_chars * 100)))
+            ind.set(qn("w:right"), str(round(right_chars * 320)))
         ppr.append(ind)
     if text:
         _run(paragraph, text, font=font, size=size, color=color, bold=bold)
@@ -339,8 +339,9 @@ def _border(paragraph, side: str, color: str, eighths: int) -> None:
 def _version_header(document, doc: OfficialDocument) -> None:
     """版头: 发文机关标志 (red, 小标宋), then 发文字号 or 期号 over the red 分隔线."""
     mark = doc.issuer + doc.heading_mark
-    _para(document, mark, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0, font=TITLE_FONT,
-          size=Pt(36) if len(mark) <= 12 else Pt(26), color=RED)
+    # As large as 小初 (36 pt) while the mark fits the 156 mm line (GB/T 9704: 以醒目美观、庄重为原则).
+    size = Pt(min(36, int(440 / max(len(mark), 1))))
+    _para(document, mark, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0, font=TITLE_FONT, size=size, color=RED)
     _para(document, indent_chars=0)
     number = doc.doc_no or doc.issue_no
     line = _para(document, number, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
@@ -406,6 +407,20 @@ def zh_date_arabic(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def text_width(text: str) -> float:
+    """Width in characters of the body font: ASCII (digits) half, everything else whole."""
+    return sum(0.5 if ord(c) < 128 else 1.0 for c in text)
+
+
+def signature_indents(signer: str, day: str) -> tuple[float, float]:
+    """Right indents (in characters) of the 署名 and the 成文日期 without a seal."""
+    signer_w, day_w = text_width(signer), text_width(day)
+    date_right = signer_w - 2 - day_w + 2  # the date starts two characters right of the 署名
+    if date_right >= 2:
+        return 2.0, date_right
+    return 2.0 + (2 - date_right), 2.0
+
+
 def _closing(document, doc: OfficialDocument) -> None:
     """附件说明, 发文机关署名 and 成文日期 (右空四字), 附注, then 版记 (抄送, 印发)."""
     if doc.attachments:
@@ -416,10 +431,15 @@ def _closing(document, doc: OfficialDocument) -> None:
             for index, name in enumerate(doc.attachments, 1):
                 lead = "附件：" if index == 1 else "　　　"
                 _para(document, f"{lead}{index}．{name}", indent_chars=2)
+    # 不加盖印章的公文 (GB/T 9704 §7.3.5.2): 署名 one line below the text, 右空二字; the date on
+    # the next line starts two characters right of the 署名; a date longer than that is 右空二字
+    # and the 署名 moves left to match.
+    signer = doc.signer or doc.issuer
+    day = zh_date_arabic(doc.date)
+    signer_right, date_right = signature_indents(signer, day)
     _para(document, indent_chars=0)
-    _para(document, indent_chars=0)
-    _para(document, doc.signer or doc.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0, right_chars=4)
-    _para(document, zh_date_arabic(doc.date), align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0, right_chars=4)
+    _para(document, signer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0, right_chars=signer_right)
+    _para(document, day, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0, right_chars=date_right)
     if doc.note:
         _para(document, f"（{doc.note}）", indent_chars=2)
     _para(document, indent_chars=0)
