@@ -27,7 +27,7 @@ from campaign.check import as_of_from_environment, check_project
 from campaign.editors import guide_pages
 from campaign.exports import feeds, history, opendata
 from campaign.records.dates import zh_date
-from campaign.site import output, pages, portal
+from campaign.site import documents, output, pages, portal
 from campaign.site.pages import history as history_pages
 from campaign.site.pages import policies
 
@@ -144,8 +144,11 @@ def _add_downloads(files: Files, config) -> None:
     # Open data, feeds and calendars are virtual files too: MkDocs copies them into site/
     # and --strict checks every link to them from the pages.
     dataset = _state["dataset"]
+    # Bulletins and year-end reports as GB/T 9704 Word files, in the manifest with their hashes.
+    docs = documents.document_files(dataset)
     outputs = {
-        **opendata.download_files(dataset, _state["version"].commit),
+        **opendata.download_files(dataset, _state["version"].commit, documents=docs),
+        **docs,
         **feeds.feed_files(dataset, config.site_url or "http://localhost/", config.use_directory_urls),
     }
     clashes = [path for path in outputs if files.get_file_from_path(path) is not None]

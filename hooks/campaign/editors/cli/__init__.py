@@ -1,6 +1,6 @@
 """The editors' command-line tool: `./column <命令>` from the repository root.
 
-check, new, import, export-template, schemas, publish, rollback. Everything it prints is
+check, new, import, import-doc, export-template, schemas, publish, rollback. Everything it prints is
 Chinese; problems go to stderr with exit status 1, usage mistakes exit with 2. Only
 `publish` runs MkDocs, as a subprocess: the rest needs no build and stays fast.
 """
@@ -107,6 +107,32 @@ def cmd_import(args, project: Path) -> int:
     for name in written:
         print(f"  {name}")
     print("请运行 ./column check，检查无误后提交。")
+    return 0
+
+
+def cmd_import_doc(args, project: Path) -> int:
+    from campaign.editors import docx_import
+
+    _load(project, "现有数据有问题，请先修正后再导入文件：\n")
+    path = Path(args.document)
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    if not path.is_file():
+        raise Failure(f"找不到文件 {args.document}。")
+    try:
+        page = docx_import.import_document(project, path, args.id, args.publisher, as_of_from_environment())
+    except (docx_import.DocxImportError, scaffold.DraftError) as err:
+        raise Failure(f"没有导入 {path.name}，没有写入任何文件。\n{err}") from None
+    except DataError as err:
+        raise Failure(f"没有导入 {path.name}，没有写入任何文件。\n{err}") from None
+    print(f"已从 {path.name} 导入 {page.draft.path}：{page.parsed.title}（{page.parsed.doc_no}，"
+          f"成文日期 {zh_date(page.parsed.written)}）。")
+    if page.files:
+        folder = page.draft.path[:-len(".md")] + "/"
+        print(f"文中的图片和嵌入文件 {len(page.files)} 个已存到 {folder}。")
+    for note in page.notes:
+        print(f"注意：{note}")
+    print("请打开文件核对正文，填写带“【待填写】”记号的主题分类、公开日期和索引号并删掉记号，然后运行 ./column check。")
     return 0
 
 
@@ -238,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
                "  ./column new report --action a01 --month 2018-09\n"
                "  ./column export-template --month 2018-09\n"
                "  ./column import 台账.xlsx\n"
+               "  ./column import-doc 紫政办发〔2018〕30号.docx --id zzbf-2018-30\n"
                "每个命令的详细用法：./column <命令> -h。编辑指南见网站“编辑指南”栏目（content/guide/）。",
     )
     parser.add_argument("--project", metavar="目录", help="项目目录（默认：从当前目录向上查找 mkdocs.yml）")
@@ -278,6 +305,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("ledger", metavar="台账文件", help="台账文件，如 台账.xlsx 或 台账.csv")
     imp.add_argument("--replace", action="store_true", help="允许覆盖已有的同月报告")
     imp.set_defaults(run=cmd_import)
+
+    doc = commands.add_parser("import-doc", help="从 Word 公文（.docx）导入政策文件",
+                              description="读取按 GB/T 9704-2012 排版的公文（Word 或 WPS 保存的 .docx），生成 "
+                                          "content/policies/<文件编号>.md：信息区由文件的文号、标题、发文机关和成文日期填好，"
+                                          "正文转为 Markdown，图片存在旁边。结果通不过检查时一个文件也不写。")
+    doc.add_argument("document", metavar="文件", help="公文文件，如 紫政办发〔2018〕30号.docx（.doc、.wps 请先另存为 .docx）")
+    doc.add_argument("--id", metavar="文件编号", help="文件编号（网址的一部分），如 zzbf-2018-30（默认：按同一机关代字的已有文件推算）")
+    doc.add_argument("--publisher", metavar="单位编号", help="发布机构的单位编号，如 zfb（默认：按发文机关名称在单位名录中查找）")
+    doc.set_defaults(run=cmd_import_doc)
 
     export = commands.add_parser("export-template", help="导出台账模板（.xlsx 含“说明”工作表，和 .csv）",
                                  description="导出月度进展台账模板。")
