@@ -20,14 +20,14 @@ import docx
 import pytest
 from docx.shared import Mm
 
-from clitools import run_cli
-from conftest import ROOT
+from support import run_cli
+from support import ROOT
 from docx_fixtures import gongwen, wps_like
 
 from campaign.editors import docx_import
 from campaign.editors.docx_import import DocxImportError, parse_zh_date, read_docx
 from campaign.exports import docx_export as dx
-from campaign.records.loading import load
+from campaign.check import load
 from campaign.site import documents
 from campaign.site.pages import bulletins, yearend
 

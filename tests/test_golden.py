@@ -1,5 +1,5 @@
 """Golden output (after Pelican's functional tests): everything the core generates for the
-bundled project — every page's Markdown, the open data, the feeds and calendars — compared
+bundled project — every page's Markdown, the open data, the Word documents, the feeds and calendars — compared
 byte for byte with tests/golden/.
 
 A change that alters output fails here with the files that differ. When the change is
@@ -21,7 +21,7 @@ import pytest
 from campaign.check import check_project
 from campaign.editors import guide_pages
 from campaign.exports import feeds, opendata
-from campaign.site import pages
+from campaign.site import documents, pages
 from support import ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "default"
@@ -34,7 +34,8 @@ def generated() -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for page in pages.build_all(dataset) + guide_pages.build(dataset):
         out[f"pages/{page.src_uri}"] = page.content.encode("utf-8")
-    for path, content in opendata.download_files(dataset, VERSION).items():
+    docs = documents.document_files(dataset)
+    for path, content in {**docs, **opendata.download_files(dataset, VERSION, documents=docs)}.items():
         out[f"files/{path}"] = content
     for path, content in feeds.feed_files(dataset, SITE_URL).items():
         out[f"files/{path}"] = content

@@ -26,7 +26,7 @@ from pathlib import Path
 from campaign.records.doc_numbers import corrected_doc_no
 from campaign.check import load  # the one check pipeline: errors raise DataError
 from campaign.records.loading import Dataset
-from campaign.records.problems import DataError
+from campaign.records.problems import ColumnError, DataError
 from campaign.editors import scaffold
 from campaign.editors.scaffold import Draft
 
@@ -45,7 +45,7 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-class DocxImportError(ValueError):
+class DocxImportError(ColumnError):
     """The document cannot be imported; the text is Chinese for editors."""
 
 

@@ -121,9 +121,7 @@ def cmd_import_doc(args, project: Path) -> int:
         raise Failure(f"找不到文件 {args.document}。")
     try:
         page = docx_import.import_document(project, path, args.id, args.publisher, as_of_from_environment())
-    except (docx_import.DocxImportError, scaffold.DraftError) as err:
-        raise Failure(f"没有导入 {path.name}，没有写入任何文件。\n{err}") from None
-    except DataError as err:
+    except ColumnError as err:  # reworded here: the editor must know nothing was written
         raise Failure(f"没有导入 {path.name}，没有写入任何文件。\n{err}") from None
     print(f"已从 {path.name} 导入 {page.draft.path}：{page.parsed.title}（{page.parsed.doc_no}，"
           f"成文日期 {zh_date(page.parsed.written)}）。")
