@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files
 
 from mkdocs.structure.files import InclusionLevel
 
-from campaign.check import as_of_from_environment, check_project
+from campaign.check import as_of_from_environment, check_project, nav_paths
 from campaign.editors import guide_pages
 from campaign.exports import feeds, history, opendata
 from campaign.records.dates import zh_date
@@ -119,7 +119,7 @@ def on_files(files: Files, config) -> Files:
     # hand-written page someone forgot to link. The pipeline has already refused any
     # content/ file with a generated page's name.
     dataset = _state["dataset"]
-    in_nav = set(_nav_paths(config.nav))
+    in_nav = set(nav_paths(config.nav))
     generated = sorted(pages.build_all(dataset) + guide_pages.build(dataset), key=lambda page: page.src_uri)
     _state["pages"] = {page.src_uri: page for page in generated}
     for page in generated:
@@ -127,17 +127,6 @@ def on_files(files: Files, config) -> Files:
         files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
     _add_downloads(files, config)
     return files
-
-
-def _nav_paths(nav) -> list[str]:
-    """Every page path named in mkdocs.yml's nav."""
-    if isinstance(nav, str):
-        return [nav]
-    if isinstance(nav, dict):
-        return [p for value in nav.values() for p in _nav_paths(value)]
-    if isinstance(nav, list):
-        return [p for item in nav for p in _nav_paths(item)]
-    return []
 
 
 def _add_downloads(files: Files, config) -> None:

@@ -63,7 +63,13 @@ def _bad_article_date(p: Path) -> dict:
     return {}
 
 
+def _page_not_in_nav(p: Path) -> dict:
+    (p / "content/orphan.md").write_text("# 没有链接的页面\n", encoding="utf-8")
+    return {}
+
+
 PLANTS = {
+    "page-not-in-nav": (_page_not_in_nav, "warning"),
     "yaml-syntax": (_yaml_syntax, "error"),
     "unknown-field": (_unknown_field, "error"),
     "unknown-unit": (_unknown_unit, "error"),

@@ -20,10 +20,13 @@ adapter call it.
 """
 from __future__ import annotations
 
+import fnmatch
 import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+import yaml
 
 from campaign.records.loading import Dataset, read_dataset
 from campaign.records.problems import DataError, Problem, Problems
@@ -94,6 +97,7 @@ def check_project(root: Path, as_of: str | None = None, *, content_dir: Path | N
         if not found:  # page builders need consistent records; a clash is reported once they are
             _check_page_names(dataset, root, content, found)
         _check_front_matter(root, content, found)
+        _check_pages_in_nav(root, content, warnings)
         found.items.extend(_as_warning(p) for p in warnings.items)
     report.problems = found.items
     return report
@@ -169,6 +173,47 @@ def _check_front_matter(root: Path, content: Path, found: Problems) -> None:
                     found.add(display, line, key, f"应是{expected}。")
             elif not isinstance(value, str):
                 found.add(display, line, key, f"应是{expected}。")
+
+
+def _check_pages_in_nav(root: Path, content: Path, warnings: Problems) -> None:
+    """A hand-written page that neither the nav nor `not_in_nav` in mkdocs.yml names is one
+    someone forgot to link: readers cannot reach it from the menu (MkDocs warns too)."""
+    config = _mkdocs_config(root / "mkdocs.yml")
+    if config is None or not content.is_dir():
+        return
+    named = set(nav_paths(config.get("nav")))
+    patterns = [line.strip() for line in str(config.get("not_in_nav") or "").splitlines() if line.strip()]
+    for path in sorted(content.rglob("*.md")):
+        src = path.relative_to(content).as_posix()
+        if src in named or any(fnmatch.fnmatch("/" + src, pattern) for pattern in patterns):
+            continue
+        warnings.add(_display(root, path), None, "",
+                     "这个页面没有列入 mkdocs.yml 的 nav（导航菜单），读者从菜单找不到它。请把它加进 nav，"
+                     "或在 not_in_nav 中说明它由其他页面链接。", WARNING)
+
+
+def _mkdocs_config(path: Path) -> dict | None:
+    """mkdocs.yml as plain data; its !!python tags (slugify …) are read as None."""
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, yaml.YAMLError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def nav_paths(nav) -> list[str]:
+    """Every page path named in a nav (lists, titled entries, sections)."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in nav_paths(value)]
+    if isinstance(nav, list):
+        return [p for item in nav for p in nav_paths(item)]
+    return []
 
 
 def _display(root: Path, path: Path) -> str:
