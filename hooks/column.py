@@ -195,7 +195,9 @@ def on_page_context(context, page, config, nav):
     page.meta["feeds"] = _feeds(page)
     # The portal's article meta tags come from the record behind the page (or from
     # front matter of pages built elsewhere); the theme override only prints them.
-    article = portal.article_for(_state["dataset"], _record(page)) or portal.article_from_front_matter(page.meta)
+    generated = _state["pages"].get(page.file.src_uri)
+    article = ((generated.article if generated is not None else None)
+               or portal.article_for(_state["dataset"], _record(page)) or portal.article_from_front_matter(page.meta))
     page.meta["gov_meta"] = portal.article_meta(article, page.canonical_url or "")
     _attach_edit_url(page, config)
     return context

@@ -73,6 +73,10 @@ def test_government_meta_tags(built_site):
     assert action["PubDate"] == "2018-09-03 00:00"  # its newest monthly report (data/reports/2018-08/a01.yml)
     index = _meta((built_site / "cases/index.html").read_text(encoding="utf-8"))
     assert "ArticleTitle" not in index  # index pages are columns, not articles
+    week = _meta((built_site / "publicity/2018/index.html").read_text(encoding="utf-8"))
+    assert week["PubDate"] == "2018-04-13 00:00" and week["ArticleTitle"]
+    cleanup = _meta((built_site / "cleanup/index.html").read_text(encoding="utf-8"))
+    assert cleanup["ArticleTitle"] == "规范性文件清理结果" and cleanup["Description"].startswith("清理规范性文件")
 
 
 @pytest.mark.parametrize("field, value, words", [

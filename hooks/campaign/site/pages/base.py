@@ -20,12 +20,15 @@ class GeneratedPage:
     list every page's path without rendering any.
     """
 
-    __slots__ = ("src_uri", "record", "feeds", "edit_path", "_render", "_content")
+    __slots__ = ("src_uri", "record", "article", "feeds", "edit_path", "_render", "_content")
 
     def __init__(self, src_uri: str, render: Callable[[], str] | str, *, record: Any = None,
-                 feeds: Sequence[Any] = (), edit_path: str | None = None):
+                 feeds: Sequence[Any] = (), edit_path: str | None = None, article: Any = None):
         self.src_uri = src_uri  # path as if under content/, e.g. actions/a01.md
         self.record = record
+        # Article facts for the portal's meta tags when the page is no single record's
+        # (a document compiled from many, like the cleanup list); else from the record.
+        self.article = article
         self.feeds = tuple(feeds)
         self.edit_path = edit_path
         self._render = render
@@ -42,7 +45,7 @@ class GeneratedPage:
 
 
 def render_page(dataset: Dataset, src_uri: str, template: str, *, record: Any = None, feeds: Sequence[Any] = (),
-                **context: Any) -> GeneratedPage:
+                article: Any = None, **context: Any) -> GeneratedPage:
     """The page at src_uri: `template` rendered with the shared context when first read.
 
     An item page names its record; its edit path is the data file the record came from.
@@ -65,4 +68,4 @@ def render_page(dataset: Dataset, src_uri: str, template: str, *, record: Any = 
         yearend_src=yearend_src,
         task_of=dataset.tasks,
         **context,
-    ), record=record, feeds=feeds, edit_path=edit_path)
+    ), record=record, feeds=feeds, edit_path=edit_path, article=article)
