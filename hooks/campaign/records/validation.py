@@ -144,6 +144,11 @@ def check_references(d: Dataset, problems: Problems) -> None:
 
     check_publicity(d, c)
 
+    # Misfiled reports, surveys before their quarter ends, policy link cycles.
+    from campaign.rules.consistency import check_consistency
+
+    check_consistency(d, c)
+
 
 def _check_report_link(c: _Checker, event: Any, policies: dict, cases: dict) -> None:
     if not event.report:

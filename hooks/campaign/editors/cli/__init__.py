@@ -37,7 +37,10 @@ def cmd_check(args, project: Path) -> int:
     clashes = _generated_clashes(dataset, project)
     if clashes:
         raise Failure(clashes)
+    from campaign.rules import publicity_checks
+
     warnings = dataset.drafts
+    cautions = sorted(publicity_checks.warnings(dataset).items)  # the build logs these, so --strict fails
     print(f"检查通过（数据截至 {zh_date(dataset.as_of)}）：{len(dataset.actions)} 个专项行动、"
           f"{len(dataset.reports)} 份月度报告、{len(dataset.cases)} 个典型案例、{len(dataset.policies)} 份政策文件与解读、"
           f"{len(dataset.surveys)} 次满意度测评。")
@@ -45,6 +48,11 @@ def cmd_check(args, project: Path) -> int:
         print(f"\n注意：有 {len(warnings)} 处待填写的内容，填好之前网站不会发布（生成网站时会作为警告）：", file=sys.stderr)
         for number, problem in enumerate(sorted(warnings), 1):
             print(f"  {number}. {problem.render()}", file=sys.stderr)
+    if cautions:
+        print(f"\n警告：有 {len(cautions)} 处需要核对的问题，处理之前网站不会发布（生成网站时会作为警告）：", file=sys.stderr)
+        for number, problem in enumerate(cautions, 1):
+            print(f"  {number}. {problem.render()}", file=sys.stderr)
+    if warnings or cautions:
         return 1 if args.strict else 0
     return 0
 
