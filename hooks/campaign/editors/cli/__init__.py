@@ -106,8 +106,8 @@ def cmd_import(args, project: Path) -> int:
                                                  dataset)
     except (ledger.LedgerError, DataError) as err:
         raise Failure("台账没有导入，没有写入任何文件。\n" + str(err)) from None
-    source = f"{path.name} 工作表「{table.sheet}」" if table.sheet else path.name
-    print(f"已从 {source} 导入 {len(written)} 份月度报告：")
+    source = f"{path.name} 工作表「{table.sheet}」" if table.sheet else f"{path.name} "
+    print(f"已从 {source}导入 {len(written)} 份月度报告：")
     for name in written:
         print(f"  {name}{'（覆盖了原有的报告）' if name in replaced else '（新建）'}")
     if replaced:
