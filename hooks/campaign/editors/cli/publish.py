@@ -283,15 +283,20 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _die_with_parent(parent: int):
-    """preexec_fn: the child gets SIGKILL when the publishing process dies (Linux)."""
-    def setup() -> None:
-        try:
-            import ctypes
+    """preexec_fn: the child gets SIGKILL when the publishing process dies (Linux).
 
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except Exception:  # not Linux: the finally/signal handlers in _run_build kill the group
+    prctl is looked up here, in the parent: between fork and exec the child only calls it."""
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux: _run_build's finally/signal handlers kill the group
+        prctl = None
+
+    def setup() -> None:
+        if prctl is None:
             return
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if os.getppid() != parent:  # the parent died before prctl took effect
             os.kill(os.getpid(), signal.SIGKILL)
     return setup
