@@ -46,9 +46,8 @@ def command(project: Path, root: Path, *args: str) -> list[str]:
 
 
 def env(**extra: str) -> dict:
-    full = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **extra}
-    full.pop("COLUMN_PUBLISH_PAUSE_AT", None) if "COLUMN_PUBLISH_PAUSE_AT" not in extra else None
-    return full
+    full = {key: value for key, value in os.environ.items() if key != "COLUMN_PUBLISH_PAUSE_AT"}
+    return {**full, "NO_MKDOCS_2_WARNING": "1", **extra}
 
 
 def run(project: Path, root: Path, *args: str) -> subprocess.CompletedProcess:
