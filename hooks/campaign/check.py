@@ -9,6 +9,8 @@ Stages, in order (each adds to the same report; later stages need a dataset):
   records     every file read and validated against its model (records/loading.py)
   references  ids unique, references resolve, nothing dated after the data date
   publicity   cases, policy 文号/索引号, cleanup; late publication (warning)
+  consistency misfiled reports, surveys before their quarter ends, policy link cycles;
+              falling progress without a correction note (warning)
   freshness   blank columns (error), stale ones (warning)
   drafts      lines still marked 【待填写】 (warning)
   pages       content/ files that clash with generated pages; front matter of content pages
@@ -30,12 +32,12 @@ import yaml
 
 from campaign.records.loading import Dataset, read_dataset
 from campaign.records.problems import DataError, Problem, Problems
-from campaign.records.validation import check_references
+from campaign.records.validation import Checker, check_references
 from campaign.records.yamlsource import parse_yaml, read_text, split_front_matter
 from campaign.records import models as m
 from campaign import routes
 from campaign.records.kinds import KINDS
-from campaign.rules import freshness, publicity_checks
+from campaign.rules import consistency, freshness, publicity_checks
 from campaign.site import pages
 
 ERROR = "error"
@@ -88,6 +90,7 @@ def check_project(root: Path, as_of: str | None = None, *, content_dir: Path | N
     if dataset is not None:
         check_references(dataset, found)
         publicity_checks.check_publicity(dataset, found)
+        consistency.check_consistency(dataset, Checker(dataset, found))
         blank, stale = freshness.check(dataset)
         found.extend(blank)
         warnings = Problems()

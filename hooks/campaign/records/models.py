@@ -103,7 +103,7 @@ class Column(Record):
 
 
 class WorkCalendar(Record):
-    """Corrections to Monday–Friday for counting working days (workdays.py)."""
+    """Overrides of the official holiday calendar for counting working days (workdays.py)."""
 
     model_config = ConfigDict(title="工作日历")
 
@@ -160,7 +160,9 @@ class Site(Record):
                                    description="政策文件索引号须完整匹配的正则表达式；各门户写法不同，默认为 机构代码/年份-序号")
     index_no_example: Text = Field("zyxzfzyxzfbgs/2018-0025", title="索引号示例", description="索引号格式不对时，提示编辑的正确写法")
     calendar: WorkCalendar = Field(default_factory=WorkCalendar, title="工作日历",
-                                   description="法定节假日和调休：计算政策文件“20 个工作日内公开”时用；不填则按周一至周五计算")
+                                   description="计算政策文件“20 个工作日内公开”时用的补充日历：2004–2026 年的法定节假日和调休"
+                                               "已按国务院办公厅通知内置（chinesecalendar），这里填写的日期优先，"
+                                               "并用于内置日历没有的年份；两者都没有的年份按周一至周五计算并给出警告")
 
     @model_validator(mode="after")
     def _site_code_in_shaanxi(self) -> "Site":
@@ -334,6 +336,9 @@ class TaskProgress(Record):
     task: Slug = Field(title="任务编号")
     percent: float = Field(title="完成进度（%）", ge=0, le=100)
     note: str = Field("", title="说明")
+    correction: str = Field("", title="更正说明",
+                            description="完成进度低于上一份报告时必填：说明进度为什么下降（如上月多报、任务调整），"
+                                        "与报告一同公开；不填时进度下降会作为警告，网站不能发布")
 
 
 class Report(SampleMixin):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from campaign import routes
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from campaign.exports import feeds
 from campaign.records.loading import Dataset
