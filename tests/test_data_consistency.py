@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from campaign.records.loading import load
+from campaign.check import load
 from campaign.records.problems import DataError
 from campaign.rules import publicity_checks
 from campaign.rules.consistency import quarter_end
 from campaign.rules.workdays import covered_years, uncovered_years, working_days_after
-from clitools import run_cli
-from conftest import ROOT
+from support import run_cli
+from support import ROOT
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_falling_progress_without_correction_is_a_warning(tree, tmp_path):
     shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     checked = run_cli(project, "check")
     assert checked.returncode == 0, checked.stderr
-    assert "警告：有 1 处需要核对的问题" in checked.stderr and "降为 10%" in checked.stderr
+    assert "注意：有 1 处警告" in checked.stderr and "降为 10%" in checked.stderr
     assert run_cli(project, "check", "--strict").returncode == 1
 
     # An explanation makes it a correction, not a mistake.

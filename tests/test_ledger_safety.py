@@ -12,8 +12,8 @@ import pytest
 from openpyxl.styles import PatternFill
 
 from campaign.editors import ledger
-from campaign.records.loading import load
-from clitools import run_cli
+from campaign.check import load
+from support import run_cli
 from test_ledger import HEADERS, make_xlsx, snapshot
 
 A01 = ["a01", "2018-09", "2018-09-28", "a01-t1", "", 100, "", "九月进展", "", ""]

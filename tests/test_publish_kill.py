@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from campaign.editors.cli.publish import COMPLETE_MARKER, Releases
-from clitools import COLUMN
+from support import COLUMN
 
 SLOW_HOOK = '''import os, time
 
