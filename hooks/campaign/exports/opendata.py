@@ -101,6 +101,7 @@ SPECS: list[TableSpec] = [
     TableSpec("survey_dimensions", "满意度测评分项得分", "每次测评各维度的得分。", m.SurveyDimension,
               parents=(Parent("quarter", "surveys", m.Survey, "quarter"), Parent("unit", "surveys", m.Survey, "unit"))),
     TableSpec("cleanup", "规范性文件清理", "规范性文件清理结果清单。", m.CleanupEntry),
+    TableSpec("bulletins", "月度通报印发记录", "每期月度通报的印发日期、期号、印发单位和按语。", m.Bulletin),
 ]
 
 
@@ -123,6 +124,7 @@ def record_tables(d: Dataset) -> list[Table]:
         "surveys": [((), s) for s in d.surveys],
         "survey_dimensions": [((s.quarter, s.unit), x) for s in d.surveys for x in s.dimensions],
         "cleanup": [((), e) for e in d.cleanup],
+        "bulletins": [((), b) for b in d.bulletins if b.issued <= d.as_of],
     }
     return [Table(spec, [_record(spec, keys, rec) for keys, rec in items[spec.name]]) for spec in SPECS]
 

@@ -21,6 +21,7 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "publicity-week": m.PublicityWeek,
     "survey": m.Survey,
     "cleanup": m.Cleanup,
+    "bulletin": m.Bulletin,
 }
 
 

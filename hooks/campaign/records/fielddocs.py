@@ -164,6 +164,9 @@ MODEL_TITLES = {
     "SurveyDimension": "分项得分",
     "Cleanup": "规范性文件清理",
     "CleanupEntry": "清理条目",
+    "Bulletin": "月度通报印发记录",
+    "Correction": "更正记录",
+    "ScheduleSettings": "统计口径设置",
 }
 
 # Where each kind of file lives, for the guide and for VS Code's schema mapping.
@@ -176,6 +179,7 @@ FILE_KINDS: list[tuple[str, type[BaseModel], str, str]] = [
     ("action", m.Action, "data/actions/<行动编号>.yml，如 data/actions/a01.yml", "data/actions/*.yml"),
     ("publicity-week", m.PublicityWeek, "data/publicity/<年度>.yml", "data/publicity/*.yml"),
     ("cleanup", m.Cleanup, "data/cleanup/<年度>.yml", "data/cleanup/*.yml"),
+    ("bulletin", m.Bulletin, "data/bulletins/<月份>.yml，如 data/bulletins/2018-08.yml", "data/bulletins/*.yml"),
     ("units", m.Units, "data/units.yml", "data/units.yml"),
     ("leadership", m.Leadership, "data/leadership.yml", "data/leadership.yml"),
     ("plan", m.Plan, "data/plan.yml", "data/plan.yml"),

@@ -60,6 +60,7 @@ class Dataset:
     publicity_weeks: list[m.PublicityWeek]
     surveys: list[m.Survey]
     cleanup: list[m.CleanupEntry]
+    bulletins: list[m.Bulletin] = field(default_factory=list)
     where: dict[int, Located] = field(default_factory=dict, repr=False)
     # Ids of records whose files failed validation: already reported, so references to
     # them are not reported again as "not found".
@@ -135,6 +136,7 @@ DIRECTORIES = {
     "publicity": m.PublicityWeek,
     "surveys": m.Survey,
     "cleanup": m.Cleanup,
+    "bulletins": m.Bulletin,
 }
 POLICY_DIR = "policies"
 
@@ -278,6 +280,7 @@ class _Loader:
             publicity_weeks=sorted(many["publicity"], key=lambda w: w.start),
             surveys=sorted(many["surveys"], key=lambda s: s.quarter),
             cleanup=sorted(cleanup, key=lambda e: (e.date, e.document)),
+            bulletins=sorted(many["bulletins"], key=lambda b: b.month),
             where=self.where,
             unloaded_ids=self.unloaded_ids,
             drafts=self.drafts,

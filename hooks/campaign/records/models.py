@@ -124,6 +124,20 @@ class WorkCalendar(Record):
 _WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
+class ScheduleSettings(Record):
+    """The numbers the status rules use (rules/schedule.py); printed on the 统计口径 page."""
+
+    report_due_day: int = Field(10, ge=1, le=28, title="月报截止日（次月几日）",
+                                description="某月的进展报告最晚在次月这一天报送（含当天）；过了这一天仍未报送的记为缺报")
+    behind_threshold: float = Field(10, ge=0, le=100, title="滞后阈值（百分点）",
+                                    description="最新进度比序时进度低出这么多个百分点以上（不含）时为滞后")
+    due_soon_days: int = Field(15, ge=0, le=90, title="临期天数",
+                               description="距完成时限不超过这么多天（含时限当天）且未完成的任务为临期")
+    basis: str = Field("", title="依据", description="这些数值的来源，如方案条款或督查室通知；方案未写明的照实说明")
+    sample: bool = Field(True, title="示例/默认值",
+                         description="方案未规定、由本专栏设定的示例或默认值填 true，统计口径页会标注“示例/默认”")
+
+
 class Site(Record):
     portal_name: Text = Field(title="门户网站名称")
     portal_url: Text = Field(title="门户网站地址", pattern=r"^https?://", json_schema_extra={"examples": ["http://www.zyx.gov.cn/"]})
@@ -155,6 +169,8 @@ class Site(Record):
     index_no_example: Text = Field("zyxzfzyxzfbgs/2018-0025", title="索引号示例", description="索引号格式不对时，提示编辑的正确写法")
     calendar: WorkCalendar = Field(default_factory=WorkCalendar, title="工作日历",
                                    description="法定节假日和调休：计算政策文件“20 个工作日内公开”时用；不填则按周一至周五计算")
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings, title="统计口径设置",
+                                       description="月报截止日、滞后阈值和临期天数；统计口径页逐项列出并注明依据")
 
     @model_validator(mode="after")
     def _site_code_in_shaanxi(self) -> "Site":
@@ -273,6 +289,9 @@ class Task(Record):
     start: IsoDate = Field(title="开始日期")
     deadline: DeadlineText = Field(title="完成时限")
     weight: float = Field(title="权重", ge=0, le=100, description="任务在本行动中的分量，各任务权重之和一般为 100")
+    plan_measure: Slug | None = Field(None, title="对应方案措施",
+                                      description="与督查方案中某项工作措施是同一件事时填措施编号（如 m2）；"
+                                                  "该措施填写了完成日期的，任务自完成日期起计为已完成，两处状态一致")
 
     @model_validator(mode="after")
     def _deadline_after_start(self) -> "Task":
@@ -304,6 +323,13 @@ class TaskProgress(Record):
     note: str = Field("", title="说明")
 
 
+class Correction(Record):
+    date: IsoDate = Field(title="更正日期")
+    task: Slug = Field(title="任务编号")
+    was: float = Field(title="更正前进度（%）", ge=0, le=100, description="已经公开的原进度；任务进度栏写更正后的进度")
+    note: str = Field("", title="更正说明")
+
+
 class Report(SampleMixin):
     action: Slug = Field(title="行动编号")
     month: Month = Field(title="报送月份")
@@ -313,6 +339,16 @@ class Report(SampleMixin):
     problems: str = Field("", title="存在问题")
     next_steps: str = Field("", title="下一步措施")
     attachments: list[Attachment] = Field(default_factory=list, title="附件")
+    corrections: list[Correction] = Field(default_factory=list, title="更正记录",
+                                          description="报送后改正已公开的进度时，保留原进度和更正日期；更正日期之前印发的通报不变")
+
+
+class Bulletin(SampleMixin):
+    month: Month = Field(title="通报月份", description="通报哪个月的进展，如 2018-08")
+    issued: IsoDate = Field(title="印发日期", description="只统计这一天及以前报送的进展报告；印发后通报内容不再改变")
+    number: Text = Field(title="期号", json_schema_extra={"examples": ["2018年第5期"]})
+    office: Slug = Field("dcs", title="印发单位", description="单位编号，一般为县政府督查室（dcs）")
+    comment: str = Field("", title="按语", description="督查室对本期通报的点评，可不填")
 
 
 # --- Cases ----------------------------------------------------------------------------------

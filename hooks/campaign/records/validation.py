@@ -144,6 +144,10 @@ def check_references(d: Dataset, problems: Problems) -> None:
 
     check_publicity(d, c)
 
+    from campaign.records.issue_checks import check_issue_records  # issue 14: bulletins, corrections
+
+    check_issue_records(d, problems)
+
 
 def _check_report_link(c: _Checker, event: Any, policies: dict, cases: dict) -> None:
     if not event.report:

@@ -23,7 +23,8 @@ def list_src(year: int, name: str) -> str:
 
 def build(d: Dataset) -> list[GeneratedPage]:
     start_year = d.site.campaign_start.year
-    years = list(range(start_year, d.as_of.year + 1))
+    # A year's report is formed only after that year's 专项督查 (schedule.year_end_due).
+    years = [y for y in range(start_year, d.as_of.year + 1) if schedule.year_end_due(d, y)]
     pages = []
     for year in years:
         at = schedule.year_end(d, year)
@@ -63,7 +64,8 @@ def build(d: Dataset) -> list[GeneratedPage]:
             case_categories=Counter(c.category for c in cases if c.category),
             surveys=[s for s in d.surveys if s.quarter.startswith(str(year)) and s.published <= at],
             months_due=months_due, year_missing=year_missing, year_late=year_late,
-            bulletins=[mo for mo, _ in schedule.period_ends(d) if mo.startswith(f"{year}-")],
+            bulletins=[b.month for b in schedule.bulletins(d) if b.month.startswith(f"{year}-")],
         ))
-    pages.append(render_page(d, "reports/index.md", "yearend_index.md.j2", years=list(reversed(years))))
+    pending = [(y, schedule.year_end_supervision(d, y)) for y in range(start_year, d.as_of.year + 1) if y not in years]
+    pages.append(render_page(d, "reports/index.md", "yearend_index.md.j2", years=list(reversed(years)), pending=pending))
     return pages
