@@ -127,3 +127,49 @@ def test_month_without_issue_record_is_not_issued():
     assert s.bulletin(d, "2018-09") is None  # issued after the data date: not known yet
     assert [b.month for b in s.bulletins(d)] == ["2018-07"]
     assert s.bulletin(d, "2018-07").sample
+
+
+# --- honest history (变更记录) and point-in-time rebuilds on the bundled data -----------------
+
+def test_history_events_carry_record_dates_and_corrections():
+    from pathlib import Path
+    from campaign.exports.history import record_events
+    from campaign.records.loading import load
+
+    root = Path(__file__).resolve().parent.parent
+    d = load(root / "data", root / "content")
+    events = record_events(d, "a01")
+    assert all(e.day <= d.as_of for e in events)
+    may = next(e for e in events if e.subject == "2018年5月进展报告")
+    assert may.day == D(2018, 6, 3) and may.kind == "报送" and "企业开办“一窗受理”窗口设立 50%" in may.what
+    fix = next(e for e in events if e.kind == "更正")
+    assert fix.day == D(2018, 9, 20) and "58% → 85%" in fix.what and fix.sample
+    aug = next(e for e in events if e.subject == "2018年8月进展报告" and e.kind == "报送")
+    assert "企业开办时间压缩至5个工作日内 58%" in aug.what  # as first published
+
+    # The August bulletin was issued on 12 September, before the correction: it keeps 58 %.
+    b = s.bulletin(d, "2018-08")
+    assert b.x.tasks["a01-t2"].percent == 58
+    assert s.derive(d).tasks["a01-t2"].percent == 85
+
+    # AS_OF in the past: only what was known then (no later reports, cases, bulletins, corrections).
+    then = load(root / "data", root / "content", "2018-09-15")
+    assert max(r.submitted for r in then.reports) <= D(2018, 9, 15)
+    assert all(c.date <= D(2018, 9, 15) for c in then.cases)
+    assert [x.percent for x in next(r for r in then.reports if (r.action, r.month) == ("a01", "2018-08")).tasks
+            if x.task == "a01-t2"] == [58]
+    assert all(e.day <= D(2018, 9, 15) for e in record_events(then, "a01"))
+    assert s.bulletin(then, "2018-08") == s.bulletin(d, "2018-08")
+
+
+def test_bulletin_page_is_the_same_document_after_later_data():
+    from pathlib import Path
+    from campaign.records.loading import load
+    from campaign.site.pages import bulletins
+
+    root = Path(__file__).resolve().parent.parent
+    then = {p.src_uri: p.content for p in bulletins.build(load(root / "data", root / "content", "2018-09-15"))}
+    now = {p.src_uri: p.content for p in bulletins.build(load(root / "data", root / "content"))}
+    assert then["bulletins/2018-08.md"] == now["bulletins/2018-08.md"]
+    assert "2018年第5期" in now["bulletins/2018-08.md"]
+    assert "bulletins/2018-09.md" not in now  # not issued

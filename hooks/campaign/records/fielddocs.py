@@ -166,6 +166,7 @@ MODEL_TITLES = {
     "CleanupEntry": "清理条目",
     "Bulletin": "月度通报印发记录",
     "Correction": "更正记录",
+    "DeadlineChange": "时限调整记录",
     "ScheduleSettings": "统计口径设置",
 }
 

@@ -266,6 +266,10 @@ class _Loader:
 
         if any(singles.get(name) is None for name in SINGLE_FILES):
             raise DataError(self.problems)
+        if as_of_override and not self.problems:  # point-in-time rebuild: only what was known then
+            from campaign.records.point_in_time import known_on
+
+            many, policies = known_on(many, policies, singles["site.yml"].as_of, self.where)
 
         cleanup = [entry for block in many["cleanup"] for entry in block.entries]
         return Dataset(

@@ -283,6 +283,12 @@ class Plan(Record):
 # --- Special actions and monthly reports --------------------------------------------------
 
 
+class DeadlineChange(Record):
+    date: IsoDate = Field(title="调整日期")
+    was: DeadlineText = Field(title="原完成时限", description="已经公开的原时限；deadline 栏写调整后的时限")
+    note: str = Field("", title="调整说明")
+
+
 class Task(Record):
     id: Slug = Field(title="任务编号")
     name: Text = Field(title="任务名称")
@@ -292,6 +298,8 @@ class Task(Record):
     plan_measure: Slug | None = Field(None, title="对应方案措施",
                                       description="与督查方案中某项工作措施是同一件事时填措施编号（如 m2）；"
                                                   "该措施填写了完成日期的，任务自完成日期起计为已完成，两处状态一致")
+    deadline_changes: list[DeadlineChange] = Field(default_factory=list, title="时限调整记录",
+                                                   description="公开后调整完成时限时，保留原时限和调整日期，变更记录中列为更正")
 
     @model_validator(mode="after")
     def _deadline_after_start(self) -> "Task":
