@@ -24,6 +24,9 @@ class ChartPoint:
     y: float
     value: float
     category: str
+    label_x: float = 0.0  # where the value label goes (primary series only): clear of other points
+    label_y: float = 0.0
+    label_anchor: str = "middle"
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,30 @@ def line_chart(categories: list[str], series: list[tuple[str, list[float | None]
         color, dash, stroke = STYLES[index % len(STYLES)]
         points = [ChartPoint(x_at(i), y_at(v), v, categories[i]) for i, v in enumerate(vs) if v is not None]
         drawn.append(ChartSeries(name, color, dash, stroke, points))
+    if drawn:
+        drawn[0] = _placed_labels(drawn[0], drawn[1:])
     return LineChart(WIDTH, height, LEFT, RIGHT, top, BOTTOM, y_ticks, x_ticks, drawn, cut_at=low)
+
+
+LABEL_CLEAR = 16  # px between a value label and another series' point or line at that category
+
+
+def _placed_labels(primary: ChartSeries, others: list[ChartSeries]) -> ChartSeries:
+    """Value labels of the primary series above its points, or below, or beside them when
+    another series passes there, so that labels do not overlap other points."""
+    placed = []
+    for p in primary.points:
+        near = [q.y for s in others for q in s.points if q.category == p.category]
+        above = not any(p.y - 10 - LABEL_CLEAR < y <= p.y + 2 for y in near)
+        below = not any(p.y - 2 <= y < p.y + 18 + LABEL_CLEAR for y in near)
+        if above:
+            x, y, anchor = p.x, p.y - 10, "middle"
+        elif below:
+            x, y, anchor = p.x, p.y + 20, "middle"
+        else:
+            x, y, anchor = p.x + 10, p.y + 4, "start"
+        placed.append(ChartPoint(p.x, p.y, p.value, p.category, x, y, anchor))
+    return ChartSeries(primary.name, primary.color, primary.dash, primary.stroke, placed)
 
 
 def month_axis(months: list[str]) -> list[str]:

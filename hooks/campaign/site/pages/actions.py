@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from campaign.records.loading import Dataset
-from campaign.rules.schedule import derive_once
+from campaign.rules.schedule import derive_once, progress_series
+from campaign.site.charts import progress_chart
 from campaign.site.pages.base import GeneratedPage, action_src, render_page
 from campaign.site.pages.paginate import paginate
 
@@ -23,12 +24,13 @@ def build(d: Dataset) -> list[GeneratedPage]:
     for action in d.actions.values():
         st = x.actions[action.id]
         # Newest first: the timeline reads like a news column.
-        reports = sorted((r for r in d.reports_by_action[action.id] if r.month <= as_of_month),
+        reports = sorted((r for r in d.reports_by_action[action.id] if r.month <= as_of_month and r.submitted <= d.as_of),
                          key=lambda r: r.month, reverse=True)
         cases = cases_by_action[action.id]
         policies = policies_by_action[action.id]
         pages.append(render_page(d, action_src(action.id), "action.md.j2", action=action, st=st, reports=reports,
                                  late_months={r.month for r in st.late},
                                  weight_total=sum(t.weight for t in action.tasks),
-                                 cases=cases, policies=policies))
+                                 cases=cases, policies=policies,
+                                 progress=progress_chart(progress_series(d, action.id))))
     return pages

@@ -12,6 +12,7 @@ from campaign.records.loading import Dataset
 from campaign.site.pages.base import GeneratedPage, render_page
 from campaign.site.pages.lists import summarised
 from campaign.site.pages.paginate import excerpt
+from campaign.site.charts import progress_chart
 
 NEWEST_REPORTS = 5  # the dashboard lists a fixed number, so its size does not grow with data
 URGENT = 10  # rows per attention list: the dashboard holds four such lists and the action bars
@@ -39,5 +40,6 @@ def build(d: Dataset) -> list[GeneratedPage]:
         campaign_status=schedule.action_status(a.status for a in x.actions.values()),
         missing_actions=sorted({r.action_id for r in x.missing}),
         started=d.as_of >= d.site.campaign_start,
+        progress=progress_chart(schedule.progress_series(d)),
     ))
     return pages
