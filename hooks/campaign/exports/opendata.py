@@ -152,7 +152,9 @@ class TaskFact(BaseModel):
     status: Literal[TASK_STATUSES] = Field(  # type: ignore[valid-type]
         title="任务状态", description="按数据截至日期计算，规则见“统计口径”页：" + "、".join(TASK_STATUSES))
     completed_late: bool = Field(title="逾期完成", description="已完成，但完成时限所在月份或之后的报告仍不足 100%")
-    as_of: date = Field(title="数据截至日期", description="本行数值按这一天计算")
+    period_end: date = Field(title="统计时点", description="状态和序时进度按这一天计算：数据截至日期已到报送截止日的最近一个月份的最后一天")
+    as_of: date = Field(title="数据截至日期", description="本行数值按这一天已报送的报告计算")
+    sample: bool = Field(title="示例数据", description="由示例专项行动或示例进展报告计算得出时为 true")
 
 
 class ActionFact(BaseModel):
@@ -162,9 +164,11 @@ class ActionFact(BaseModel):
     weighted_percent: float = Field(title="加权进度（%）", description="各任务最新进度按权重加权平均，保留一位小数；未报送的任务按 0 计")
     expected_percent: float = Field(title="序时进度（%）", description="各任务序时进度按权重加权平均，保留一位小数")
     reported_months: list[str] = Field(title="已报送月份", description="数据截至日期前已报送月度进展的月份（年-月）")
-    missing_months: list[str] = Field(title="缺报月份", description="报送期限（次月 10 日）已过而没有报告的月份")
+    missing_months: list[str] = Field(title="缺报月份", description="报送期限（次月几日见 site.yml 的 schedule.report_due_day）已过而没有报告的月份")
     late_months: list[str] = Field(title="迟报月份", description="报告晚于报送期限的月份")
-    as_of: date = Field(title="数据截至日期", description="本行数值按这一天计算")
+    period_end: date = Field(title="统计时点", description="状态和序时进度按这一天计算")
+    as_of: date = Field(title="数据截至日期", description="本行数值按这一天已报送的报告计算")
+    sample: bool = Field(title="示例数据", description="由示例专项行动或示例进展报告计算得出时为 true")
 
 
 DERIVED_SPECS = [
@@ -185,14 +189,16 @@ def derived_tables(d: Dataset) -> list[Table]:
     # Plain dicts in the models' field order: the models define the columns and schemas,
     # and validating thousands of facts we computed ourselves would only cost time.
     as_of = d.as_of.isoformat()
+    sample = {a.id: a.sample or any(r.sample for r in d.reports_by_action.get(a.id, [])) for a in d.action_list}
     tasks = [{"action": t.action_id, "task": t.task_id, "due": t.due.isoformat(), "latest_percent": t.percent,
               "latest_month": t.report_month, "expected_percent": round(t.expected, 1), "status": t.status,
-              "completed_late": t.completed_late, "as_of": as_of}
+              "completed_late": t.completed_late, "period_end": t.period_end.isoformat(), "as_of": as_of,
+              "sample": sample[t.action_id]}
              for a in derived.actions.values() for t in a.tasks]
     actions = [{"action": a.action_id, "status": a.status, "weighted_percent": round(a.progress, 1),
                 "expected_percent": round(a.expected, 1), "reported_months": sorted(reported[a.action_id]),
                 "missing_months": [x.month for x in a.missing], "late_months": [x.month for x in a.late],
-                "as_of": as_of}
+                "period_end": a.period_end.isoformat(), "as_of": as_of, "sample": sample[a.action_id]}
                for a in derived.actions.values()]
     return [Table(DERIVED_SPECS[0], tasks), Table(DERIVED_SPECS[1], actions)]
 

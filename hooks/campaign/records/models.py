@@ -211,6 +211,8 @@ class Unit(Record):
     name: Text = Field(title="单位全称")
     short: Text = Field(title="单位简称", description="方案中的写法，如“县统计局”")
     kind: Literal["党委部门", "政府部门", "事业单位", "议事协调机构", "其他"] = Field("政府部门", title="单位类别")
+    sample: bool = Field(False, title="全称为示例",
+                         description="方案只写了简称、全称是为本专栏整理的时填 true，页面上全称旁标注“示例”；经县信息中心核对后改为 false")
 
 
 class Units(Record):

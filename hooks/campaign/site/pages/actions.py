@@ -20,7 +20,8 @@ def build(d: Dataset) -> list[GeneratedPage]:
     for policy in d.policies:
         for aid in dict.fromkeys(policy.doc.actions):
             policies_by_action.setdefault(aid, []).append(policy)
-    pages = [render_page(d, p.src_uri, "actions_index.md.j2", x=x, p=p) for p in paginate("actions/index.md", d.action_list)]
+    any_sample = any(a.sample for a in d.action_list)
+    pages = [render_page(d, p.src_uri, "actions_index.md.j2", shows_sample=any(a.sample for a in p.items), x=x, p=p) for p in paginate("actions/index.md", d.action_list)]
     for action in d.actions.values():
         st = x.actions[action.id]
         # Newest first: the timeline reads like a news column.
@@ -28,7 +29,8 @@ def build(d: Dataset) -> list[GeneratedPage]:
                          key=lambda r: r.month, reverse=True)
         cases = cases_by_action[action.id]
         policies = policies_by_action[action.id]
-        pages.append(render_page(d, action_src(action.id), "action.md.j2", action=action, st=st, reports=reports,
+        pages.append(render_page(d, action_src(action.id), "action.md.j2",
+                                 shows_sample=action.sample or any(r.sample for r in reports), action=action, st=st, reports=reports,
                                  late_months={r.month for r in st.late},
                                  weight_total=sum(t.weight for t in action.tasks),
                                  cases=cases, policies=policies,

@@ -13,6 +13,9 @@ from campaign.site.rendering import render
 class GeneratedPage:
     src_uri: str  # path as if under content/, e.g. actions/a01.md
     content: str
+    # The page shows figures, lists, names or procedures computed from or written for
+    # sample data; site/sample_marks.py then requires the visible 示例 mark in it.
+    sample: bool = False
 
 
 def unit_src(unit_id: str) -> str:
@@ -35,8 +38,10 @@ def yearend_src(year: int) -> str:
     return f"reports/{year}.md"
 
 
-def render_page(dataset: Dataset, src_uri: str, template: str, **context: Any) -> GeneratedPage:
-    """Render one template as the page at src_uri with the shared context."""
+def render_page(dataset: Dataset, src_uri: str, template: str, *, shows_sample: Any = False,
+                **context: Any) -> GeneratedPage:
+    """Render one template as the page at src_uri with the shared context; shows_sample
+    declares that the page shows sample-derived data (it must carry the 示例 mark)."""
     content = render(
         template,
         here=src_uri,
@@ -54,4 +59,4 @@ def render_page(dataset: Dataset, src_uri: str, template: str, **context: Any) -
         task_of=dataset.tasks,
         **context,
     )
-    return GeneratedPage(src_uri, content)
+    return GeneratedPage(src_uri, content, bool(shows_sample))

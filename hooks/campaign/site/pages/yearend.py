@@ -25,6 +25,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
     start_year = d.site.campaign_start.year
     # A year's report is formed only after that year's 专项督查 (schedule.year_end_due).
     years = [y for y in range(start_year, d.as_of.year + 1) if schedule.year_end_due(d, y)]
+    # 年终 statuses judged at the year's end (reporting period rule applies inside derive).
     pages = []
     for year in years:
         at = schedule.year_end(d, year)
@@ -55,7 +56,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
                              **common),
         )
         pages.append(render_page(
-            d, yearend_src(year), "yearend.md.j2", year=year, at=at, x=x,
+            d, yearend_src(year), "yearend.md.j2", shows_sample=any(a.sample for a in d.action_list), year=year, at=at, x=x,
             finished=at.month == 12 and at.day == 31,
             completed=completed, open_tasks=open_tasks, lists=lists,
             measures=[(i, "工作措施") for i in d.plan.measures] + [(i, "督查方式") for i in d.plan.methods],
