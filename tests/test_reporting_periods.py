@@ -173,3 +173,22 @@ def test_bulletin_page_is_the_same_document_after_later_data():
     assert then["bulletins/2018-08.md"] == now["bulletins/2018-08.md"]
     assert "2018年第5期" in now["bulletins/2018-08.md"]
     assert "bulletins/2018-09.md" not in now  # not issued
+
+
+@pytest.mark.parametrize("as_of, percent_aug, status", [
+    (D(2018, 9, 5), None, s.DUE_SOON),   # deadline 31 August passed, August report not due yet
+    (D(2018, 9, 11), None, s.OVERDUE),   # August report missing after its due day
+    (D(2018, 9, 30), 70, s.OVERDUE),     # August report: 70 % at the deadline
+    (D(2018, 9, 30), 100, s.DONE),
+])
+def test_overdue_needs_the_deadline_months_report(as_of, percent_aug, status):
+    a = m.Action(id="a01", name="a", lead_unit="scj", goal="g", start=D(2018, 5, 1), reports_from="2018-07", tasks=[
+        m.Task(id="a01-t1", name="t", start=D(2018, 5, 1), deadline="2018-08-31", weight=100)])
+    reports = [m.Report(action="a01", month="2018-07", submitted=D(2018, 8, 8), progress="p",
+                        tasks=[{"task": "a01-t1", "percent": 60}])]
+    if percent_aug is not None:
+        reports.append(m.Report(action="a01", month="2018-08", submitted=D(2018, 9, 8), progress="p",
+                                tasks=[{"task": "a01-t1", "percent": percent_aug}]))
+    d = _dataset(reports, as_of)
+    d.action_list, d.reports_by_action = [a], {"a01": reports}
+    assert s.derive(d).tasks["a01-t1"].status == status

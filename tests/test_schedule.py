@@ -134,9 +134,11 @@ def test_report_after_deadline_marks_late_completion():
     x = s.derive(dataset([a], reports, D(2018, 9, 30)))
     t = x.tasks["a01-t1"]
     assert (t.status, t.percent, t.completed_month, t.completed_late) == (s.DONE, 100, "2018-07", True)
-    # On 10 July the June report (80 %) is known and judged at 30 June, the deadline.
+    # On 10 July the June report (80 % on 30 June, the deadline) is known: 逾期 from 1 July.
     june = s.derive(dataset([a], reports, D(2018, 7, 10))).tasks["a01-t1"]
-    assert (june.status, june.percent, june.period_end) == (s.DUE_SOON, 80, D(2018, 6, 30))
+    assert (june.status, june.percent, june.period_end) == (s.OVERDUE, 80, D(2018, 6, 30))
+    # On 30 June itself the deadline is today: 临期.
+    assert s.derive(dataset([a], reports, D(2018, 6, 30))).tasks["a01-t1"].status == s.DUE_SOON
     july_80 = [reports[0], report("2018-07", D(2018, 8, 5), ("a01-t1", 90))]
     assert s.derive(dataset([a], july_80, D(2018, 9, 30))).tasks["a01-t1"].status == s.OVERDUE
 
@@ -152,8 +154,7 @@ def test_done_before_deadline_in_derive():
     a = action([task(deadline="2018-09-30")])
     x = s.derive(dataset([a], [report("2018-06", D(2018, 7, 5), ("a01-t1", 100))], D(2018, 7, 31)))
     t = x.tasks["a01-t1"]
-    # Judged at the end of June (July's report is not due yet): 92 days to the deadline.
-    assert (t.status, t.completed_late, t.days_left) == (s.DONE, False, 92)
+    assert (t.status, t.completed_late, t.days_left) == (s.DONE, False, 61)
     assert x.actions["a01"].status == s.DONE
 
 
@@ -223,5 +224,5 @@ def test_statuses_follow_reporting_periods():
     a = action([task(deadline="2018-06-30")])
     reports = [report("2018-05", D(2018, 6, 5), ("a01-t1", 50)), report("2018-06", D(2018, 7, 5), ("a01-t1", 100))]
     d = dataset([a], reports, D(2018, 7, 15))
-    got = [(mo, s.derive(d, D(2018, 7, 15), mo).actions["a01"].status) for mo in ("2018-04", "2018-05", "2018-06")]
+    got = [(mo, s.derive(d, s.report_due_date(mo), mo).actions["a01"].status) for mo in ("2018-04", "2018-05", "2018-06")]
     assert got == [("2018-04", s.NOT_STARTED), ("2018-05", s.ON_TRACK), ("2018-06", s.DONE)]  # May: 50 % vs 50.8 %

@@ -71,11 +71,13 @@ def status_rules(r: Rules = DEFAULT_RULES) -> list[tuple[str, str]]:
     return [
         (DONE, "最新一次报送的进度为 100%，或任务对应的方案措施已填写完成日期。即使已过完成时限也算已完成；"
                "若完成时限所在月份或之后月份的报告中该任务进度仍低于 100%，之后才报 100%，标注“逾期完成”。"),
-        (OVERDUE, "统计时点已过完成时限（时限当天不算逾期，次日起算），进度未达 100%。"),
-        (DUE_SOON, f"统计时点距完成时限不超过 {r.due_soon_days} 天（含时限当天），进度未达 100%。"),
+        (OVERDUE, "已过完成时限（时限当天不算逾期，次日起算），且完成时限所在月份的进展报告已到报送截止日，"
+                  "报告中进度未达 100%（或未报送）。"),
+        (DUE_SOON, f"距完成时限不超过 {r.due_soon_days} 天（含时限当天），进度未达 100%；"
+                   "或已过完成时限、但完成时限所在月份的进展报告还没到报送截止日（等待报告确认是否按时完成）。"),
         (NOT_STARTED, "统计时点早于任务开始日期；或已到开始日期但尚未报送进度（或进度为 0），"
                       "且还没有落后于序时进度。"),
-        (BEHIND, f"最新进度比统计时点的序时进度低 {_num(r.behind_threshold)} 个百分点以上"
+        (BEHIND, f"最新进度比统计时点（统计月份最后一天）的序时进度低 {_num(r.behind_threshold)} 个百分点以上"
                  f"（不含 {_num(r.behind_threshold)} 个百分点）。尚未报送进度的任务按 0% 计。"),
         (ON_TRACK, "已开始、未完成，不属于以上任何一种情况。"),
     ]
@@ -344,6 +346,27 @@ def task_status(start: date, due: date, percent: float | None, as_of: date, rule
     return ON_TRACK
 
 
+def period_task_status(start: date, due: date, percent: float | None, at: date, as_of: date, period: str,
+                       rules: Rules = DEFAULT_RULES) -> str:
+    """A task's status by reporting period (period_rule): progress is compared with the
+    序时进度 at `at` (the end of the month judged), the deadline with the calendar on as_of.
+    逾期 needs evidence: the report for the deadline's month was due (or in) and not 100 %;
+    past the deadline while that report is not due yet, the task is 临期 (awaiting report)."""
+    if percent is not None and percent >= 100:
+        return DONE
+    if due < as_of:
+        return OVERDUE if month_of(due) <= period else DUE_SOON
+    if (due - as_of).days <= rules.due_soon_days:
+        return DUE_SOON
+    if at < start:
+        return NOT_STARTED
+    if expected_percent(start, due, at) - (percent or 0.0) > rules.behind_threshold:
+        return BEHIND
+    if not percent:
+        return NOT_STARTED
+    return ON_TRACK
+
+
 def completed_late(due: date, percents: Iterable[tuple[str, float]]) -> bool:
     """Completed after the deadline: a report for the deadline's month or later still
     showed the task below 100 % (without such a report there is no evidence of lateness)."""
@@ -445,9 +468,9 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, ru
             done_month is not None and completed_late(due, history.get(task.id, [])))
         states.append(TaskState(
             action_id=action.id, task_id=task.id,
-            status=task_status(task.start, due, percent, at, rules),
+            status=period_task_status(task.start, due, percent, at, as_of, period, rules),
             percent=percent, expected=expected_percent(task.start, due, at),
-            start=task.start, due=due, days_left=(due - at).days, report_month=month,
+            start=task.start, due=due, days_left=(due - as_of).days, report_month=month,
             completed_month=done_month, completed_late=late, period_end=at, done_by_plan=by_plan,
         ))
 
