@@ -192,3 +192,16 @@ def test_overdue_needs_the_deadline_months_report(as_of, percent_aug, status):
     d = _dataset(reports, as_of)
     d.action_list, d.reports_by_action = [a], {"a01": reports}
     assert s.derive(d).tasks["a01-t1"].status == status
+
+
+def test_bulletin_keeps_the_deadline_in_force_when_issued():
+    a = _action()
+    task = a.tasks[0].model_copy(update={"deadline": m.Task(id="x", name="x", start=D(2018, 5, 1), deadline="2018-12-31",
+                                                             weight=1).deadline,
+                                         "deadline_changes": [m.DeadlineChange(date=D(2018, 9, 20), was="2018-10-31")]})
+    a = a.model_copy(update={"tasks": [task, a.tasks[1]]})
+    d = _dataset([JULY, AUG_ON_TIME], D(2018, 9, 30), [_record("2018-08", D(2018, 9, 12))])
+    d.action_list = [a]
+    b = s.bulletin(d, "2018-08")
+    assert (b.x.tasks["a01-t1"].due, b.x.tasks["a01-t1"].deadline_text) == (D(2018, 10, 31), "2018年10月31日")
+    assert s.derive(d).tasks["a01-t1"].due == D(2018, 12, 31)

@@ -160,6 +160,7 @@ class TaskState:
     completed_late: bool  # completed, but a report at/after the deadline month showed < 100 %
     period_end: date | None = None  # the statistics point the status is judged at
     done_by_plan: bool = False  # done because its plan measure has a 完成日期
+    deadline_text: str = ""  # the deadline as worded on as_of (before later adjustments)
 
     @property
     def gap(self) -> float:
@@ -424,6 +425,12 @@ def count_statuses(statuses: Iterable[str], order: tuple[str, ...] = TASK_STATUS
 # --- Derivation over a dataset ------------------------------------------------------------------
 
 
+def deadline_known(task: "m.Task", as_of: date):
+    """The task's deadline as it stood on as_of: an adjustment dated later is not known yet."""
+    later = sorted((c for c in getattr(task, "deadline_changes", []) if c.date > as_of), key=lambda c: c.date)
+    return later[0].was if later else task.deadline
+
+
 def percent_known(report: "m.Report", item: "m.TaskProgress", as_of: date) -> float:
     """A report's percent for one task as it stood on `as_of`: a correction dated later
     is not known yet, so the originally published value stands."""
@@ -457,7 +464,8 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, ru
     states = []
     for task in action.tasks:
         percent, month = latest.get(task.id, (None, None))
-        due = task.deadline.due
+        deadline = deadline_known(task, as_of)
+        due = deadline.due
         done_on = plan_done.get(task.plan_measure) if task.plan_measure else None
         by_plan = done_on is not None and done_on <= as_of and (percent is None or percent < 100)
         if by_plan:
@@ -472,10 +480,11 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, ru
             percent=percent, expected=expected_percent(task.start, due, at),
             start=task.start, due=due, days_left=(due - as_of).days, report_month=month,
             completed_month=done_month, completed_late=late, period_end=at, done_by_plan=by_plan,
+            deadline_text=deadline.text,
         ))
 
     first = action.reports_from or month_of(action.start)
-    last = month_of(max(t.deadline.due for t in action.tasks))
+    last = month_of(max(s.due for s in states))
     if all_done_month is not None:
         last = min(last, all_done_month)
     reporting_months = months_between(first, last)

@@ -61,7 +61,8 @@ def _action_name(context: Context, action_id: str) -> str:
 
 
 def _deadline(context: Context, task: Any) -> str:
-    return md_text(context["task_of"][task.task_id][1].deadline.text)
+    # The deadline the state was computed with (a bulletin keeps the one in force when issued).
+    return md_text(getattr(task, "deadline_text", "") or context["task_of"][task.task_id][1].deadline.text)
 
 
 def _status_bar(action: Any, state: Any) -> str:
