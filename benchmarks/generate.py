@@ -85,6 +85,8 @@ def _copy_county(k: int, src: Path, out: Path, ren: _Renamer) -> None:
         r.update(action=ren.action(r["action"]), sample=True)
         for item in r["tasks"]:
             item["task"] = ren.task(item["task"])
+        for item in r.get("corrections") or []:
+            item["task"] = ren.task(item["task"])
         _dump(r, data_out / "reports" / r["month"] / f"{r['action']}.yml")
 
     for path in sorted((src / "data/cases").rglob("*.yml")):

@@ -29,6 +29,7 @@ from campaign.exports import feeds, history, opendata
 from campaign.records.dates import zh_date
 from campaign.site import documents, output, pages, portal
 from campaign.site.pages import history as history_pages
+from campaign.site.sample_marks import check_sample_marks
 from campaign.site.pages import policies
 
 log = logging.getLogger("mkdocs.hooks.column")
@@ -122,6 +123,10 @@ def on_files(files: Files, config) -> Files:
     in_nav = set(nav_paths(config.nav))
     generated = sorted(pages.build_all(dataset) + guide_pages.build(dataset), key=lambda page: page.src_uri)
     _state["pages"] = {page.src_uri: page for page in generated}
+    # A self-check of the generator, not of editors' input: a page that shows sample-derived
+    # values must carry the 示例 mark (--strict fails otherwise).
+    for message in check_sample_marks(generated):
+        log.warning(message)
     for page in generated:
         inclusion = InclusionLevel.INCLUDED if page.src_uri in in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
@@ -160,7 +165,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     # front matter, rendered by the core so that every policy page carries it.
     decorated = policies.decorate(_state["dataset"], page.file.src_uri, markdown)
     markdown = markdown if decorated is None else decorated
-    with_history = history_pages.decorate(_state["history"], _record(page), markdown)
+    with_history = history_pages.decorate(_state["dataset"], _state["history"], _record(page), markdown)
     return markdown if with_history is None else with_history
 
 

@@ -59,6 +59,7 @@ class Dataset:
     publicity_weeks: list[m.PublicityWeek]
     surveys: list[m.Survey]
     cleanup: list[m.CleanupEntry]
+    bulletins: list[m.Bulletin] = field(default_factory=list)
     where: dict[int, Located] = field(default_factory=dict, repr=False)
     # Ids of records whose files failed validation: already reported, so references to
     # them are not reported again as "not found".
@@ -252,6 +253,10 @@ class _Loader:
 
         if any(singles.get(name) is None for name in SINGLE_FILES):
             raise DataError(self.problems)
+        if as_of_override and not self.problems:  # point-in-time rebuild: only what was known then
+            from campaign.records.point_in_time import known_on
+
+            many, policies = known_on(many, policies, singles["site.yml"].as_of, self.where)
 
         cleanup = [entry for block in many["cleanup"] for entry in block.entries]
         return Dataset(
@@ -266,6 +271,7 @@ class _Loader:
             publicity_weeks=sorted(many["publicity"], key=lambda w: w.start),
             surveys=sorted(many["surveys"], key=lambda s: s.quarter),
             cleanup=sorted(cleanup, key=lambda e: (e.date, e.document)),
+            bulletins=sorted(many["bulletins"], key=lambda b: b.month),
             where=self.where,
             unloaded_ids=self.unloaded_ids,
             drafts=self.drafts,

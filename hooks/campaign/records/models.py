@@ -128,6 +128,22 @@ class WorkCalendar(Record):
 _WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
+class ScheduleSettings(Record):
+    """The numbers the status rules use (rules/schedule.py); printed on the 统计口径 page."""
+
+    model_config = ConfigDict(title="统计口径设置")
+
+    report_due_day: int = Field(10, ge=1, le=28, title="月报截止日（次月几日）",
+                                description="某月的进展报告最晚在次月这一天报送（含当天）；过了这一天仍未报送的记为缺报")
+    behind_threshold: float = Field(10, ge=0, le=100, title="滞后阈值（百分点）",
+                                    description="最新进度比序时进度低出这么多个百分点以上（不含）时为滞后")
+    due_soon_days: int = Field(15, ge=0, le=90, title="临期天数",
+                               description="距完成时限不超过这么多天（含时限当天）且未完成的任务为临期")
+    basis: str = Field("", title="依据", description="这些数值的来源，如方案条款或督查室通知；方案未写明的照实说明")
+    sample: bool = Field(True, title="示例/默认值",
+                         description="方案未规定、由本专栏设定的示例或默认值填 true，统计口径页会标注“示例/默认”")
+
+
 class Site(Record):
     model_config = ConfigDict(title="门户网站与专栏信息")
 
@@ -163,6 +179,8 @@ class Site(Record):
                                    description="计算政策文件“20 个工作日内公开”时用的补充日历：2004–2026 年的法定节假日和调休"
                                                "已按国务院办公厅通知内置（chinesecalendar），这里填写的日期优先，"
                                                "并用于内置日历没有的年份；两者都没有的年份按周一至周五计算并给出警告")
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings, title="统计口径设置",
+                                       description="月报截止日、滞后阈值和临期天数；统计口径页逐项列出并注明依据")
 
     @model_validator(mode="after")
     def _site_code_in_shaanxi(self) -> "Site":
@@ -207,6 +225,8 @@ class Unit(Record):
     name: Text = Field(title="单位全称")
     short: Text = Field(title="单位简称", description="方案中的写法，如“县统计局”")
     kind: Literal["党委部门", "政府部门", "事业单位", "议事协调机构", "其他"] = Field("政府部门", title="单位类别")
+    sample: bool = Field(False, title="全称为示例",
+                         description="方案只写了简称、全称是为本专栏整理的时填 true，页面上全称旁标注“示例”；经县信息中心核对后改为 false")
 
 
 class Units(Record):
@@ -293,6 +313,14 @@ class Plan(Record):
 # --- Special actions and monthly reports --------------------------------------------------
 
 
+class DeadlineChange(Record):
+    model_config = ConfigDict(title="时限调整记录")
+
+    date: IsoDate = Field(title="调整日期")
+    was: DeadlineText = Field(title="原完成时限", description="已经公开的原时限；deadline 栏写调整后的时限")
+    note: str = Field("", title="调整说明")
+
+
 class Task(Record):
     model_config = ConfigDict(title="任务")
 
@@ -301,6 +329,11 @@ class Task(Record):
     start: IsoDate = Field(title="开始日期")
     deadline: DeadlineText = Field(title="完成时限")
     weight: float = Field(title="权重", ge=0, le=100, description="任务在本行动中的分量，各任务权重之和一般为 100")
+    plan_measure: Slug | None = Field(None, title="对应方案措施",
+                                      description="与督查方案中某项工作措施是同一件事时填措施编号（如 m2）；"
+                                                  "该措施填写了完成日期的，任务自完成日期起计为已完成，两处状态一致")
+    deadline_changes: list[DeadlineChange] = Field(default_factory=list, title="时限调整记录",
+                                                   description="公开后调整完成时限时，保留原时限和调整日期，变更记录中列为更正")
 
     @model_validator(mode="after")
     def _deadline_after_start(self) -> "Task":
@@ -341,6 +374,15 @@ class TaskProgress(Record):
                                         "与报告一同公开；不填时进度下降会作为警告，网站不能发布")
 
 
+class Correction(Record):
+    model_config = ConfigDict(title="更正记录")
+
+    date: IsoDate = Field(title="更正日期")
+    task: Slug = Field(title="任务编号")
+    was: float = Field(title="更正前进度（%）", ge=0, le=100, description="已经公开的原进度；任务进度栏写更正后的进度")
+    note: str = Field("", title="更正说明")
+
+
 class Report(SampleMixin):
     model_config = ConfigDict(title="月度进展报告")
 
@@ -352,6 +394,18 @@ class Report(SampleMixin):
     problems: str = Field("", title="存在问题")
     next_steps: str = Field("", title="下一步措施")
     attachments: list[Attachment] = Field(default_factory=list, title="附件")
+    corrections: list[Correction] = Field(default_factory=list, title="更正记录",
+                                          description="报送后改正已公开的进度时，保留原进度和更正日期；更正日期之前印发的通报不变")
+
+
+class Bulletin(SampleMixin):
+    model_config = ConfigDict(title="月度通报印发记录")
+
+    month: Month = Field(title="通报月份", description="通报哪个月的进展，如 2018-08")
+    issued: IsoDate = Field(title="印发日期", description="只统计这一天及以前报送的进展报告；印发后通报内容不再改变")
+    number: Text = Field(title="期号", json_schema_extra={"examples": ["2018年第5期"]})
+    office: Slug = Field("dcs", title="印发单位", description="单位编号，一般为县政府督查室（dcs）")
+    comment: str = Field("", title="按语", description="督查室对本期通报的点评，可不填")
 
 
 # --- Cases ----------------------------------------------------------------------------------
