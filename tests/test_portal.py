@@ -75,6 +75,8 @@ def test_government_meta_tags(built_site):
     assert "ArticleTitle" not in index  # index pages are columns, not articles
     week = _meta((built_site / "publicity/2018/index.html").read_text(encoding="utf-8"))
     assert week["PubDate"] == "2018-04-13 00:00" and week["ArticleTitle"]
+    bulletin = _meta((built_site / "bulletins/2018-08/index.html").read_text(encoding="utf-8"))
+    assert bulletin["ArticleTitle"].startswith("2018年8月专项行动进展通报") and bulletin["ContentSource"]
     cleanup = _meta((built_site / "cleanup/index.html").read_text(encoding="utf-8"))
     assert cleanup["ArticleTitle"] == "规范性文件清理结果" and cleanup["Description"].startswith("清理规范性文件")
 

@@ -14,6 +14,7 @@ from typing import Any
 from datetime import date
 
 from campaign.records import models as m
+from campaign.records.dates import zh_month_of
 from campaign.records.loading import Dataset, PolicyPage
 
 ICP_REGISTRY = "https://beian.miit.gov.cn/"
@@ -112,6 +113,11 @@ def article_for(d: Dataset, record: Any) -> Article | None:
         return Article(f"{record.quarter} 营商环境满意度测评", record.published,
                        _unit_name(d, record.unit, d.site.sponsor), ["满意度测评", "营商环境"],
                        record.notes or record.method)
+    if isinstance(record, m.Bulletin):
+        office = d.units.get(record.office)
+        return Article(f"{zh_month_of(record.month)}专项行动进展通报（{record.number}）", record.issued,
+                       office.name if office else d.leadership.office.name, ["月度通报", "专项督查", "营商环境"],
+                       record.comment or f"{zh_month_of(record.month)}各专项行动进展、完成、逾期和缺报情况通报。")
     if isinstance(record, m.PublicityWeek):
         return Article(record.title, record.start, d.site.sponsor, ["政策宣传周", "营商环境"], record.intro)
     if isinstance(record, m.Action):
