@@ -14,7 +14,7 @@ from openpyxl.styles import PatternFill
 from campaign.editors import ledger
 from campaign.check import load
 from support import run_cli
-from test_ledger import HEADERS, make_xlsx, snapshot
+from support import HEADERS, make_xlsx, snapshot
 
 A01 = ["a01", "2018-09", "2018-09-28", "a01-t1", "", 100, "", "九月进展", "", ""]
 A01_T2 = [None, None, None, "a01-t2", "", 90, "", None, None, None]

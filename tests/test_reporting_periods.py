@@ -134,7 +134,7 @@ def test_month_without_issue_record_is_not_issued():
 def test_history_events_carry_record_dates_and_corrections():
     from pathlib import Path
     from campaign.exports.history import record_events
-    from campaign.records.loading import load
+    from campaign.check import load
 
     root = Path(__file__).resolve().parent.parent
     d = load(root / "data", root / "content")
@@ -164,7 +164,7 @@ def test_history_events_carry_record_dates_and_corrections():
 
 def test_bulletin_page_is_the_same_document_after_later_data():
     from pathlib import Path
-    from campaign.records.loading import load
+    from campaign.check import load
     from campaign.site.pages import bulletins
 
     root = Path(__file__).resolve().parent.parent

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from campaign.records.loading import load
+from campaign.check import load
 from campaign.site import pages
 from campaign.site.sample_marks import MARK_CLASS, check_sample_marks
 
