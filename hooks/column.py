@@ -27,7 +27,7 @@ from campaign.records.dates import zh_date
 from campaign.records.loading import as_of_from_environment, load
 from campaign.site.pages import history as history_pages
 from campaign.site.pages import policies
-from campaign.rules import publicity_checks
+from campaign.rules import proofreading, publicity_checks
 from campaign.records.problems import DataError
 
 log = logging.getLogger("mkdocs.hooks.column")
@@ -92,6 +92,7 @@ def on_config(config):
     # 【待填写】 are warnings: logged here so the --strict builds of CI and publishing fail,
     # while `mkdocs serve` still previews.
     warnings = list(sorted(publicity_checks.warnings(dataset).items))
+    warnings += sorted(proofreading.text_warnings(dataset, Path(config.docs_dir)).items)  # 文字把关 style rules
     warnings += dataset.drafts
     for problem in warnings:
         log.warning(problem.render())

@@ -145,7 +145,7 @@ def load(data_dir: Path, content_dir: Path, as_of_override: str | None = None) -
     dataset = loader.run(as_of_override)
     from campaign.records.validation import check_references  # local import: validation needs Dataset
 
-    check_references(dataset, loader.problems)
+    check_references(dataset, loader.problems, loader.content_dir)
     if loader.problems:
         raise DataError(loader.problems)
     return dataset

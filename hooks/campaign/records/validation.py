@@ -4,6 +4,7 @@ Single-record rules live in models.py; what needs the whole dataset lives here.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Iterable
 
 from campaign.records.loading import Dataset, Located
@@ -52,7 +53,7 @@ class _Checker:
                      "不能发布未来日期的内容，请核对日期。")
 
 
-def check_references(d: Dataset, problems: Problems) -> None:
+def check_references(d: Dataset, problems: Problems, content_dir: Path | None = None) -> None:
     c = _Checker(d, problems)
     units = d.units
     unit_file = "data/units.yml"
@@ -143,6 +144,12 @@ def check_references(d: Dataset, problems: Problems) -> None:
     from campaign.rules.publicity_checks import check_publicity
 
     check_publicity(d, c)
+
+    # 文字把关 and the personal-data guard over every published text (pages need content/).
+    if content_dir is not None:
+        from campaign.rules.proofreading import check_texts
+
+        check_texts(d, problems, content_dir)
 
 
 def _check_report_link(c: _Checker, event: Any, policies: dict, cases: dict) -> None:

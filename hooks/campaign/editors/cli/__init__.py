@@ -19,6 +19,7 @@ from campaign.records.dates import parse_iso_date, zh_date
 from campaign.records.fielddocs import FILE_KINDS
 from campaign.records.loading import Dataset, as_of_from_environment, load
 from campaign.records.problems import DataError
+from campaign.rules.proofreading import text_warnings
 from campaign.exports.schemas import FILE_MODELS, json_schema
 from campaign.editors.cli import zh_argparse
 
@@ -38,6 +39,7 @@ def cmd_check(args, project: Path) -> int:
     if clashes:
         raise Failure(clashes)
     warnings = dataset.drafts
+    style = sorted(text_warnings(dataset, project / "content").items)  # 文字把关: style rules
     print(f"检查通过（数据截至 {zh_date(dataset.as_of)}）：{len(dataset.actions)} 个专项行动、"
           f"{len(dataset.reports)} 份月度报告、{len(dataset.cases)} 个典型案例、{len(dataset.policies)} 份政策文件与解读、"
           f"{len(dataset.surveys)} 次满意度测评。")
@@ -45,6 +47,11 @@ def cmd_check(args, project: Path) -> int:
         print(f"\n注意：有 {len(warnings)} 处待填写的内容，填好之前网站不会发布（生成网站时会作为警告）：", file=sys.stderr)
         for number, problem in enumerate(sorted(warnings), 1):
             print(f"  {number}. {problem.render()}", file=sys.stderr)
+    if style:
+        print(f"\n文字把关：有 {len(style)} 处文字写法不规范（生成网站时会作为警告）：", file=sys.stderr)
+        for number, problem in enumerate(style, 1):
+            print(f"  {number}. {problem.render()}", file=sys.stderr)
+    if warnings or style:
         return 1 if args.strict else 0
     return 0
 
@@ -255,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="检查全部数据和内容（不生成网站，几秒内完成）",
                                 description="检查 data/ 和 content/ 中的全部数据，提示与生成网站时相同。")
-    check.add_argument("--strict", action="store_true", help="还有“待填写”内容时也算不通过（退出码 1）")
+    check.add_argument("--strict", action="store_true", help="还有“待填写”内容或文字把关警告时也算不通过（退出码 1）")
     check.set_defaults(run=cmd_check)
 
     new = commands.add_parser("new", help="新建一份报告、案例、政策文件、解读或测评（带中文注释的草稿）",
