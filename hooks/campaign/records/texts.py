@@ -65,6 +65,7 @@ class Text:
     # text's kind has no such switch.
     personal_data_allowed: bool = False
     verbatim: bool = False   # Markdown and templates: the text is the file's lines from `line`
+    blanked: bool = False    # code, URLs and tags already blanked (templates, prepared once)
     root: Path | None = field(default=None, repr=False, compare=False)
     # Record kind, for messages ("案例", "月度报告" …); '' for pages.
     kind: str = ""
@@ -227,7 +228,10 @@ _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
 def _blank(match: re.Match) -> str:
     """The same length of spaces, newlines kept, so offsets and lines stay where they were."""
-    return re.sub(r"[^\n]", " ", match.group(0))
+    found = match.group(0)
+    if "\n" not in found:
+        return " " * len(found)
+    return "\n".join(" " * len(part) for part in found.split("\n"))
 
 
 def blank_markdown(text: str) -> str:
@@ -246,14 +250,22 @@ def _front_matter_allowed(meta: dict) -> tuple[Allowed, ...]:
     return tuple(out)
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _split(raw: str) -> tuple[dict, str, int]:
-    """(front matter, body, line of the body's first line) of a Markdown file."""
+    """(front matter, body, line of the body's first line) of a Markdown file.
+
+    Only the keys proofreading reads (title, description, proofread_allow) matter, so the
+    front matter is parsed only when it has them."""
     parts = split_front_matter(raw)
     if parts is None:
         return {}, raw, 1
     yaml_text, body, _ = parts
+    if not any(key in yaml_text for key in ("proofread_allow", "title:", "description:")):
+        return {}, body, yaml_text.count("\n") + 3
     try:
-        meta = yaml.safe_load(yaml_text) or {}
+        meta = yaml.load(yaml_text, Loader=_YAML_LOADER) or {}
     except yaml.YAMLError:
         meta = {}
     return (meta if isinstance(meta, dict) else {}), body, yaml_text.count("\n") + 3
@@ -270,19 +282,19 @@ def page_texts(dataset, content_dir: Path, root: Path) -> Iterator[Text]:
             raw = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue  # the loader reports unreadable policy files; pages are MkDocs' concern
-        meta, body, body_line = _split(raw)
         page = dataset.policy_by_src.get(src_uri)
-        if page is not None:
-            doc = page.doc
-            yield Text(display, body_line, "", blank_markdown(body),
-                       _allowed_of(doc), False, verbatim=True, root=root, kind="政策文件正文")
+        if page is not None:  # the front matter is the PolicyDoc record, already walked
+            body_line = raw.count("\n") - page.body.count("\n") + 1
+            yield Text(display, body_line, "", page.body, _allowed_of(page.doc), False, verbatim=True,
+                       root=root, kind="政策文件正文")
             continue
+        meta, body, body_line = _split(raw)
         allowed = _front_matter_allowed(meta)
         for key in ("title", "description"):
             if isinstance(meta.get(key), str) and meta[key]:
                 line = _key_line(raw, key)
                 yield Text(display, line, key, meta[key], allowed, root=root, kind="页面")
-        yield Text(display, body_line, "", blank_markdown(body), allowed, verbatim=True, root=root, kind="页面")
+        yield Text(display, body_line, "", body, allowed, verbatim=True, root=root, kind="页面")
 
 
 def _key_line(raw: str, key: str) -> int:
@@ -305,9 +317,8 @@ def _template_texts() -> tuple[Text, ...]:
     out = []
     for path in sorted(TEMPLATE_DIR.glob("*.j2")):
         raw = path.read_text(encoding="utf-8")
-        text = _JINJA.sub(_blank, raw)
-        text = blank_markdown(text)
-        out.append(Text(f"{TEMPLATE_DISPLAY}/{path.name}", 1, "", text, verbatim=True, kind="模板"))
+        text = blank_markdown(_JINJA.sub(_blank, raw))
+        out.append(Text(f"{TEMPLATE_DISPLAY}/{path.name}", 1, "", text, verbatim=True, blanked=True, kind="模板"))
     return tuple(out)
 
 

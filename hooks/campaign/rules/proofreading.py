@@ -180,12 +180,36 @@ class _Pass:
         self.index = index
         self.converter = _converter()
 
-    def run(self, item: Text) -> Iterator[tuple[int, str, str, str, str]]:
-        """(offset, wrong, correct, rule, severity) for each finding in one text."""
+    @staticmethod
+    def prepare(item: Text) -> str:
+        """The text the rules read: code, URLs and tags blanked, same length and lines."""
         raw = item.text
-        text = blank_markdown(raw) if item.verbatim else _blank_fields(raw)
+        return raw if item.blanked else blank_markdown(raw) if item.verbatim else _blank_fields(raw)
+
+    def simplified(self, texts: list[str]) -> list[str | None]:
+        """t2s of every text in one call to OpenCC (None where nothing changes)."""
+        joined = "\n".join(texts)
+        converted = self.converter(joined)
+        if converted == joined:
+            return [None] * len(texts)
+        if len(converted) != len(joined):
+            return [self.converter(t) for t in texts]
+        out, at = [], 0
+        for text in texts:
+            part = converted[at:at + len(text)]
+            out.append(None if part == text else part)
+            at += len(text) + 1
+        return out
+
+    def run(self, item: Text, text: str | None = None, simplified: str | None = "") -> Iterator[tuple]:
+        """(offset, wrong, correct, rule, severity) for each finding in one text."""
+        if text is None:
+            text = self.prepare(item)
         yield from self._automaton_rules(text)
-        yield from self._traditional(text)
+        if simplified == "":
+            simplified = None if text.isascii() else self.converter(text)
+        if simplified is not None and simplified != text:
+            yield from self._traditional(text, simplified)
         yield from _punctuation(text)
         yield from _pairing(text, item.verbatim)
         yield from _repeats(text)
@@ -287,12 +311,7 @@ class _Pass:
             full, short = ix.unit_names[best]
             yield start, token, f"{full}」或简称「{short}", "unit_alias", WARNING
 
-    def _traditional(self, text: str) -> Iterator[tuple]:
-        if text.isascii():
-            return
-        converted = self.converter(text)
-        if converted == text:
-            return
+    def _traditional(self, text: str, converted: str) -> Iterator[tuple]:
         if len(converted) != len(text):  # phrase conversions of another length: compare by character
             converted = "".join(self.converter(ch) if len(self.converter(ch)) == 1 else ch for ch in text)
         index = 0
@@ -356,18 +375,22 @@ _CLOSERS = {v: k for k, v in _PAIRS.items()}
 # "1）" "二）" at the start of an item is a numbering, not a closing bracket.
 _NUMBERING = re.compile(f"(?:^[ \\t]*|(?<=[：；。]))[0-9一二三四五六七八九十]{{1,3}}）", re.M)
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_BRACKETS = re.compile("[《》“”（）【】]")
 
 
 def _pairing(text: str, verbatim: bool) -> Iterator[tuple]:
-    if not any(ch in text for ch in "《》“”（）【】"):
+    if not _BRACKETS.search(text):
         return
-    text = text.replace(MARK, " " * len(MARK))
-    text = _NUMBERING.sub(lambda m: " " * len(m.group(0)), text)
+    if MARK in text:
+        text = text.replace(MARK, " " * len(MARK))
+    if "）" in text:
+        text = _NUMBERING.sub(lambda m: " " * len(m.group(0)), text)
     bounds = [0] + [m.end() for m in _PARAGRAPH.finditer(text)] + [len(text)] if verbatim else [0, len(text)]
     for a, b in zip(bounds, bounds[1:]):
         stacks: dict[str, list[int]] = {k: [] for k in _PAIRS}
-        for index in range(a, b):
-            ch = text[index]
+        for match in _BRACKETS.finditer(text, a, b):
+            index = match.start()
+            ch = match.group(0)
             if ch in _PAIRS:
                 stacks[ch].append(index)
             elif ch in _CLOSERS:
@@ -412,11 +435,12 @@ def _repeats(text: str) -> Iterator[tuple]:
 
 
 _DOTTED_DATE = re.compile(r"(?<![\d./])((?:19|20)\d{2})([./])(\d{1,2})\2(\d{1,2})(?![\d./])")
+_DATE_HINT = re.compile(r"\d[./]\d")
 _HAO_DATE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})号")
 
 
 def _dates(text: str) -> Iterator[tuple]:
-    if "." in text or "/" in text:
+    if _DATE_HINT.search(text):
         for match in _DOTTED_DATE.finditer(text):
             year, _, month, day = match.groups()
             if 1 <= int(month) <= 12 and 1 <= int(day) <= 31 and _IS_CJK.search(text):
@@ -456,13 +480,19 @@ def proofread(dataset, content_dir: Path, texts: Iterable[Text] | None = None) -
     """Every finding of the pass, in file and line order."""
     runner = _Pass(_index(dataset))
     findings: list[Finding] = []
-    for item in (published_texts(dataset, content_dir) if texts is None else texts):
-        for offset, wrong, correct, rule, severity in runner.run(item):
+    items = list(published_texts(dataset, content_dir) if texts is None else texts)
+    prepared = [runner.prepare(item) for item in items]
+    simplified = runner.simplified(prepared)
+    for item, text, simple in zip(items, prepared, simplified):
+        for offset, wrong, correct, rule, severity in runner.run(item, text, simple):
             if item.allows(offset, offset + len(wrong)):
                 continue
             findings.append(Finding(item.file, item.line_at(offset, wrong), item.label, wrong, correct, rule,
                                     severity, _message(wrong, correct, rule)))
     return sorted(set(findings), key=lambda f: (f.file, f.line, f.field, f.message))
+
+
+_DIGITS = re.compile("[0-9０-９]{3}")
 
 
 def personal_data(dataset, content_dir: Path, texts: Iterable[Text] | None = None) -> list[Problem]:
@@ -474,7 +504,7 @@ def personal_data(dataset, content_dir: Path, texts: Iterable[Text] | None = Non
     for item in (published_texts(dataset, content_dir, include_templates=False) if texts is None else texts):
         if item.personal_data_allowed or (item.kind == "典型案例" and item.field in case_fields):
             continue
-        if not any(ch.isdigit() for ch in item.text):
+        if not _DIGITS.search(item.text):
             continue
         hits = find_personal_data_at(item.text)
         if not hits:
