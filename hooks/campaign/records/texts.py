@@ -71,6 +71,15 @@ class Text:
     kind: str = ""
     model: Any = field(default=None, repr=False, compare=False)   # the record's model, for labels
     path: tuple = ()                                             # the field's path in the record
+    # Where the record was loaded (loading.Located): the line is looked up only when a
+    # finding needs it (line 0 until then).
+    located: Any = field(default=None, repr=False, compare=False)
+
+    def first_line(self) -> int:
+        """The line the text starts on (a YAML field: its key's line)."""
+        if not self.line and self.located is not None:
+            self.line = self.located.line(*self.path)
+        return self.line
 
     @property
     def label(self) -> str:
@@ -83,11 +92,12 @@ class Text:
 
     def line_at(self, offset: int, found: str = "") -> int:
         """The file line of the character at offset in text."""
+        start = self.first_line()
         if self.verbatim:
-            return self.line + self.text.count("\n", 0, offset)
+            return start + self.text.count("\n", 0, offset)
         if found:
-            return _find_line(self.root, self.file, self.line, found, self.text.count(found, 0, offset)) or self.line
-        return self.line
+            return _find_line(self.root, self.file, start, found, self.text.count(found, 0, offset)) or start
+        return start
 
     def allows(self, start: int, end: int) -> bool:
         """Whether a reviewed exception covers text[start:end]."""
@@ -166,7 +176,9 @@ def _prose_fields(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
 
 
 def _allowed_of(record: Any) -> tuple[Allowed, ...]:
-    items = getattr(record, "proofread_allow", None) or ()
+    if "proofread_allow" not in type(record).model_fields:
+        return ()
+    items = record.proofread_allow
     return tuple(Allowed(item.text, item.reason) for item in items)
 
 
@@ -178,8 +190,8 @@ def _walk(record: BaseModel, path: tuple, located, allowed, personal: frozenset[
         if isinstance(value, str):
             if prose and value:
                 dotted = ".".join(str(p) for p in here if not isinstance(p, int))
-                yield Text(located.file, located.line(*here), dotted, value, allowed,
-                           dotted in personal, root=root, kind=kind, model=type(top), path=here)
+                yield Text(located.file, 0, dotted, value, allowed,
+                           dotted in personal, root=root, kind=kind, model=type(top), path=here, located=located)
         elif isinstance(value, BaseModel):
             yield from _walk(value, here, located, allowed, personal, root, kind, top)
         elif isinstance(value, list):
@@ -188,9 +200,9 @@ def _walk(record: BaseModel, path: tuple, located, allowed, personal: frozenset[
                     yield from _walk(item, here + (index,), located, allowed, personal, root, kind, top)
                 elif isinstance(item, str) and prose and item:
                     dotted = ".".join(str(p) for p in here if not isinstance(p, int))
-                    yield Text(located.file, located.line(*here, index), dotted, item, allowed,
+                    yield Text(located.file, 0, dotted, item, allowed,
                                dotted in personal, root=root, kind=kind, model=type(top),
-                               path=here + (index,))
+                               path=here + (index,), located=located)
 
 
 def record_texts(dataset, root: Path | None = None) -> Iterator[Text]:
@@ -210,7 +222,7 @@ def record_texts(dataset, root: Path | None = None) -> Iterator[Text]:
         if located is None:
             continue
         allowed = _allowed_of(record)
-        personal = frozenset(getattr(record, "allow_personal_data", ()) or ())
+        personal = frozenset(record.allow_personal_data if "allow_personal_data" in type(record).model_fields else ())
         yield from _walk(record, (), located, allowed, personal, root, kind, record)
 
 

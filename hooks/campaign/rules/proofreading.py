@@ -105,6 +105,7 @@ class _Index:
     name_lengths: tuple[int, ...]
     unit_names: dict[str, tuple[str, str]]   # accepted name -> (full, short)
     official: dict[str, str]                 # full name -> short
+    names_by_core: dict[str, tuple[str, ...]]  # accepted names by the first character after 县/县政府 …
 
 
 def _accepted_unit_names(unit) -> set[str]:
@@ -152,8 +153,11 @@ def build_index(dataset) -> _Index:
     for key, payloads in entries.items():
         automaton.add_word(key, (key, tuple(payloads)))
     automaton.make_automaton()
+    ending: dict[str, list[str]] = {}
+    for name in sorted(unit_names):
+        ending.setdefault(_core(name)[:1], []).append(name)
     return _Index(automaton, leaders, by_title, tuple(sorted({len(n) for n in leaders}, reverse=True)),
-                  unit_names, official)
+                  unit_names, official, {k: tuple(v) for k, v in ending.items()})
 
 
 def _index(dataset) -> _Index:
@@ -305,7 +309,7 @@ class _Pass:
                 continue  # part of an accepted name (县编委 in 县编委办)
             if any(start < b and a < end for a, b in misspelt_spans):
                 continue
-            best = _closest_unit(token, tuple(ix.unit_names))
+            best = _closest_unit(token, ix.names_by_core.get(_core(token)[:1], ()))
             if best is None:
                 continue
             full, short = ix.unit_names[best]
@@ -324,6 +328,14 @@ class _Pass:
                 index = end
             else:
                 index += 1
+
+
+_COUNTY_PREFIX = re.compile("^(?:中共紫阳县委|紫阳县人民政府|紫阳县|县人民政府|县政府|县委|县)")
+
+
+def _core(name: str) -> str:
+    """A unit name without the county prefix: 县发改局 → 发改局."""
+    return _COUNTY_PREFIX.sub("", name, count=1)
 
 
 def _all_cjk(text: str) -> bool:
