@@ -155,6 +155,7 @@ MODEL_TITLES = {
     "Report": "月度进展报告",
     "TaskProgress": "任务进度",
     "Attachment": "附件",
+    "ProofreadAllow": "校对例外",
     "Case": "典型案例",
     "Rectification": "整改情况",
     "PolicyDoc": "政策文件与解读",
