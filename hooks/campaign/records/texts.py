@@ -278,7 +278,7 @@ def _split(raw: str) -> tuple[dict, str, int]:
         return {}, body, yaml_text.count("\n") + 3
     try:
         meta = yaml.load(yaml_text, Loader=_YAML_LOADER) or {}
-    except yaml.YAMLError:
+    except Exception:  # a broken front matter is MkDocs' (or the policy loader's) to report
         meta = {}
     return (meta if isinstance(meta, dict) else {}), body, yaml_text.count("\n") + 3
 

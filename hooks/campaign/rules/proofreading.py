@@ -265,9 +265,8 @@ class _Pass:
                     yield at, wrong, correct, "leader_title", ERROR
         # A name one character away from a leader's, right after or before the same title.
         for end, title in titles_ending.items():
-            names = ix.leaders_by_title.get(title)
-            if not names:
-                continue
+            # The leaders holding this title; under another county title (县长罗云中) any leader.
+            names = ix.leaders_by_title.get(title) or list(ix.leaders)
             for length in ix.name_lengths:
                 after = text[end + 1:end + 1 + length]
                 before_start = end - len(title) + 1 - length
@@ -368,7 +367,7 @@ def _blank_fields(text: str) -> str:
 
 # --- Style rules by regular expression (each one linear in the text) ----------------------
 
-_HALF_PUNCT = re.compile(f"(?<=[{_CJK}])([,;:?!])(?=[ \\t]*[{_CJK}])")
+_HALF_PUNCT = re.compile(f"(?<=[{_CJK}”》）])([,;:?!])(?=[ \\t]*[{_CJK}“《（])")
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 
 
@@ -446,17 +445,26 @@ def _repeats(text: str) -> Iterator[tuple]:
         yield match.start(), whole, word, "repeat", WARNING
 
 
-_DOTTED_DATE = re.compile(r"(?<![\d./])((?:19|20)\d{2})([./])(\d{1,2})\2(\d{1,2})(?![\d./])")
-_DATE_HINT = re.compile(r"\d[./]\d")
+_DOTTED_DATE = re.compile(r"(?<![\d./-])((?:19|20)\d{2})([./-])(\d{1,2})\2(\d{1,2})(?![\d./-])")
+# GB/T 15835: the year is written in full (2018年, not 18年).
+_SHORT_YEAR = re.compile(r"(?<![\d０-９.／/-])(\d{2})年(\d{1,2})月")
+_DATE_HINT = re.compile(r"\d[./-]\d")
 _HAO_DATE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})号")
 
 
 def _dates(text: str) -> Iterator[tuple]:
     if _DATE_HINT.search(text):
         for match in _DOTTED_DATE.finditer(text):
-            year, _, month, day = match.groups()
+            year, separator, month, day = match.groups()
+            if separator == "-" and len(month) == 2 and len(day) == 2:
+                continue  # 2018-04-10 is the full ISO form GB/T 15835 accepts
             if 1 <= int(month) <= 12 and 1 <= int(day) <= 31 and _IS_CJK.search(text):
                 yield match.start(), match.group(0), f"{year}年{int(month)}月{int(day)}日", "date_form", WARNING
+    if "年" in text:
+        for match in _SHORT_YEAR.finditer(text):
+            year, month = match.groups()
+            if 1 <= int(month) <= 12:
+                yield match.start(), f"{year}年", f"20{year}年", "date_form", WARNING
     if "号" in text:
         for match in _HAO_DATE.finditer(text):
             year, month, day = match.groups()
