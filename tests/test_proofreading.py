@@ -259,5 +259,6 @@ def test_the_pass_is_fast_and_linear():
     once = time.perf_counter() - start
     start = time.perf_counter()
     proofread(dataset, ROOT / "content", texts * 10)
-    assert time.perf_counter() - start < max(20 * once, 0.5)
-    assert once < 1.0
+    # Linear: ten times the text takes about ten times as long (generous bounds: shared CI).
+    assert time.perf_counter() - start < 30 * once + 1.0
+    assert once < 2.0

@@ -330,6 +330,9 @@ def _template_texts() -> tuple[Text, ...]:
     for path in sorted(TEMPLATE_DIR.glob("*.j2")):
         raw = path.read_text(encoding="utf-8")
         text = blank_markdown(_JINJA.sub(_blank, raw))
+        # Most template lines are markup and code: keep only lines with Chinese text (the
+        # line count, hence every finding's line, stays the same).
+        text = "\n".join(line.strip() if max(line, default="") >= "\u3000" else "" for line in text.split("\n"))
         out.append(Text(f"{TEMPLATE_DISPLAY}/{path.name}", 1, "", text, verbatim=True, blanked=True, kind="模板"))
     return tuple(out)
 

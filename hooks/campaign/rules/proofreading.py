@@ -30,7 +30,6 @@ switching a rule off.
 """
 from __future__ import annotations
 
-import difflib
 import re
 import time
 from dataclasses import dataclass
@@ -60,7 +59,10 @@ RULE_NAMES = {
 COUNTY_TITLES = ("县委书记", "县委副书记", "县长", "常务副县长", "副县长", "县委常委")
 
 _CJK = r"\u4e00-\u9fff"
-_IS_CJK = re.compile(f"[{_CJK}]")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 @dataclass(frozen=True)
@@ -290,7 +292,7 @@ class _Pass:
             if window == full or window in ix.unit_names or len(window) != len(full):
                 continue
             diff = _differs_by_one(window, full)
-            if diff < 0 or not _IS_CJK.match(window[diff]):
+            if diff < 0 or not _is_cjk(window[diff]):
                 continue
             if any(a <= at and at + len(full) <= b for a, b in ok_spans):
                 continue
@@ -350,6 +352,8 @@ def _converter():
 
 @lru_cache(maxsize=4096)
 def _closest_unit(token: str, names: tuple[str, ...]) -> str | None:
+    import difflib
+
     matches = difflib.get_close_matches(token, names, n=1, cutoff=0.75)
     return matches[0] if matches else None
 
@@ -458,7 +462,7 @@ def _dates(text: str) -> Iterator[tuple]:
             year, separator, month, day = match.groups()
             if separator == "-" and len(month) == 2 and len(day) == 2:
                 continue  # 2018-04-10 is the full ISO form GB/T 15835 accepts
-            if 1 <= int(month) <= 12 and 1 <= int(day) <= 31 and _IS_CJK.search(text):
+            if 1 <= int(month) <= 12 and 1 <= int(day) <= 31 and max(text) >= "\u4e00":
                 yield match.start(), match.group(0), f"{year}年{int(month)}月{int(day)}日", "date_form", WARNING
     if "年" in text:
         for match in _SHORT_YEAR.finditer(text):
