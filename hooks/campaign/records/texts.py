@@ -61,8 +61,8 @@ class Text:
     field: str           # dotted field path; '' for a Markdown body or a template
     text: str
     allowed: tuple[Allowed, ...] = ()
-    # Fields the record lets carry personal data (Case.allow_personal_data); None: the
-    # text's kind has no such switch.
+    # The record lets this field carry personal data (listed in Case.allow_personal_data;
+    # other kinds of records and pages have no such switch).
     personal_data_allowed: bool = False
     verbatim: bool = False   # Markdown and templates: the text is the file's lines from `line`
     blanked: bool = False    # code, URLs and tags already blanked (templates, prepared once)
@@ -345,6 +345,7 @@ def template_texts() -> Iterator[Text]:
 def published_texts(dataset, content_dir: Path, include_templates: bool = True) -> Iterator[Text]:
     """Every published text: records, policy bodies, content pages, template prose."""
     root = Path(content_dir).parent
+    _file_lines.cache_clear()  # `mkdocs serve` rebuilds after edits: never place by stale lines
     yield from record_texts(dataset, root)
     yield from page_texts(dataset, Path(content_dir), root)
     if include_templates:
