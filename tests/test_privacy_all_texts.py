@@ -70,6 +70,7 @@ def test_mobile_in_a_monthly_report(proj):
     found = problems(proj)
     assert [(p.file, p.line) for p in found] == [("data/reports/2018-06/a03.yml", line_of(report, "１３９"))]
     assert "139****5678" in found[0].message and "13912345678" not in found[0].message
+    assert "allow_personal_data" not in found[0].message  # only cases have the switch
     assert found[0].field.startswith("progress")
 
 

@@ -1,9 +1,11 @@
-"""Personal-data guard for published case texts (PORTAL-RULES 15).
+"""Personal-data guard for every published text (PORTAL-RULES 15).
 
-Inspections flag published lists that show ID numbers or phone numbers, so a case text
+Inspections flag published lists that show ID numbers or phone numbers, so a published text
 holding an 18-digit resident ID number (GB 11643-1999, checksum valid), a mainland mobile
-number (1[3-9] + 9 digits) or a bank card number (16-19 digits, Luhn valid) stops the build,
-unless the editor lists that field in `allow_personal_data`.
+number (1[3-9] + 9 digits) or a bank card number (16-19 digits, Luhn valid) stops the build.
+Only a case can let one of its fields through, by listing it in `allow_personal_data` (cases
+are where a named enterprise's contact may have to be published); every other record and
+page has no switch: the text is rewritten.
 
 Before matching, full-width digits and separators (１３９－１２３４…) are read as their
 ASCII forms, one character for one so positions stay; an ID may be written in groups
@@ -115,8 +117,13 @@ def find_personal_data_at(text: str) -> list[tuple[int, Finding]]:
     return sorted(found, key=lambda item: item[0])
 
 
-def message(findings: list[Finding]) -> str:
-    """The editor-facing Chinese explanation for the findings of one field."""
+def message(findings: list[Finding], case: bool = True) -> str:
+    """The editor-facing Chinese explanation for the findings of one field.
+
+    Only cases can let a field through (allow_personal_data); other texts must be rewritten."""
     listed = "、".join(f"{f.name}「{f.masked}」" for f in findings)
+    if not case:
+        return (f"含有个人信息：{listed}。公开的文字不得出现身份证号、手机号、银行卡号，"
+                "请删除或改写（如“张某”“138****1234”）。")
     return (f"含有个人信息：{listed}。公开的案例不得出现身份证号、手机号、银行卡号，"
             "请删除或改写（如“张某”“138****1234”）。确需公开时，把这个字段名写进 allow_personal_data。")

@@ -537,7 +537,7 @@ def personal_data(dataset, content_dir: Path, texts: Iterable[Text] | None = Non
         for offset, finding in hits:
             by_line.setdefault(item.line_at(offset, item.text[offset:offset + 3]), []).append(finding)
         for line, findings in by_line.items():
-            found.append(Problem(item.file, line, item.label, privacy_message(findings)))
+            found.append(Problem(item.file, line, item.label, privacy_message(findings, case=item.kind == "典型案例")))
     return found
 
 
