@@ -420,8 +420,9 @@ def _pairing(text: str, verbatim: bool) -> Iterator[tuple]:
 
 # Function characters that do not double in standard writing (的的 is a typo; 常常 is not,
 # and 工作作风 doubles 作 across two words, so only these are checked one by one).
-_DOUBLED_CHAR = re.compile("([的了是在和与及被将并就也都向于其之得])\\1")
-_DOUBLED_CHAR_OK = ("的的确", "不了了之", "是是非非", "得得")
+_DOUBLED_CHAR = re.compile("([的了是在和与及被并也都向于其之])\\1")
+# Where the doubled character is the end of one word and the start of the next.
+_DOUBLED_CHAR_OK = ("的的确", "不了了之", "了了解", "是是非非", "是是否", "及及时")
 _DOUBLED_WORD = re.compile(f"([{_CJK}]{{2,4}})\\1")
 REDUPLICATIONS = frozenset("""
 常常 看看 人人 天天 年年 时时 个个 处处 事事 家家 户户 层层 步步 点点 一一 渐渐 往往 刚刚 纷纷 仅仅
