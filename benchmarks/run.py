@@ -151,6 +151,14 @@ def run_scale(scale: int, workdir: Path, stock: bool) -> dict:
     check_s, _ = measure([sys.executable, "-c",
                           "import sys; from pathlib import Path;"
                           "from campaign.check import check_project; check_project(Path('.'))"], project)
+    # 文字把关 (proofreading and the personal-data guard over every published text): the pass
+    # alone, run once more on the loaded data; it is part of check_s above.
+    proofread = subprocess.run([sys.executable, "-c",
+                                "from pathlib import Path; from campaign.check import load;"
+                                "from campaign.rules.proofreading import timed_pass;"
+                                "d = load(Path('data'), Path('content')); print(timed_pass(d, Path('content')))"],
+                               cwd=project, capture_output=True, text=True, env=ENV)
+    proofread_s = float(proofread.stdout.split()[-1]) if proofread.returncode == 0 and proofread.stdout.strip() else 0.0
     site = project / "site"
     sizes = html_sizes(site)
     figures = {
@@ -159,7 +167,7 @@ def run_scale(scale: int, workdir: Path, stock: bool) -> dict:
         "own_by_event": own, "peak_rss_mb": rss / 1024, "largest_html_kb": sizes[-1] / 1024,
         "median_html_kb": statistics.median(sizes) / 1024,
         "search_index_bytes": (site / "search/search_index.json").stat().st_size,
-        "opendata_bytes": dir_bytes(site / "opendata"), "check_s": check_s,
+        "opendata_bytes": dir_bytes(site / "opendata"), "check_s": check_s, "proofread_s": proofread_s,
     }
     if stock:
         plain = stock_project(project, workdir / f"stock-x{scale}")
@@ -183,6 +191,7 @@ def print_scale(f: dict) -> None:
     print(f"搜索索引 search index: {f['search_index_bytes']} bytes（每页 {f['search_index_bytes'] / max(1, f['html_pages']):.0f} bytes）")
     print(f"开放数据 open data: {f['opendata_bytes']} bytes")
     print(f"仅检查数据 check: {f['check_s']:.2f} s")
+    print(f"  其中文字把关 proofreading pass: {f['proofread_s']:.3f} s（占检查 {f['proofread_s'] / max(f['check_s'], 1e-9):.1%}）")
     if "stock_build_s" in f:
         print(f"原版 Material 构建同样页面 stock build: {f['stock_build_s']:.2f} s（本项目/原版 = {f['build_ratio']:.2f}）")
         print(f"原版搜索索引 stock search index: {f['stock_search_index_bytes']} bytes（本项目/原版 = {f['search_index_ratio']:.1%}）")

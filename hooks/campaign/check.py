@@ -12,6 +12,8 @@ Stages, in order (each adds to the same report; later stages need a dataset):
   consistency misfiled reports, surveys before their quarter ends, policy link cycles;
               falling progress without a correction note (warning)
   freshness   blank columns (error), stale ones (warning)
+  texts       文字把关 over every published text: serious errors (error), style (warning);
+              personal data in any text (error)
   drafts      lines still marked 【待填写】 (warning)
   pages       content/ files that clash with generated pages; front matter of content pages
 Every stage reads records only: no page is rendered (page paths come from the builders,
@@ -37,7 +39,7 @@ from campaign.records.yamlsource import parse_yaml, read_text, split_front_matte
 from campaign.records import models as m
 from campaign import routes
 from campaign.records.kinds import KINDS
-from campaign.rules import consistency, freshness, publicity_checks
+from campaign.rules import consistency, freshness, proofreading, publicity_checks
 from campaign.site import pages
 
 ERROR = "error"
@@ -91,11 +93,13 @@ def check_project(root: Path, as_of: str | None = None, *, content_dir: Path | N
         check_references(dataset, found)
         publicity_checks.check_publicity(dataset, found)
         consistency.check_consistency(dataset, Checker(dataset, found))
+        proofreading.check_texts(dataset, found, content)  # 文字把关 errors, personal data in every text
         blank, stale = freshness.check(dataset)
         found.extend(blank)
         warnings = Problems()
         warnings.extend(stale)
         warnings.extend(publicity_checks.warnings(dataset))
+        warnings.extend(proofreading.text_warnings(dataset, content))  # 文字把关 style rules
         warnings.items.extend(dataset.drafts)
         if not found:  # page builders need consistent records; a clash is reported once they are
             _check_page_names(dataset, root, content, found)

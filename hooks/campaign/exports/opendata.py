@@ -138,9 +138,13 @@ def record_tables(d: Dataset) -> list[Table]:
     return [Table(spec, [_record(spec, keys, rec) for keys, rec in items[spec.name]]) for spec in SPECS]
 
 
+# Editorial fields (reviewed proofreading exceptions) are about the text, not open data.
+EDITORIAL_FIELDS = frozenset({"proofread_allow"})
+
+
 def _record(spec: TableSpec, keys: tuple, record: BaseModel) -> dict[str, Any]:
     row = {parent.column: key for parent, key in zip(spec.parents, keys)}
-    row.update(record.model_dump(mode="json", exclude=set(spec.split)))
+    row.update(record.model_dump(mode="json", exclude=set(spec.split) | EDITORIAL_FIELDS))
     return row
 
 
@@ -278,7 +282,7 @@ def table_columns(spec: TableSpec) -> list[Column]:
         info = parent.model.model_fields[parent.field]
         columns.append(Column(parent.column, info.title or parent.column,
                               f"所属记录的{info.title}（对应 {parent.table} 表的 {parent.field}）", _kind_of(info)))
-    columns.extend(_model_columns(spec.model, "", "", set(spec.split)))
+    columns.extend(_model_columns(spec.model, "", "", set(spec.split) | EDITORIAL_FIELDS))
     return columns
 
 
@@ -305,8 +309,11 @@ def table_schema(spec: TableSpec) -> dict[str, Any]:
         key_schema["description"] = f"所属记录的{key_schema.get('title', parent.field)}（对应 {parent.table} 表的 {parent.field}）"
         properties[parent.column] = key_schema
     for name, prop in schema.get("properties", {}).items():
-        if name not in spec.split:
+        if name not in spec.split and name not in EDITORIAL_FIELDS:
             properties[name] = prop
+    schema.get("$defs", {}).pop("ProofreadAllow", None)
+    if "$defs" in schema and not schema["$defs"]:
+        del schema["$defs"]
     schema["properties"] = properties
     required = [p.column for p in spec.parents] + [r for r in schema.get("required", []) if r not in spec.split]
     schema["required"] = required

@@ -79,6 +79,21 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
 
 
+class ProofreadAllow(Record):
+    """A reviewed exception to the proofreading rules (rules/proofreading.py), next to the text."""
+
+    model_config = ConfigDict(title="校对例外")
+
+    text: Text = Field(title="允许的写法", description="与正文中完全一致的字符串，如方案原文中的“紫政办发【2018】25号”")
+    reason: Text = Field(title="理由", description="为什么这样写是对的，如“方案原文如此”“人名”；审核人据此复核")
+
+
+def _proofread_allow():
+    return Field(default_factory=list, title="校对例外",
+                 description="校对提示有误、原文确需如此写时，列出允许的写法和理由（每项 text、reason）；"
+                             "只对本文件生效，不能整站关闭某条规则。一般不填")
+
+
 class SampleMixin(Record):
     sample: bool = Field(False, title="示例数据", description="方案未载明、为演示而编写的内容填 true，页面会标注“示例”")
 
@@ -181,6 +196,7 @@ class Site(Record):
                                                "并用于内置日历没有的年份；两者都没有的年份按周一至周五计算并给出警告")
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings, title="统计口径设置",
                                        description="月报截止日、滞后阈值和临期天数；统计口径页逐项列出并注明依据")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
     @model_validator(mode="after")
     def _site_code_in_shaanxi(self) -> "Site":
@@ -261,6 +277,7 @@ class Leadership(Record):
     member_units: list[Slug] = Field(title="成员单位", min_length=1)
     member_note: Text = Field(title="成员说明")
     office: LeadershipOffice = Field(title="领导小组办公室")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
 
 # --- The supervision plan -----------------------------------------------------------------
@@ -308,6 +325,7 @@ class Plan(Record):
     measures: list[Measure] = Field(title="工作措施", min_length=1)
     methods: list[SupervisionMethod] = Field(title="督查方式", min_length=1)
     guarantees: list[Text] = Field(title="组织保障", min_length=1)
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
 
 # --- Special actions and monthly reports --------------------------------------------------
@@ -354,6 +372,7 @@ class Action(SampleMixin):
     start: IsoDate = Field(title="开始日期")
     tasks: list[Task] = Field(title="任务", min_length=1)
     reports_from: Month | None = Field(None, title="首次报送月份", description="从这个月起每月须报送进展；不填则从开始日期所在月起")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
 
 class Attachment(Record):
@@ -396,6 +415,7 @@ class Report(SampleMixin):
     attachments: list[Attachment] = Field(default_factory=list, title="附件")
     corrections: list[Correction] = Field(default_factory=list, title="更正记录",
                                           description="报送后改正已公开的进度时，保留原进度和更正日期；更正日期之前印发的通报不变")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
 
 class Bulletin(SampleMixin):
@@ -440,6 +460,7 @@ class Case(SampleMixin):
     rectification: Rectification | None = Field(None, title="整改情况", description="问题曝光类必填")
     allow_personal_data: list[str] = Field(default_factory=list, title="允许出现个人信息的字段",
                                            description="确需公开身份证号、手机号等时，列出字段名；一般不填")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
     @model_validator(mode="after")
     def _exposure_needs_category(self) -> "Case":
@@ -476,6 +497,7 @@ class PolicyDoc(SampleMixin):
     actions: list[Slug] = Field(default_factory=list, title="相关专项行动")
     keywords: list[str] = Field(default_factory=list, title="关键词")
     description: str = Field("", title="摘要")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
     @model_validator(mode="after")
     def _dates_and_links(self) -> "PolicyDoc":
@@ -514,6 +536,7 @@ class PublicityWeek(SampleMixin):
     all_action_leads: bool = Field(False, title="各专项行动牵头单位参与")
     intro: Text = Field(title="活动说明")
     events: list[PublicityEvent] = Field(default_factory=list, title="日程")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
     @model_validator(mode="after")
     def _range(self) -> "PublicityWeek":
@@ -540,6 +563,7 @@ class Survey(SampleMixin):
     method: Text = Field(title="测评方法")
     dimensions: list[SurveyDimension] = Field(default_factory=list, title="分项得分")
     notes: str = Field("", title="测评说明")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
 
 class CleanupEntry(SampleMixin):
@@ -551,6 +575,7 @@ class CleanupEntry(SampleMixin):
     date: IsoDate = Field(title="清理日期")
     unit: Slug = Field(title="制定单位")
     reason: str = Field("", title="理由")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
 
 class Cleanup(Record):

@@ -275,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="检查全部数据和内容（不生成网站，几秒内完成）",
                                 description="检查 data/ 和 content/ 中的全部数据，提示与生成网站时相同。")
-    check.add_argument("--strict", action="store_true", help="还有“待填写”内容时也算不通过（退出码 1）")
+    check.add_argument("--strict", action="store_true", help="还有“待填写”内容或文字把关警告时也算不通过（退出码 1）")
     check.set_defaults(run=cmd_check)
 
     new = commands.add_parser("new", help="新建一份报告、案例、政策文件、解读或测评（带中文注释的草稿）",
