@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from support import ROOT
 
-from campaign.records.loading import load
+from campaign.check import load
 from campaign.records.problems import DataError
 from campaign.rules.privacy import find_personal_data
 

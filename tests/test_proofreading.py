@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from clitools import run_cli
-from conftest import ROOT, copy_project, run_build
+from support import run_cli
+from support import ROOT, copy_project, run_build
 
-from campaign.records.loading import load
+from campaign.check import load
 from campaign.records.problems import DataError
 from campaign.records.texts import Text, published_texts
 from campaign.rules import proofreading
