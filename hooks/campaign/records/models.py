@@ -14,6 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from pydantic_core import PydanticCustomError
 
 from campaign.records.dates import Deadline, parse_deadline, parse_iso_date, parse_month
+from campaign.records.yamlsource import DEFAULT_LIMITS
 
 
 def _zh_error(message: str) -> PydanticCustomError:
@@ -124,6 +125,15 @@ class WorkCalendar(Record):
 _WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
+class InputLimits(Record):
+    """Bounds on editors' files (yamlsource.Limits): a pasted 50 MB text stops at check."""
+
+    file_kb: int = Field(DEFAULT_LIMITS.file_kb, ge=1, le=100 * 1024, title="单个文件大小上限（KB）",
+                         description="data/ 中的数据文件和 content/ 中的 Markdown 页面，每个文件不超过这么多 KB")
+    text_chars: int = Field(DEFAULT_LIMITS.text_chars, ge=100, le=10_000_000, title="单项文字长度上限（字符）",
+                            description="数据文件中每一项文字（如进展情况、案例详情）不超过这么多字符")
+
+
 class Site(Record):
     portal_name: Text = Field(title="门户网站名称")
     portal_url: Text = Field(title="门户网站地址", pattern=r"^https?://", json_schema_extra={"examples": ["http://www.zyx.gov.cn/"]})
@@ -155,6 +165,8 @@ class Site(Record):
     index_no_example: Text = Field("zyxzfzyxzfbgs/2018-0025", title="索引号示例", description="索引号格式不对时，提示编辑的正确写法")
     calendar: WorkCalendar = Field(default_factory=WorkCalendar, title="工作日历",
                                    description="法定节假日和调休：计算政策文件“20 个工作日内公开”时用；不填则按周一至周五计算")
+    limits: InputLimits = Field(default_factory=InputLimits, title="输入大小上限",
+                                description="防止误粘贴超大内容；一般不用填，默认每个文件 1024 KB、每项文字 20000 个字符")
 
     @model_validator(mode="after")
     def _site_code_in_shaanxi(self) -> "Site":

@@ -144,6 +144,11 @@ def check_references(d: Dataset, problems: Problems) -> None:
 
     check_publicity(d, c)
 
+    # Raw HTML, outbound links and images in editors' Markdown and texts (issue 13).
+    from campaign.rules.html_safety import check_html_safety
+
+    check_html_safety(d, problems)
+
 
 def _check_report_link(c: _Checker, event: Any, policies: dict, cases: dict) -> None:
     if not event.report:
