@@ -159,7 +159,7 @@ def _check_url(raw: str, is_image: bool, display: str, line: int, allowlist: set
         problems.add(display, line, "", f"图片来自外部网站「{host or url}」。专栏不加载外部网站的任何资源，"
                      "请把图片保存到 content/assets/ 下，用相对路径引用。")
     elif host not in allowlist:
-        problems.add(display, line, "", f"链接到外部网站「{host or url}」，它不在 {ALLOWLIST_HINT} 中。"
+        problems.add(display, line, "", f"链接到外部网站「{host or url}」，它不在 {ALLOWLIST_HINT}中。"
                      "请改用专栏内的页面或允许的网站；确需链接时，请管理员把该域名加入 outbound_allowlist。")
 
 
