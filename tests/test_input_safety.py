@@ -78,7 +78,7 @@ BAD_INPUTS = [
     ("two-documents", lambda p: append(p, CASE, "---\nid: x\n"), CASE, 11, "一个文件里只能有一份数据"),
     ("huge-file", lambda p: append(p, CASE, "body: " + "很长的内容" * 3_500_000 + "\n"), CASE, None,
      "KB），超过上限 1024 KB"),
-    ("huge-text", lambda p: append(p, CASE, "body: " + "长" * 30_000 + "\n"), CASE, 11, "内容太长（30,000 个字符），超过上限 20,000 个字符"),
+    ("huge-text", lambda p: append(p, CASE, "body: " + "长" * 30_000 + "\n"), CASE, 11, "内容太长（30,000 个字符），超过上限 10,000 个字符"),
     ("configured-text-limit", lambda p: (append(p, "data/site.yml", "limits: {text_chars: 100}\n"),
                                          append(p, CASE, "body: " + "长" * 150 + "\n")), CASE, 11, "超过上限 100 个字符"),
     ("script-in-policy", lambda p: append(p, POLICY, "\n<script>alert(1)</script>\n"), POLICY, "+1", "不允许在页面中写 <script>"),
@@ -110,6 +110,10 @@ BAD_INPUTS = [
      "别名（*）重复的内容太多"),
     ("front-matter-tag-in-policy", lambda p: replace(p, POLICY, "topic: ", "topic: !!python/object:os.system "), POLICY, None,
      "不支持 YAML 标签"),
+    ("markdown-brackets", lambda p: append(p, GUIDE, "\n" + "[" * 5000 + "x\n"), GUIDE, "+1", "这一段的方括号“[”太多"),
+    ("markdown-deep-list", lambda p: append(p, GUIDE, "\n" + "".join("    " * i + "- x\n" for i in range(300))), GUIDE, "+22",
+     "缩进或引用层次太深"),
+    ("markdown-emphasis-run", lambda p: append(p, GUIDE, "\n" + "*" * 20000 + "x\n"), GUIDE, "+1", "连续的“*”太多"),
     ("symlinked-folder", lambda p: os.symlink("/etc", p / "content/etc"), "content/etc", None, "是符号链接"),
     ("symlinked-file", lambda p: os.symlink("/etc/passwd", p / "content/assets/passwd.txt"), "content/assets/passwd.txt", None,
      "是符号链接"),
@@ -168,7 +172,7 @@ def test_check_reports_bad_input_in_chinese(tmp_path, name, change, file, line, 
 
 
 BUILD_CASES = ["alias-bomb", "deep-flow-nesting", "python-tag", "timestamp-tag", "control-char-raw", "script-in-policy",
-               "outbound-image", "front-matter-bomb", "symlinked-folder", "symlinked-file"]
+               "outbound-image", "front-matter-bomb", "markdown-brackets", "symlinked-folder", "symlinked-file"]
 
 
 @pytest.mark.parametrize("name", BUILD_CASES)

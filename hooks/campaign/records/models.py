@@ -166,7 +166,7 @@ class Site(Record):
     calendar: WorkCalendar = Field(default_factory=WorkCalendar, title="工作日历",
                                    description="法定节假日和调休：计算政策文件“20 个工作日内公开”时用；不填则按周一至周五计算")
     limits: InputLimits = Field(default_factory=InputLimits, title="输入大小上限",
-                                description="防止误粘贴超大内容；一般不用填，默认每个文件 1024 KB、每项文字 20000 个字符")
+                                description="防止误粘贴超大内容；一般不用填，默认每个文件 1024 KB、每项文字 10000 个字符")
 
     @model_validator(mode="after")
     def _site_code_in_shaanxi(self) -> "Site":

@@ -31,7 +31,7 @@ class Limits:
     """Bounds on one editor's file; file_kb and text_chars come from data/site.yml `limits`."""
 
     file_kb: int = 1024        # a data file or Markdown page, in KB
-    text_chars: int = 20000    # one text value in a data file, in characters
+    text_chars: int = 10000    # one text value in a data file, in characters
     depth: int = 40            # nesting of lists and fields
     alias_nodes: int = 1000    # values that aliases (*a) may repeat in one file
 

@@ -94,8 +94,54 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+# Python-Markdown's inline parser is quadratic in unclosed brackets ("[" × 5000 takes a
+# minute) and recursive in nesting (300 list levels or 20 000 "*" raise RecursionError):
+# bounds far beyond any real page keep the build short and free of tracebacks.
+MAX_BRACKETS_PER_PARAGRAPH = 300
+MAX_BRACKETS_PER_FILE = 3000
+MAX_INDENT = 80
+MAX_EMPHASIS_RUN = 100
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_INDENT = re.compile(r"(?m)^[ \t>]{%d,}" % (MAX_INDENT + 1))
+_EMPHASIS_RUN = re.compile(r"\*{%d,}|_{%d,}" % (MAX_EMPHASIS_RUN + 1, MAX_EMPHASIS_RUN + 1))
+
+
+def markdown_within_bounds(text: str, display: str, problems: Problems, line_offset: int = 0) -> bool:
+    """False (and problems by line) for Markdown too nested or bracketed to render in time."""
+    ok = True
+
+    def line_at(index: int) -> int:
+        return text.count("\n", 0, index) + 1 + line_offset
+
+    if text.count("[") > MAX_BRACKETS_PER_FILE:
+        problems.add(display, None, "", f"方括号“[”太多（{text.count('['):,} 个，上限 {MAX_BRACKETS_PER_FILE:,} 个），"
+                     "页面无法在合理时间内生成。请检查是否误粘贴了内容，或把页面拆成几页。")
+        ok = False
+    start = 0
+    for paragraph in _PARAGRAPH.split(text):
+        if paragraph.count("[") > MAX_BRACKETS_PER_PARAGRAPH:
+            problems.add(display, line_at(text.find(paragraph, start)), "",
+                         f"这一段的方括号“[”太多（超过 {MAX_BRACKETS_PER_PARAGRAPH} 个），页面无法在合理时间内生成。请检查是否误粘贴了内容。")
+            ok = False
+        start += len(paragraph)
+    for match in _INDENT.finditer(text):
+        problems.add(display, line_at(match.start()), "", f"缩进或引用层次太深（行首超过 {MAX_INDENT} 个空格或“>”）。"
+                     "Markdown 的列表和引用只需要几层，请检查缩进。")
+        ok = False
+        break
+    for match in _EMPHASIS_RUN.finditer(text):
+        problems.add(display, line_at(match.start()), "", f"连续的“{match.group()[0]}”太多（超过 {MAX_EMPHASIS_RUN} 个）。"
+                     "加粗、斜体只需要两三个，请删除多余的。")
+        ok = False
+        break
+    return ok
+
+
 def scan_markdown(text: str, display: str, allowlist: set[str], problems: Problems, line_offset: int = 0) -> None:
-    """Report dangerous raw HTML and links or images leaving the column, by line."""
+    """Report Markdown beyond the bounds, dangerous raw HTML and links or images leaving
+    the column, by line."""
+    if not markdown_within_bounds(text, display, problems, line_offset):
+        return
     masked = mask_code(text)
 
     def line_at(index: int) -> int:
