@@ -142,6 +142,7 @@ MODEL_TITLES = {
     "Column": "栏目",
     "OutboundLink": "外部链接",
     "WorkCalendar": "工作日历",
+    "InputLimits": "输入大小上限",
     "Units": "单位名录",
     "Unit": "单位",
     "Leadership": "领导小组",
