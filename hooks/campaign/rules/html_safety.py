@@ -31,7 +31,10 @@ DANGEROUS_TAGS = {
     "script": "脚本", "iframe": "内嵌框架", "frame": "框架", "frameset": "框架", "object": "嵌入对象",
     "embed": "嵌入对象", "applet": "嵌入程序", "form": "表单", "meta": "页面元信息（可用来跳转到其他网站）",
     "link": "外部资源链接", "base": "基础地址", "style": "样式表", "portal": "内嵌页面",
+    "foreignobject": "SVG 内嵌网页",
 }
+# Files MkDocs would copy into site/ as they are, where a browser runs their scripts.
+PAGE_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".xht"}
 # Attributes holding a URL that the browser follows or loads.
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data", "background", "xlink:href", "srcset", "cite"}
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -66,7 +69,21 @@ def _check_content(dataset: Dataset, content_dir: Path, allowlist: set[str], pro
     root = content_dir.parent
     known = set(problems.items)  # the loader already read the policies: no second report
     for path in walk_files(content_dir)[0]:
-        if path.suffix.lower() != ".md":
+        suffix = path.suffix.lower()
+        if suffix in PAGE_SUFFIXES:
+            problems.add(_display(path, root), None, "", "content/ 里不能放网页文件：它会原样发布，绕过所有检查。"
+                         "请把内容写成 Markdown（.md）页面。")
+            continue
+        if suffix == ".svg":  # an image, but opened on its own it runs its scripts
+            found = Problems()
+            text = read_text(path, _display(path, root), found, dataset.limits)
+            if text is not None:
+                scanner = _HtmlScanner(_display(path, root), allowlist, found, 0)
+                scanner.feed(text)
+                scanner.close()
+            problems.items += [p for p in found.items if p not in known]
+            continue
+        if suffix != ".md":
             continue
         display = _display(path, root)
         src_uri = path.relative_to(content_dir).as_posix()
