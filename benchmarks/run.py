@@ -54,7 +54,7 @@ def count_records(project: Path) -> tuple[int, int]:
     code = (
         "import sys, json\n"
         "from pathlib import Path\n"
-        "from campaign.records.loading import load\n"
+        "from campaign.check import load\n"
         "from campaign.site.pages import build_all\n"
         "d = load(Path('data'), Path('content'))\n"
         "n = (len(d.unit_list) + len(d.action_list) + sum(len(a.tasks) for a in d.action_list)"
@@ -83,7 +83,7 @@ def stock_project(project: Path, target: Path) -> Path:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from campaign.records.loading import load\n"
+        "from campaign.check import load\n"
         "from campaign.site.pages import build_all, policies\n"
         "target = Path(sys.argv[1])\n"
         "d = load(Path('data'), Path('content'))\n"
@@ -150,7 +150,7 @@ def run_scale(scale: int, workdir: Path, stock: bool) -> dict:
     own_s = sum(own.values())
     check_s, _ = measure([sys.executable, "-c",
                           "import sys; from pathlib import Path;"
-                          "from campaign.records.loading import load; load(Path('data'), Path('content'))"], project)
+                          "from campaign.check import check_project; check_project(Path('.'))"], project)
     site = project / "site"
     sizes = html_sizes(site)
     figures = {

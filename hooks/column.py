@@ -13,23 +13,24 @@ import json
 import logging
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 
+from mkdocs.structure.files import InclusionLevel
+
+from campaign.check import as_of_from_environment, check_project, nav_paths
+from campaign.editors import guide_pages
 from campaign.exports import feeds, history, opendata
-from campaign.rules import freshness
-from campaign.site import output, pages, portal, sanitizer
 from campaign.records.dates import zh_date
-from campaign.records.loading import as_of_from_environment, load
+from campaign.site import documents, output, pages, portal, sanitizer
 from campaign.site.pages import history as history_pages
 from campaign.site.pages import policies
-from campaign.rules import publicity_checks
-from campaign.records.problems import DataError
 
 log = logging.getLogger("mkdocs.hooks.column")
 
@@ -56,8 +57,12 @@ def _write_timings() -> None:
         Path(target).write_text(json.dumps(_timings, sort_keys=True), encoding="utf-8")
 
 
+def _root(config) -> Path:
+    return Path(config.config_file_path).parent
+
+
 def _data_dir(config) -> Path:
-    return Path(config.config_file_path).parent / "data"
+    return _root(config) / "data"
 
 
 def on_startup(command, dirty):
@@ -67,8 +72,11 @@ def on_startup(command, dirty):
 
 @_timed
 def on_config(config):
-    # Load and validate before anything renders, so an editor's mistake stops the build
-    # with every problem listed in Chinese instead of a traceback halfway through.
+    # Check before anything renders, so an editor's mistake stops the build with every
+    # problem listed in Chinese instead of a traceback halfway through. The one pipeline
+    # (campaign/check.py) decides, exactly as `./column check` does: errors stop the build,
+    # warnings are logged so that the --strict builds of CI and publishing fail while
+    # `mkdocs serve` still previews.
     # The dataset lives for the whole build. Loading it with the cycle collector paused
     # and then freezing it spares every later collection a walk over all records and their
     # line maps (hundreds of thousands of objects at province scale). unfreeze() first so
@@ -76,26 +84,16 @@ def on_config(config):
     gc.unfreeze()
     gc.disable()
     try:
-        dataset = load(_data_dir(config), Path(config.docs_dir), as_of_from_environment())
-    except DataError as err:
-        raise PluginError(str(err)) from None
+        report = check_project(_root(config), as_of_from_environment(), content_dir=Path(config.docs_dir))
     finally:
         gc.enable()
     gc.freeze()
-    _state["dataset"] = dataset
-    # Blank columns stop the build; stale ones warn so that --strict counts them.
-    blank, stale = freshness.check(dataset)
-    if blank:
-        raise PluginError(blank.render())
-    for message in stale:
-        log.warning(message)
-    # Late publication (§26, 20 working days) and drafts from `./column new` still carrying
-    # 【待填写】 are warnings: logged here so the --strict builds of CI and publishing fail,
-    # while `mkdocs serve` still previews.
-    warnings = list(sorted(publicity_checks.warnings(dataset).items))
-    warnings += dataset.drafts
-    for problem in warnings:
+    for problem in report.warnings:
         log.warning(problem.render())
+    if report.errors or report.dataset is None:
+        raise PluginError(report.render_errors())
+    dataset = report.dataset
+    _state["dataset"] = dataset
     config.extra["as_of"] = dataset.as_of.isoformat()
     config.extra["as_of_label"] = zh_date(dataset.as_of)
     config.extra["portal"] = portal.footer(dataset.site)
@@ -176,17 +174,17 @@ def _resolve_history(config) -> None:
 @_timed
 def on_files(files: Files, config) -> Files:
     # Generated pages are virtual files: content/ is never written, so `mkdocs serve`
-    # does not loop on its own output.
+    # does not loop on its own output. Pages not named in the nav (item pages, full lists,
+    # pagination) are marked so; validation.nav.omitted_files then warns only about a
+    # hand-written page someone forgot to link. The pipeline has already refused any
+    # content/ file with a generated page's name.
     dataset = _state["dataset"]
-    clashes = []
-    for page in pages.build_all(dataset):
-        if files.get_file_from_path(page.src_uri) is not None:
-            clashes.append(page.src_uri)
-            continue
-        files.append(File.generated(config, page.src_uri, content=page.content))
-    if clashes:
-        listed = "、".join(f"content/{c}" for c in clashes)
-        raise PluginError(f"以下文件与自动生成的页面同名，请删除或改名：{listed}（这些页面由 data/ 中的数据生成，不需要手写）。")
+    in_nav = set(nav_paths(config.nav))
+    generated = sorted(pages.build_all(dataset) + guide_pages.build(dataset), key=lambda page: page.src_uri)
+    _state["pages"] = {page.src_uri: page for page in generated}
+    for page in generated:
+        inclusion = InclusionLevel.INCLUDED if page.src_uri in in_nav else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
     _add_downloads(files, config)
     return files
 
@@ -195,8 +193,11 @@ def _add_downloads(files: Files, config) -> None:
     # Open data, feeds and calendars are virtual files too: MkDocs copies them into site/
     # and --strict checks every link to them from the pages.
     dataset = _state["dataset"]
+    # Bulletins and year-end reports as GB/T 9704 Word files, in the manifest with their hashes.
+    docs = documents.document_files(dataset)
     outputs = {
-        **opendata.download_files(dataset, _state["version"].commit),
+        **opendata.download_files(dataset, _state["version"].commit, documents=docs),
+        **docs,
         **feeds.feed_files(dataset, config.site_url or "http://localhost/", config.use_directory_urls),
     }
     clashes = [path for path in outputs if files.get_file_from_path(path) is not None]
@@ -219,8 +220,25 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     # front matter, rendered by the core so that every policy page carries it.
     decorated = policies.decorate(_state["dataset"], page.file.src_uri, markdown)
     markdown = markdown if decorated is None else decorated
-    with_history = history_pages.decorate(_state["dataset"], _state["history"], page.file.src_uri, markdown)
+    with_history = history_pages.decorate(_state["history"], _record(page), markdown)
     return markdown if with_history is None else with_history
+
+
+def _record(page):
+    """The record a page shows: from its generated page, or a policy page's own record."""
+    generated = _state["pages"].get(page.file.src_uri)
+    if generated is not None:
+        return generated.record
+    return _state["dataset"].policy_by_src.get(page.file.src_uri)
+
+
+def _feeds(page):
+    generated = _state["pages"].get(page.file.src_uri)
+    if generated is not None and generated.feeds:
+        return list(generated.feeds)
+    if _state["dataset"].policy_by_src.get(page.file.src_uri) is not None:
+        return list(feeds.POLICIES)
+    return list(feeds.DEFAULT)
 
 
 @_timed
@@ -244,12 +262,30 @@ def on_pre_page(page, config, files):
 @_timed
 def on_page_context(context, page, config, nav):
     # Feeds for <head> and the page's 订阅 links.
-    page.meta["feeds"] = feeds.links_for_page(page.file.src_uri, _state["dataset"])
+    page.meta["feeds"] = _feeds(page)
     # The portal's article meta tags come from the record behind the page (or from
     # front matter of pages built elsewhere); the theme override only prints them.
-    article = portal.article_for(_state["dataset"], page.file.src_uri) or portal.article_from_front_matter(page.meta)
+    generated = _state["pages"].get(page.file.src_uri)
+    article = ((generated.article if generated is not None else None)
+               or portal.article_for(_state["dataset"], _record(page)) or portal.article_from_front_matter(page.meta))
     page.meta["gov_meta"] = portal.article_meta(article, page.canonical_url or "")
+    _attach_edit_url(page, config)
     return context
+
+
+def _attach_edit_url(page, config) -> None:
+    # With repo_url and edit_uri configured (the county's git server), a generated item
+    # page's "edit" link opens the data file an editor changes (data/actions/a01.yml),
+    # not a Markdown file that does not exist. Without them no page has an edit link.
+    generated = _state["pages"].get(page.file.src_uri)
+    if generated is None or not (config.repo_url and config.edit_uri):
+        return
+    if generated.edit_path is None:
+        page.edit_url = None
+        return
+    docs_depth = len(Path(config.docs_dir).resolve().relative_to(_root(config).resolve()).parts)
+    base = config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/"
+    page.edit_url = urljoin(base, "../" * docs_depth + generated.edit_path)
 
 
 def on_serve(server, config, builder):
@@ -258,6 +294,8 @@ def on_serve(server, config, builder):
     return server
 
 
+# last: the CSP hashes the inline scripts of the final HTML, after every plugin
+@event_priority(-100)
 @_timed
 def on_post_page(output_html: str, page, config) -> str:
     # Each page's Content-Security-Policy gets the hashes of its own inline code, on the
@@ -265,6 +303,8 @@ def on_post_page(output_html: str, page, config) -> str:
     return output.apply_csp(output_html, enforce=_state.get("command") != "serve")
 
 
+# last, for the same reason as on_post_page
+@event_priority(-100)
 @_timed
 def on_post_template(output_content: str, template_name: str, config) -> str:
     # 404.html is rendered as a static template, not a page: it gets its policy here.
@@ -279,6 +319,10 @@ def _compact_search_index(config) -> None:
         index.write_bytes(output.compact_search_index(index.read_bytes()))
 
 
+# last: Material's search plugin must have written search_index.json
+@event_priority(-100)
+# last: the search index is written, and the finished folder replaces site_dir
+@event_priority(-100)
 def on_post_build(config):
     _compact_search_index(config)
     # Last event of a build: hand the benchmark our own time, if it asked.

@@ -4,7 +4,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT
+import pytest
+
+from support import ROOT
+
+# Whole builds at scale or twice over: run by CI's second step (`pytest -m slow`).
+pytestmark = pytest.mark.slow
+
 
 FIGURES = ["记录数 records", "生成页面 generated pages", "构建总耗时 build time", "自有代码耗时 own code",
            "峰值内存 peak RSS", "最大 HTML 页面 largest page", "搜索索引 search index", "开放数据 open data",

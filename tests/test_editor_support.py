@@ -9,11 +9,12 @@ from pydantic import BaseModel
 
 from campaign.records import models as m
 from campaign.editors.cli import vscode_schema_map
-from campaign.records.fielddocs import FILE_KINDS, MODEL_TITLES, field_docs, nested_models
-from campaign.records.loading import load
-from campaign.site.pages import guide
-from clitools import run_cli
-from conftest import ROOT
+from campaign.records.fielddocs import field_docs, nested_models
+from campaign.records.kinds import KINDS
+from campaign.check import load
+from campaign.editors import guide_pages as guide
+from support import run_cli
+from support import ROOT
 
 
 def all_record_models() -> set[type[BaseModel]]:
@@ -66,16 +67,16 @@ def test_vscode_settings_map_every_data_file_to_a_schema():
 
 def test_every_model_is_documented_in_the_guide():
     reachable = set()
-    for _, model, _, _ in FILE_KINDS:
+    for model in (kind.model for kind in KINDS):
         reachable |= {model, *nested_models(model)}
     assert all_record_models() <= reachable
-    assert {model.__name__ for model in all_record_models()} <= set(MODEL_TITLES)
+    assert all(model.model_config.get("title") for model in all_record_models())  # titles live on the models
 
 
 def test_every_field_appears_in_the_generated_field_page():
     dataset = load(ROOT / "data", ROOT / "content")
     pages = {page.src_uri: page.content for page in guide.build(dataset)}
-    for schema_name, model, _, _ in FILE_KINDS:
+    for schema_name, model in ((kind.name, kind.model) for kind in KINDS):
         sections = re.split(r"^#{1,3} ", pages[guide.kind_src(schema_name)], flags=re.M)
         for inner in [model, *nested_models(model)]:
             anchor = schema_name if inner is model else f"{schema_name}-{inner.__name__.lower()}"

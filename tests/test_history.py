@@ -1,32 +1,16 @@
 """变更记录 and the build version come from git; without git the site says so and still builds."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from campaign.exports import history
-from conftest import copy_project, run_build
+from support import commit_all, copy_project, git, run_build
 
 REPORT = "data/reports/2018-08/a01.yml"
 ACTION = "data/actions/a01.yml"
-
-
-def git(cwd: Path, *args: str, when: str = "2018-09-01T10:00:00+08:00") -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-           "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.invalid",
-           "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_CONFIG_NOSYSTEM": "1"}
-    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
-
-def commit_all(cwd: Path, message: str, when: str) -> str:
-    git(cwd, "add", "-A")
-    git(cwd, "commit", "-q", "-m", message, when=when)
-    return git(cwd, "rev-parse", "HEAD")[:7]
 
 
 def replace(path: Path, old: str, new: str) -> None:

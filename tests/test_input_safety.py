@@ -18,8 +18,7 @@ import pytest
 
 from campaign.exports import feeds
 from campaign.site import output, sanitizer
-from clitools import COLUMN
-from conftest import copy_project, run_build
+from support import COLUMN, copy_project, run_build
 
 CASE = "data/cases/2018/c2018-001.yml"        # 10 lines; appended lines start at line 11
 POLICY = "content/policies/zzbf-2018-25.md"
@@ -227,6 +226,7 @@ def test_valid_unusual_input_is_accepted_and_sanitised(tmp_path):
     (project / "content/guide/说明 文档.md").write_bytes(
         b"\xef\xbb\xbf" + "# 说明文档\r\n\r\n中文文件名。\r\n\r\n<button>点我</button>\r\n\r\n<p style=\"position:fixed\">浮层</p>\r\n"
         "<details><summary>展开</summary>细节</details>\r\n".encode())
+    replace(project, "mkdocs.yml", "  /policies/*.md\n", "  /policies/*.md\n  /guide/说明 文档.md\n")
     checked = subprocess.run([sys.executable, str(COLUMN), "check"], cwd=project, capture_output=True, text=True,
                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, timeout=300)
     assert checked.returncode == 0, checked.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from clitools import run_cli
+from support import run_cli
 
 HEADERS = ["行动编号", "报送月份", "报送日期", "任务编号", "任务名称（仅供核对，不导入）", "完成进度（%）",
            "任务说明", "进展情况", "存在问题", "下一步措施"]

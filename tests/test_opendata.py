@@ -15,8 +15,8 @@ from pydantic import BaseModel
 
 from campaign.records import models as m
 from campaign.exports import opendata
-from campaign.records.loading import load
-from conftest import ROOT
+from campaign.check import load
+from support import ROOT
 
 # Record types the site holds: each must be exported (directly or as a split-out table).
 # Site/Column/OutboundLink are the portal's configuration; Units/Cleanup only wrap lists.

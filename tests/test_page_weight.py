@@ -16,9 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_build
+from support import ROOT, run_build
 
-from campaign.records.loading import load
+from campaign.check import load
+
+# Whole builds at scale or twice over: run by CI's second step (`pytest -m slow`).
+pytestmark = pytest.mark.slow
+
 
 SCALE = 5
 HREF = re.compile(r'href="([^"#?]*)[^"]*"')

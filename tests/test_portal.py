@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import copy_project, run_build
-from sitecheck import broken_links, pages, references, resolve
+from support import copy_project, run_build
+from support import broken_links, pages, references, resolve
 
 SITE_URL = "http://www.zyx.gov.cn/zt/yshj/"
 
@@ -73,6 +73,10 @@ def test_government_meta_tags(built_site):
     assert action["PubDate"] == "2018-09-03 00:00"  # its newest monthly report (data/reports/2018-08/a01.yml)
     index = _meta((built_site / "cases/index.html").read_text(encoding="utf-8"))
     assert "ArticleTitle" not in index  # index pages are columns, not articles
+    week = _meta((built_site / "publicity/2018/index.html").read_text(encoding="utf-8"))
+    assert week["PubDate"] == "2018-04-13 00:00" and week["ArticleTitle"]
+    cleanup = _meta((built_site / "cleanup/index.html").read_text(encoding="utf-8"))
+    assert cleanup["ArticleTitle"] == "规范性文件清理结果" and cleanup["Description"].startswith("清理规范性文件")
 
 
 @pytest.mark.parametrize("field, value, words", [
@@ -85,7 +89,7 @@ def test_government_meta_tags(built_site):
     ("sponsor", '""', "主办单位"),
 ])
 def test_malformed_identity_fails_with_chinese_message(tmp_path, field, value, words):
-    from campaign.records.loading import load
+    from campaign.check import load
     from campaign.records.problems import DataError
 
     project = copy_project(tmp_path)
@@ -100,7 +104,7 @@ def test_malformed_identity_fails_with_chinese_message(tmp_path, field, value, w
 
 
 def test_outbound_link_outside_allowlist_is_refused(tmp_path):
-    from campaign.records.loading import load
+    from campaign.check import load
     from campaign.records.problems import DataError
 
     project = copy_project(tmp_path)

@@ -6,7 +6,7 @@ import re
 
 from campaign.rules import schedule
 from campaign.records.dates import DEADLINE_RULES
-from test_progress_site import parse, table, text
+from support import parse, table, text
 
 
 def test_every_status_occurs_on_default_dashboard(built_site):

@@ -20,66 +20,14 @@ a03-t1 30 % vs 61/214 = 28.5 % 按序时推进; progress a01 60, a02 30, a03 30 
 """
 from __future__ import annotations
 
-import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, run_build
+from support import ROOT, Tables, copy_project, parse, run_build, table, text
 
 FIXTURE = ROOT / "tests" / "fixtures" / "progress"
-
-
-class _Tables(HTMLParser):
-    """Every <table> as a list of rows of cell texts; plus the page's plain text."""
-
-    def __init__(self):
-        super().__init__()
-        self.tables: list[list[list[str]]] = []
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr":
-            self._row = []
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(re.sub(r"\s+", " ", "".join(self._cell)).strip())
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            self.tables[-1].append(self._row)
-            self._row = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-        self.text.append(data)
-
-
-def parse(site: Path, page: str) -> _Tables:
-    parser = _Tables()
-    parser.feed((site / page).read_text(encoding="utf-8"))
-    return parser
-
-
-def table(page: _Tables, *header: str) -> list[list[str]]:
-    """The body rows of the first table whose header row starts with these cells."""
-    for rows in page.tables:
-        if rows and tuple(rows[0][:len(header)]) == header:
-            return rows[1:]
-    raise AssertionError(f"no table with header {header}: {[t[0] for t in page.tables if t]}")
-
-
-def text(page: _Tables) -> str:
-    return re.sub(r"\s+", " ", "".join(page.text))
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +66,7 @@ def test_dashboard_counts_and_lists(site):
     ]
 
 
-def _attention(page: _Tables) -> list[list[list[str]]]:
+def _attention(page: "Tables") -> list[list[list[str]]]:
     """The three attention tables (逾期, 临期, 滞后) in page order."""
     found = [rows[1:] for rows in page.tables if rows and rows[0][:2] == ["任务", "专项行动（牵头单位）"]]
     assert len(found) == 3, found

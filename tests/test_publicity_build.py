@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import run_build
-from test_publicity_units import BAD_ID, VALID_ID
+from support import check_run, run_build
+from support import BAD_ID, VALID_ID
 
 
 def read(site: Path, page: str) -> str:
@@ -80,7 +80,7 @@ def test_policy_indexes_by_year_and_topic(built_site):
 
 def test_seed_bracket_form_is_rejected_with_corrected_form(project):
     edit(project / "content/policies/zzbf-2018-25.md", "doc_no: 紫政办发〔2018〕25号", "doc_no: 紫政办发【2018】25号")
-    result = run_build(project)
+    result = check_run(project)
     assert result.returncode != 0
     assert ("content/policies/zzbf-2018-25.md 第 7 行：字段「doc_no（文号）」：文号「紫政办发【2018】25号」不符合 "
             "GB/T 9704-2012：年份应使用六角括号〔〕（不用【】、[]、（）等）。应写成「紫政办发〔2018〕25号」。") in output(result)
@@ -90,7 +90,7 @@ def test_index_number_pattern_and_uniqueness(project):
     edit(project / "content/policies/zzbf-2018-25-jd.md", "index_no: zyxzfzyxzfbgs/2018-0026", "index_no: 2018第26号")
     edit(project / "content/policies/zzbf-2018-31-jd.md", "index_no: zyxzfzyxzfbgs/2018-0032",
          "index_no: zyxzfzyxzfbgs/2018-0031")
-    text = output(run_build(project))
+    text = output(check_run(project))
     assert "索引号「2018第26号」不符合本站的索引号格式（data/site.yml 的 index_no_pattern）。正确的写法如：zyxzfzyxzfbgs/2018-0025" in text
     assert "索引号「zyxzfzyxzfbgs/2018-0031」重复" in text
 
@@ -98,13 +98,13 @@ def test_index_number_pattern_and_uniqueness(project):
 def test_index_number_pattern_is_configurable(project):
     edit(project / "data/site.yml", "index_no_pattern: '[A-Za-z0-9]+/\\d{4}-\\d{4,6}'", "index_no_pattern: '\\d{4}-\\d{4}'")
     edit(project / "data/site.yml", "index_no_example: zyxzfzyxzfbgs/2018-0025", "index_no_example: 2018-0025")
-    text = output(run_build(project))
+    text = output(check_run(project))
     assert "索引号「zyxzfzyxzfbgs/2018-0025」不符合本站的索引号格式" in text and "正确的写法如：2018-0025" in text
 
 
 def test_late_publication_warns_and_strict_fails(project):
     edit(project / "content/policies/zzbf-2018-25.md", "published: 2018-03-26", "published: 2018-05-02")
-    result = run_build(project)
+    result = check_run(project)
     assert result.returncode != 0
     assert re.search(r"WARNING\s+-\s+content/policies/zzbf-2018-25\.md 第 12 行：字段「published（公开日期）」："
                      r"公开日期（2018年5月2日）距成文日期（2018年3月20日）已过 31 个工作日", output(result))
@@ -133,7 +133,7 @@ def test_case_indexes(built_site):
 def test_personal_data_guard_fails_on_valid_id_number(project):
     edit(project / "data/cases/2018/c2018-001.yml", "summary: 示例：", f"summary: 示例：经办人身份证号{VALID_ID}，")
     edit(project / "data/cases/2018/c2018-002.yml", "handling: 示例：", "handling: 示例：联系人电话13812345678，")
-    result = run_build(project)
+    result = check_run(project)
     text = output(result)
     assert result.returncode != 0 and "Traceback" not in text
     assert ("data/cases/2018/c2018-001.yml 第 9 行：字段「summary（案例摘要）」：含有个人信息：身份证号「610***********1239」。"
@@ -144,21 +144,21 @@ def test_personal_data_guard_fails_on_valid_id_number(project):
 
 def test_personal_data_guard_ignores_invalid_checksum(project):
     edit(project / "data/cases/2018/c2018-001.yml", "summary: 示例：", f"summary: 示例：登记编号{BAD_ID}，")
-    result = run_build(project)
+    result = check_run(project)
     assert result.returncode == 0, output(result)
 
 
 def test_personal_data_allowed_per_field(project):
     edit(project / "data/cases/2018/c2018-001.yml", "summary: 示例：", "summary: 示例：咨询电话13812345678，")
     edit(project / "data/cases/2018/c2018-001.yml", "sample: true", "allow_personal_data: [summary]\nsample: true")
-    result = run_build(project)
+    result = check_run(project)
     assert result.returncode == 0, output(result)
 
 
 def test_personal_data_in_nested_field_and_unknown_allow(project):
     edit(project / "data/cases/2018/c2018-004.yml", "  result: 示例：", "  result: 示例：退款至卡号 4111 1111 1111 1111，")
     edit(project / "data/cases/2018/c2018-004.yml", "sample: true", "allow_personal_data: [summery]\nsample: true")
-    text = output(run_build(project))
+    text = output(check_run(project))
     assert "字段「rectification.result（整改结果）」：含有个人信息：银行卡号「411*********1111」" in text
     assert "「summery」不是案例的文字字段。是不是「summary」？" in text
 
@@ -226,7 +226,7 @@ def test_hotline_page_has_no_form(built_site):
 def problems_of(project: Path) -> str:
     import pytest
 
-    from campaign.records.loading import load
+    from campaign.check import load
     from campaign.records.problems import DataError
 
     with pytest.raises(DataError) as caught:

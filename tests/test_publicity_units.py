@@ -13,9 +13,7 @@ from campaign.rules.rectification import rectification_state
 from campaign.rules.survey_trends import previous_quarter, signed, survey_changes
 from campaign.rules.workdays import publication_late_by, working_days_after
 
-VALID_ID = "610924198001011239"  # checksum digit 9 is right for these 17 digits
-BAD_ID = "610924198001011230"  # same digits, wrong check digit (and not Luhn-valid either)
-
+from support import BAD_ID, VALID_ID
 
 # --- personal data ---------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from clitools import run_cli
+from support import run_cli
 
 
 def live(root: Path) -> str:

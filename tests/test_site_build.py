@@ -68,7 +68,7 @@ def test_mkdocs_yml_has_no_duplicate_keys():
     # YAML lets a second `extra_css:` silently replace the first; our loader refuses it.
     from campaign.records.problems import Problems
     from campaign.records.yamlsource import parse_yaml
-    from conftest import ROOT
+    from support import ROOT
 
     problems = Problems()
     parse_yaml((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), "mkdocs.yml", problems)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .test_reader import ELDER_ON, open_search
+from support import ELDER_ON, open_search
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]
 

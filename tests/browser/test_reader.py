@@ -6,26 +6,7 @@ import re
 
 import pytest
 
-ELDER_ON = ("localStorage.setItem('campaign.elder.large','1');"
-            "localStorage.setItem('campaign.elder.contrast','1');")
-
-
-def watch_console(page) -> list[str]:
-    """Collect console errors and uncaught exceptions (CSP refusals show up here)."""
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return errors
-
-
-def open_search(page, term: str):
-    if page.viewport_size["width"] < 960:
-        page.click("label.md-header__button[for=__search]")
-    page.fill("input.md-search__input", term)
-    # Material searches on key events; fill() alone (like an IME commit) sends none.
-    page.press("input.md-search__input", "End")
-    page.wait_for_selector(".md-search-result__item", timeout=20000)
-    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+from support import ELDER_ON, open_search, watch_console
 
 
 @pytest.mark.parametrize("term, expected", [

@@ -6,18 +6,20 @@ that every model field appears). Examples are the drafts `./column new` would wr
 """
 from __future__ import annotations
 
+from campaign import routes
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from campaign.editors import ledger, scaffold
-from campaign.records.dates import DEADLINE_RULES
-from campaign.records.fielddocs import FILE_KINDS, FieldDoc, field_docs, model_title, nested_models
+from campaign.records.dates import DEADLINE_RULES, Month
+from campaign.records.fielddocs import FieldDoc, field_docs, model_title, nested_models
+from campaign.records.kinds import KINDS
 from campaign.records.loading import Dataset
 from campaign.site.pages.base import GeneratedPage, render_page
 
-SRC = "guide/fields.md"
-DRAFTS_SRC = "guide/drafts.md"  # the drafts apart: with them the fields page would pass 60 KB
+SRC = routes.GUIDE_FIELDS_SRC
+DRAFTS_SRC = routes.GUIDE_DRAFTS_SRC
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ class FileKind:
 def build(d: Dataset) -> list[GeneratedPage]:
     examples = _examples(d)
     kinds = []
-    for schema_name, model, place, _ in FILE_KINDS:
+    for kind in KINDS:
+        schema_name, model, place = kind.name, kind.model, kind.place
         tables = [FieldTable(schema_name, model_title(model), model.__name__, field_docs(model))]
         for inner in nested_models(model):
             tables.append(FieldTable(f"{schema_name}-{inner.__name__.lower()}", model_title(inner),
@@ -55,9 +58,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
             *(render_page(d, kind_src(k.anchor), "guide_fields_kind.md.j2", k=k, anchor=_anchor) for k in kinds)]
 
 
-def kind_src(kind: str) -> str:
-    """The fields page of one kind of file, e.g. guide/fields/report.md."""
-    return f"guide/fields/{kind}.md"
+kind_src = routes.guide_kind_src
 
 
 def _anchor(name: str) -> Markup:
@@ -69,7 +70,7 @@ def _examples(d: Dataset) -> dict[str, Markup]:
     """Drafts as `./column new` writes them, as indented Markdown code blocks."""
     drafts = {}
     makers = {
-        "report": lambda: scaffold.draft_report(d, d.action_list[0].id, f"{d.as_of.year}-{d.as_of.month:02d}", d.as_of),
+        "report": lambda: scaffold.draft_report(d, d.action_list[0].id, str(Month.of(d.as_of)), d.as_of),
         "case": lambda: scaffold.draft_case(d, [d.unit_list[0].id]),
         "policy": lambda: scaffold.draft_policy(d, "zzbf-2018-30", d.unit_list[0].id),
         "survey": lambda: scaffold.draft_survey(d, f"{d.as_of.year}-Q{(d.as_of.month - 1) // 3 + 1}"),

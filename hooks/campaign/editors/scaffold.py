@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from campaign.records import models as m
-from campaign.records.dates import parse_month
+from campaign.records.dates import Month
 from campaign.records.loading import Dataset
-from campaign.records.problems import closest
+from campaign.records.problems import ColumnError, closest
 from campaign.editors.yamlwriter import MARK, dump_record, schema_line
 
 
-class DraftError(ValueError):
+class DraftError(ColumnError):
     """A draft cannot be made from the given options; the text is Chinese for editors."""
 
 
@@ -54,11 +54,11 @@ INTRO = [
 def draft_report(d: Dataset, action_id: str, month: str, submitted: date | None = None) -> Draft:
     action = _action(d, action_id)
     try:
-        year, mon = parse_month(month)
+        period = Month.parse(month)
     except ValueError as err:
         raise DraftError(f"{err}。") from None
-    month = f"{year}-{mon:02d}"
-    first = date(year, mon, 1)
+    month = str(period)
+    first = period.first_day
     if submitted is None:
         following = (first + timedelta(days=32)).replace(day=1)
         submitted = min(following, d.as_of)
@@ -74,11 +74,11 @@ def draft_report(d: Dataset, action_id: str, month: str, submitted: date | None 
         "month": month,
         "submitted": submitted,
         "tasks": [{"task": t.id, "percent": previous.get(t.id, 0)} for t in action.tasks],
-        "progress": f"{MARK}{year}年{mon}月「{action.name}」进展情况",
+        "progress": f"{MARK}{period.zh}「{action.name}」进展情况",
         "problems": "",
         "next_steps": "",
     }
-    intro = [f"{action.name} {year}年{mon}月进展报告。", *INTRO,
+    intro = [f"{action.name} {period.zh}进展报告。", *INTRO,
              "任务清单来自 data/actions/" + action.id + ".yml；" + basis,
              "任务名称：" + "；".join(f"{t.id} {t.name}" for t in action.tasks)]
     return yaml_file(f"data/reports/{month}/{action.id}.yml", "report", intro, m.Report, values,

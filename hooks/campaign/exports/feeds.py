@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from urllib.parse import urlsplit
 
+from campaign import routes
 from campaign.records.dates import zh_date, zh_month_of
 from campaign.records.loading import Dataset
 
@@ -74,24 +75,18 @@ def catalog(d: Dataset, per_action: bool = True) -> list[tuple[FeedLink, str]]:
     return items
 
 
-def links_for_page(src_uri: str, d: Dataset) -> list[FeedLink]:
-    """The feeds a page offers: the site-wide feed everywhere, plus the ones about it."""
-    links = [ALL_FEED]
-    top, _, rest = src_uri.partition("/")
-    stem = posixpath.splitext(rest)[0]
-    if top == "actions" and stem in d.actions:
-        links += [action_feed(stem), action_calendar(stem)]
-    elif top == "actions":
-        links += [TASKS_CALENDAR]
-    elif top == "cases":
-        links += [CASES_FEED]
-    elif top == "policies":
-        links += [POLICIES_FEED]
-    elif top == "publicity":
-        links += [PUBLICITY_CALENDAR]
-    elif src_uri in ("index.md", "opendata/index.md"):
-        links += [CASES_FEED, POLICIES_FEED, TASKS_CALENDAR, PUBLICITY_CALENDAR]
-    return links
+# The feeds a page offers: the site-wide feed everywhere (DEFAULT), plus the ones about it.
+# Page builders give each page its set; the adapter prints them in <head> and on the page.
+DEFAULT = (ALL_FEED,)
+ACTIONS = (ALL_FEED, TASKS_CALENDAR)
+CASES = (ALL_FEED, CASES_FEED)
+POLICIES = (ALL_FEED, POLICIES_FEED)
+PUBLICITY = (ALL_FEED, PUBLICITY_CALENDAR)
+EVERYTHING = (ALL_FEED, CASES_FEED, POLICIES_FEED, TASKS_CALENDAR, PUBLICITY_CALENDAR)
+
+
+def for_action(action_id: str) -> tuple[FeedLink, ...]:
+    return (ALL_FEED, action_feed(action_id), action_calendar(action_id))
 
 
 # --- URLs and ids ----------------------------------------------------------------------------
@@ -109,14 +104,7 @@ class Urls:
         self.directory_urls = directory_urls
 
     def page(self, src_uri: str) -> str:
-        stem = posixpath.splitext(src_uri)[0]
-        if not self.directory_urls:
-            return self.base + stem + ".html"
-        if stem == "index" or stem.endswith("/index"):
-            stem = stem[: -len("index")]
-        else:
-            stem += "/"
-        return self.base + stem
+        return self.base + routes.url(src_uri, self.directory_urls)
 
     def file(self, path: str) -> str:
         return self.base + path
@@ -216,12 +204,12 @@ def _report_entries(d: Dataset, urls: Urls, action_id: str | None = None) -> lis
     for r in d.reports if action_id is None else d.reports_by_action.get(action_id, ()):
         action = d.actions[r.action]
         out.append(Entry(urls.tag("report", r.action, r.month), f"{action.name}：{zh_month_of(r.month)}进展",
-                         r.submitted, urls.page(f"actions/{r.action}.md"), r.progress, "月度进展", r.sample))
+                         r.submitted, urls.page(routes.action_src(r.action)), r.progress, "月度进展", r.sample))
     return out
 
 
 def _case_entries(d: Dataset, urls: Urls) -> list[Entry]:
-    return [Entry(urls.tag("case", c.id), c.title, c.date, urls.page(f"cases/{c.id}.md"), c.summary,
+    return [Entry(urls.tag("case", c.id), c.title, c.date, urls.page(routes.case_src(c.id)), c.summary,
                   f"典型案例·{c.kind}", c.sample) for c in d.cases]
 
 
@@ -237,7 +225,7 @@ def _policy_entries(d: Dataset, urls: Urls) -> list[Entry]:
 
 def _survey_entries(d: Dataset, urls: Urls) -> list[Entry]:
     return [Entry(urls.tag("survey", s.quarter, s.unit), f"{s.quarter[:4]}年第{s.quarter[-1]}季度营商环境满意度测评结果",
-                  s.published, urls.page(f"surveys/{s.quarter}.md"), f"总体满意度 {s.overall:g} 分，样本量 {s.sample_size}。",
+                  s.published, urls.page(routes.survey_src(s.quarter)), f"总体满意度 {s.overall:g} 分，样本量 {s.sample_size}。",
                   "满意度测评", s.sample) for s in d.surveys]
 
 
@@ -312,14 +300,14 @@ def _task_events(d: Dataset, urls: Urls, action_id: str | None = None) -> list[E
                 urls.uid("task", t.id, "deadline"), t.deadline.due, t.deadline.due,
                 _titled(f"截止：{t.name}", action.sample),
                 f"{action.name}的任务「{t.name}」完成时限：{t.deadline.text}（按{zh_date(t.deadline.due)}计）。牵头单位：{lead}。",
-                urls.page(f"actions/{action.id}.md"), "任务截止"))
+                urls.page(routes.action_src(action.id)), "任务截止"))
     return out
 
 
 def _publicity_events(d: Dataset, urls: Urls) -> list[Event]:
     out = []
     for w in d.publicity_weeks:
-        page = urls.page(f"publicity/{w.year}.md")
+        page = urls.page(routes.week_src(w.year))
         out.append(Event(urls.uid("publicity", str(w.year)), w.start, w.end, _titled(w.title, w.sample),
                          w.intro, page, "政策宣传周"))
         per_day: dict[date, int] = {}
@@ -357,7 +345,7 @@ def feed_files(d: Dataset, site_url: str, directory_urls: bool = True) -> dict[s
     for action in d.action_list:
         files[action_feed(action.id).path] = atom(
             urls, action_feed(action.id), f"{action.name}：进展", author, _report_entries(d, urls, action.id),
-            action.start, urls.page(f"actions/{action.id}.md"))
+            action.start, urls.page(routes.action_src(action.id)))
         files[action_calendar(action.id).path] = icalendar(
             f"{action.name}：任务截止日期", f"{action.name}各任务的完成时限", _task_events(d, urls, action.id), d.as_of)
     return dict(sorted(files.items()))

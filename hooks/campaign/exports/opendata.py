@@ -374,9 +374,20 @@ def tables_of(d: Dataset) -> list[Table]:
     return d.once("opendata.tables", lambda: all_tables(d))
 
 
-def download_files(d: Dataset, version: str | None = None, tables: list[Table] | None = None) -> dict[str, bytes]:
+def _document_title(path: str) -> str:
+    """bulletins/2018-08.docx → 2018年8月专项行动进展通报（Word）; reports/2018.docx → 2018年年终专项督查报告（Word）."""
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if path.startswith("bulletins/"):
+        return f"{int(stem[:4])}年{int(stem[5:7])}月专项行动进展通报（Word）"
+    return f"{stem}年年终专项督查报告（Word）"
+
+
+def download_files(d: Dataset, version: str | None = None, tables: list[Table] | None = None,
+                   documents: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """Every open-data file by its path under the site, manifest included (from `tables`
-    when the build already has them)."""
+    when the build already has them). `documents` ({path under the site: bytes}, the
+    bulletins and reports as .docx) are listed in the manifest under "documents", with
+    paths relative to the manifest like the files."""
     files: dict[str, bytes] = {}
     entries = []
     for table in all_tables(d) if tables is None else tables:
@@ -399,5 +410,10 @@ def download_files(d: Dataset, version: str | None = None, tables: list[Table] |
         "version": version,
         "files": sorted(entries, key=lambda e: e["path"]),
     }
+    if documents:
+        manifest["documents"] = [
+            {"path": f"../{path}", "format": "docx", "title": _document_title(path), "as_of": d.as_of.isoformat(),
+             "bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+            for path, content in sorted(documents.items())]
     files[f"{FOLDER}/manifest.json"] = _json_bytes(manifest)
     return dict(sorted(files.items()))

@@ -6,22 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from campaign.records import models as m
+from campaign.records.kinds import KINDS
 
-# File kind → the model one file holds (as in loading.SINGLE_FILES / DIRECTORIES).
-FILE_MODELS: dict[str, type[BaseModel]] = {
-    "site": m.Site,
-    "units": m.Units,
-    "leadership": m.Leadership,
-    "plan": m.Plan,
-    "action": m.Action,
-    "report": m.Report,
-    "case": m.Case,
-    "policy": m.PolicyDoc,
-    "publicity-week": m.PublicityWeek,
-    "survey": m.Survey,
-    "cleanup": m.Cleanup,
-}
+# File kind → the model one file holds: the one registry (records/kinds.py).
+FILE_MODELS: dict[str, type[BaseModel]] = {kind.name: kind.model for kind in KINDS}
 
 
 def json_schema(model: type[BaseModel], mode: str = "validation") -> dict[str, Any]:

@@ -37,6 +37,48 @@ def parse_month(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month: the reporting period of monthly reports and bulletins.
+
+    Written "2018-08" in data and URLs (str()), "2018年8月" for readers (.zh). Arithmetic
+    on months goes through here, never through sliced or formatted strings.
+    """
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Month":
+        """"2018-08" (or " 2018-8 ") → Month; ValueError with a Chinese message."""
+        return cls(*parse_month(str(text)))
+
+    @classmethod
+    def of(cls, day: date) -> "Month":
+        return cls(day.year, day.month)
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def zh(self) -> str:
+        return zh_month(self.year, self.month)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return last_day(self.year, self.month)
+
+    def next(self) -> "Month":
+        return Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
+
+    def previous(self) -> "Month":
+        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
+
+
 def zh_date(value: date | None) -> str:
     """2018年4月13日: no zero padding, as GB/T 9704-2012 writes dates."""
     if value is None:
@@ -48,9 +90,9 @@ def zh_month(year: int, month: int) -> str:
     return f"{year}年{month}月"
 
 
-def zh_month_of(month: str) -> str:
+def zh_month_of(month: "str | Month") -> str:
     """"2018-08" (a report month) → 2018年8月."""
-    return zh_month(int(month[:4]), int(month[5:7]))
+    return Month.parse(str(month)).zh if not isinstance(month, Month) else month.zh
 
 
 def last_day(year: int, month: int) -> date:

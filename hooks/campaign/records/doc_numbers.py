@@ -18,6 +18,16 @@ _LOOSE = re.compile(
 )
 
 
+def corrected_doc_no(text: str) -> str | None:
+    """The GB/T 9704 form of a 文号 written with other brackets, 第 or leading zeros
+    (紫政办发【2018】第025号 → 紫政办发〔2018〕25号); None when text is no 文号 at all.
+    For importing documents, which say what they changed; data files are still rejected."""
+    loose = _LOOSE.match(re.sub(r"\s+", "", text))
+    if loose is None or int(loose["serial"]) == 0:
+        return None
+    return f"{loose['org']}〔{loose['year']}〕{int(loose['serial'])}号"
+
+
 def doc_no_problem(text: str) -> str | None:
     """None when text is a GB/T 9704 文号; otherwise a Chinese message with the right form."""
     value = text.strip()

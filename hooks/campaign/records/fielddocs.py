@@ -13,7 +13,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from campaign.records import models as m
 from campaign.records.messages import inner_model
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -66,7 +65,7 @@ def _field_docs(model: type[BaseModel]) -> tuple[FieldDoc, ...]:
 
 
 def model_title(model: type[BaseModel]) -> str:
-    return MODEL_TITLES.get(model.__name__, model.__name__)
+    return model.model_config.get("title") or model.__name__
 
 
 def nested_models(model: type[BaseModel]) -> list[type[BaseModel]]:
@@ -90,7 +89,7 @@ def describe(prop: dict[str, Any], defs: dict[str, Any]) -> str:
         return "；或".join(parts)
     if "$ref" in prop:
         name = prop["$ref"].rsplit("/", 1)[-1]
-        return f"一组字段，见「{MODEL_TITLES.get(name, name)}」"
+        return f"一组字段，见「{defs.get(name, {}).get('title', name)}」"
     if "enum" in prop:
         return "只能填写：" + "、".join(str(v) for v in prop["enum"])
     kind = prop.get("type")
@@ -134,51 +133,3 @@ def _is_list(annotation: Any) -> bool:
     if typing.get_origin(annotation) is list:
         return True
     return any(_is_list(arg) for arg in typing.get_args(annotation))
-
-
-# Chinese names of the record models, as the guide's headings show them.
-MODEL_TITLES = {
-    "Site": "门户网站与专栏信息",
-    "Column": "栏目",
-    "OutboundLink": "外部链接",
-    "WorkCalendar": "工作日历",
-    "InputLimits": "输入大小上限",
-    "Units": "单位名录",
-    "Unit": "单位",
-    "Leadership": "领导小组",
-    "Person": "人员",
-    "LeadershipOffice": "领导小组办公室",
-    "Plan": "督查方案",
-    "Measure": "工作措施",
-    "SupervisionMethod": "督查方式",
-    "Action": "专项行动",
-    "Task": "任务",
-    "Report": "月度进展报告",
-    "TaskProgress": "任务进度",
-    "Attachment": "附件",
-    "Case": "典型案例",
-    "Rectification": "整改情况",
-    "PolicyDoc": "政策文件与解读",
-    "PublicityWeek": "政策宣传周",
-    "PublicityEvent": "宣传周日程",
-    "Survey": "满意度测评",
-    "SurveyDimension": "分项得分",
-    "Cleanup": "规范性文件清理",
-    "CleanupEntry": "清理条目",
-}
-
-# Where each kind of file lives, for the guide and for VS Code's schema mapping.
-# (schema name as in schemas.FILE_MODELS, model, place in the repository, glob for VS Code)
-FILE_KINDS: list[tuple[str, type[BaseModel], str, str]] = [
-    ("report", m.Report, "data/reports/<月份>/<行动编号>.yml，如 data/reports/2018-09/a01.yml", "data/reports/*/*.yml"),
-    ("case", m.Case, "data/cases/<年份>/<案例编号>.yml，如 data/cases/2018/c2018-003.yml", "data/cases/**/*.yml"),
-    ("policy", m.PolicyDoc, "content/policies/<文件编号>.md 开头 --- 与 --- 之间的信息区", "content/policies/*.md"),
-    ("survey", m.Survey, "data/surveys/<季度>.yml，如 data/surveys/2018-Q4.yml", "data/surveys/*.yml"),
-    ("action", m.Action, "data/actions/<行动编号>.yml，如 data/actions/a01.yml", "data/actions/*.yml"),
-    ("publicity-week", m.PublicityWeek, "data/publicity/<年度>.yml", "data/publicity/*.yml"),
-    ("cleanup", m.Cleanup, "data/cleanup/<年度>.yml", "data/cleanup/*.yml"),
-    ("units", m.Units, "data/units.yml", "data/units.yml"),
-    ("leadership", m.Leadership, "data/leadership.yml", "data/leadership.yml"),
-    ("plan", m.Plan, "data/plan.yml", "data/plan.yml"),
-    ("site", m.Site, "data/site.yml", "data/site.yml"),
-]

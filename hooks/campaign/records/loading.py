@@ -5,7 +5,6 @@ nothing an editor submits is silently ignored. All problems of a run are collect
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
@@ -15,11 +14,11 @@ from typing import Any, Callable, Hashable, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from campaign.records import models as m
+from campaign.records.kinds import DIRECTORIES, SINGLE_FILES
 from campaign.records.dates import parse_iso_date
 from campaign.records.messages import report_validation_error
 from campaign.records.placeholders import marked_lines
 from campaign.records.problems import DataError, Problem, Problems
-from campaign.rules.publicity_checks import personal_data_in_case
 from campaign.records.yamlsource import (
     DEFAULT_LIMITS, SYMLINK_MESSAGE, Limits, Source, parse_yaml, read_text, split_front_matter, walk_files,
 )
@@ -126,48 +125,36 @@ class Dataset:
         return {t.id: (a, t) for a in self.action_list for t in a.tasks}
 
 
-# (glob under data/, model, whether the file holds a list under a key)
-SINGLE_FILES = {
-    "site.yml": m.Site,
-    "units.yml": m.Units,
-    "leadership.yml": m.Leadership,
-    "plan.yml": m.Plan,
-}
-DIRECTORIES = {
-    "actions": m.Action,
-    "reports": m.Report,
-    "cases": m.Case,
-    "publicity": m.PublicityWeek,
-    "surveys": m.Survey,
-    "cleanup": m.Cleanup,
-}
+# Where each kind of file lives: the one registry (records/kinds.py).
 POLICY_DIR = "policies"
 
 
-def load(data_dir: Path, content_dir: Path, as_of_override: str | None = None) -> Dataset:
-    """Load and validate everything; raise DataError with all problems if any."""
-    loader = _Loader(Path(data_dir), Path(content_dir))
-    dataset = loader.run(as_of_override)
-    from campaign.records.validation import check_references  # local import: validation needs Dataset
-
-    check_references(dataset, loader.problems)
-    if loader.problems:
-        raise DataError(loader.problems)
-    return dataset
+# A check on a file's raw data, run before its model so that its problems are reported
+# even when the record has other mistakes: (raw mapping) -> [(path, field label, message)].
+RawCheck = Callable[[dict], list[tuple[tuple, str, str]]]
 
 
-def as_of_from_environment(environ: dict[str, str] | None = None) -> str | None:
-    """AS_OF=YYYY-MM-DD in the environment overrides data/site.yml's as_of."""
-    environ = os.environ if environ is None else environ
-    value = environ.get("AS_OF", "").strip()
-    return value or None
+def read_dataset(data_dir: Path, content_dir: Path, as_of_override: str | None, problems: Problems,
+                 raw_checks: dict[type, RawCheck] | None = None) -> Dataset | None:
+    """Read and validate every file into a Dataset, adding each problem to `problems`.
+
+    Only the records themselves are checked here; the rules across records live in the
+    check pipeline (campaign/check.py), the one place that decides. None when a required
+    file could not be read at all.
+    """
+    loader = _Loader(Path(data_dir), Path(content_dir), problems, raw_checks or {})
+    try:
+        return loader.run(as_of_override)
+    except DataError:
+        return None
 
 
 class _Loader:
-    def __init__(self, data_dir: Path, content_dir: Path):
+    def __init__(self, data_dir: Path, content_dir: Path, problems: Problems, raw_checks: dict[type, RawCheck]):
         self.data_dir = data_dir
         self.content_dir = content_dir
-        self.problems = Problems()
+        self.problems = problems
+        self.raw_checks = raw_checks
         self.where: dict[int, Located] = {}
         self.unloaded_ids: set[str] = set()
         self.drafts: list[Problem] = []
@@ -196,8 +183,9 @@ class _Loader:
             self.problems.add(source.name, source.line_of(()), "",
                               "文件内容应是一组“字段: 值”（每行一个字段），现在不是。请对照同类文件的写法。")
             return None
-        if model is m.Case:  # the personal-data guard must not wait for the rest to be right
-            for path, label, message in personal_data_in_case(source.data):
+        raw_check = self.raw_checks.get(model)
+        if raw_check is not None:  # e.g. the personal-data guard: must not wait for the rest to be right
+            for path, label, message in raw_check(source.data):
                 self.problems.add(source.name, source.line_of(path), label, message)
         try:
             record = model.model_validate(source.data)

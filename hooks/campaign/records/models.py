@@ -13,7 +13,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
-from campaign.records.dates import Deadline, parse_deadline, parse_iso_date, parse_month
+from campaign.records.dates import Deadline, parse_deadline, parse_iso_date
+from campaign.records import dates
 from campaign.records.yamlsource import DEFAULT_LIMITS
 
 
@@ -48,10 +49,9 @@ def _to_deadline(value: object) -> Deadline:
 
 def _to_month(value: object) -> str:
     try:
-        year, month = parse_month(str(value))
+        return str(dates.Month.parse(str(value)))
     except ValueError as err:
         raise _zh_error(str(err)) from None
-    return f"{year}-{month:02d}"
 
 
 IsoDate = Annotated[
@@ -94,6 +94,8 @@ DEFAULT_INDEX_NO_PATTERN = r"[A-Za-z0-9]+/\d{4}-\d{4,6}"
 
 
 class Column(Record):
+    model_config = ConfigDict(title="栏目")
+
     id: Slug = Field(title="栏目编号")
     name: Text = Field(title="栏目名称")
     cadence: Literal["动态", "月度", "季度", "通知公告", "政策文件", "不定期"] = Field(
@@ -102,7 +104,9 @@ class Column(Record):
 
 
 class WorkCalendar(Record):
-    """Corrections to Monday–Friday for counting working days (workdays.py)."""
+    """Overrides of the official holiday calendar for counting working days (workdays.py)."""
+
+    model_config = ConfigDict(title="工作日历")
 
     holidays: list[IsoDate] = Field(default_factory=list, title="放假的工作日",
                                     description="落在周一至周五的法定节假日，按国务院办公厅当年节假日安排通知填写")
@@ -128,6 +132,8 @@ _WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日
 class InputLimits(Record):
     """Bounds on editors' files (yamlsource.Limits): a pasted 50 MB text stops at check."""
 
+    model_config = ConfigDict(title="输入大小上限")
+
     file_kb: int = Field(DEFAULT_LIMITS.file_kb, ge=1, le=100 * 1024, title="单个文件大小上限（KB）",
                          description="data/ 中的数据文件和 content/ 中的 Markdown 页面，每个文件不超过这么多 KB")
     text_chars: int = Field(DEFAULT_LIMITS.text_chars, ge=100, le=10_000_000, title="单项文字长度上限（字符）",
@@ -135,6 +141,8 @@ class InputLimits(Record):
 
 
 class Site(Record):
+    model_config = ConfigDict(title="门户网站与专栏信息")
+
     portal_name: Text = Field(title="门户网站名称")
     portal_url: Text = Field(title="门户网站地址", pattern=r"^https?://", json_schema_extra={"examples": ["http://www.zyx.gov.cn/"]})
     portal_domain: Text = Field(title="门户网站域名")
@@ -164,7 +172,9 @@ class Site(Record):
                                    description="政策文件索引号须完整匹配的正则表达式；各门户写法不同，默认为 机构代码/年份-序号")
     index_no_example: Text = Field("zyxzfzyxzfbgs/2018-0025", title="索引号示例", description="索引号格式不对时，提示编辑的正确写法")
     calendar: WorkCalendar = Field(default_factory=WorkCalendar, title="工作日历",
-                                   description="法定节假日和调休：计算政策文件“20 个工作日内公开”时用；不填则按周一至周五计算")
+                                   description="计算政策文件“20 个工作日内公开”时用的补充日历：2004–2026 年的法定节假日和调休"
+                                               "已按国务院办公厅通知内置（chinesecalendar），这里填写的日期优先，"
+                                               "并用于内置日历没有的年份；两者都没有的年份按周一至周五计算并给出警告")
     limits: InputLimits = Field(default_factory=InputLimits, title="输入大小上限",
                                 description="防止误粘贴超大内容；一般不用填，默认每个文件 1024 KB、每项文字 10000 个字符")
 
@@ -195,6 +205,8 @@ class Site(Record):
 
 
 class OutboundLink(Record):
+    model_config = ConfigDict(title="外部链接")
+
     title: Text = Field(title="链接名称")
     url: Text = Field(title="链接地址", pattern=r"^https?://")
 
@@ -203,6 +215,8 @@ class OutboundLink(Record):
 
 
 class Unit(Record):
+    model_config = ConfigDict(title="单位")
+
     id: Slug = Field(title="单位编号")
     name: Text = Field(title="单位全称")
     short: Text = Field(title="单位简称", description="方案中的写法，如“县统计局”")
@@ -210,15 +224,21 @@ class Unit(Record):
 
 
 class Units(Record):
+    model_config = ConfigDict(title="单位名录")
+
     units: list[Unit] = Field(title="单位名录", min_length=1)
 
 
 class Person(Record):
+    model_config = ConfigDict(title="人员")
+
     name: Text = Field(title="姓名")
     title: Text = Field(title="职务")
 
 
 class LeadershipOffice(Record):
+    model_config = ConfigDict(title="领导小组办公室")
+
     name: Text = Field(title="办公室名称")
     co_located_with: str = Field("", title="合署办公机构")
     director: Text = Field(title="办公室主任", description="方案原文，如“由县政府办主任兼任”")
@@ -227,6 +247,8 @@ class LeadershipOffice(Record):
 
 
 class Leadership(Record):
+    model_config = ConfigDict(title="领导小组")
+
     name: Text = Field(title="领导小组名称")
     leader: Person = Field(title="组长")
     deputies: list[Person] = Field(title="副组长", min_length=1)
@@ -239,6 +261,8 @@ class Leadership(Record):
 
 
 class Measure(Record):
+    model_config = ConfigDict(title="工作措施")
+
     id: Slug = Field(title="措施编号")
     section: Text = Field(title="所属部分", json_schema_extra={"examples": ["（三）全面规范和开展明察暗访"]})
     number: str = Field("", title="序号")
@@ -255,6 +279,8 @@ class Measure(Record):
 
 
 class SupervisionMethod(Record):
+    model_config = ConfigDict(title="督查方式")
+
     id: Slug = Field(title="方式编号")
     name: Literal["全面自查", "实地督查", "专项督查", "明查暗访", "随机抽查"] = Field(title="督查方式")
     text: Text = Field(title="方案原文")
@@ -267,6 +293,8 @@ class SupervisionMethod(Record):
 
 
 class Plan(Record):
+    model_config = ConfigDict(title="督查方案")
+
     title: Text = Field(title="方案名称")
     purpose: Text = Field(title="制定目的")
     goal: Text = Field(title="工作目标")
@@ -280,6 +308,8 @@ class Plan(Record):
 
 
 class Task(Record):
+    model_config = ConfigDict(title="任务")
+
     id: Slug = Field(title="任务编号")
     name: Text = Field(title="任务名称")
     start: IsoDate = Field(title="开始日期")
@@ -295,6 +325,8 @@ class Task(Record):
 
 
 class Action(SampleMixin):
+    model_config = ConfigDict(title="专项行动")
+
     id: Slug = Field(title="行动编号", json_schema_extra={"examples": ["a01"]})
     name: Text = Field(title="行动名称")
     lead_unit: Slug = Field(title="牵头单位")
@@ -306,17 +338,26 @@ class Action(SampleMixin):
 
 
 class Attachment(Record):
+    model_config = ConfigDict(title="附件")
+
     title: Text = Field(title="附件名称")
     path: Text = Field(title="附件路径", description="放在 content/attachments/ 下的文件，写相对路径")
 
 
 class TaskProgress(Record):
+    model_config = ConfigDict(title="任务进度")
+
     task: Slug = Field(title="任务编号")
     percent: float = Field(title="完成进度（%）", ge=0, le=100)
     note: str = Field("", title="说明")
+    correction: str = Field("", title="更正说明",
+                            description="完成进度低于上一份报告时必填：说明进度为什么下降（如上月多报、任务调整），"
+                                        "与报告一同公开；不填时进度下降会作为警告，网站不能发布")
 
 
 class Report(SampleMixin):
+    model_config = ConfigDict(title="月度进展报告")
+
     action: Slug = Field(title="行动编号")
     month: Month = Field(title="报送月份")
     submitted: IsoDate = Field(title="报送日期")
@@ -333,6 +374,8 @@ CASE_SOURCES = ("441111热线", "明察暗访", "媒体报道", "领导批示", 
 
 
 class Rectification(Record):
+    model_config = ConfigDict(title="整改情况")
+
     status: Literal["已整改", "整改中", "未整改"] = Field(title="整改状态")
     deadline: IsoDate | None = Field(None, title="整改时限")
     completed: IsoDate | None = Field(None, title="整改完成日期")
@@ -341,6 +384,8 @@ class Rectification(Record):
 
 
 class Case(SampleMixin):
+    model_config = ConfigDict(title="典型案例")
+
     id: Slug = Field(title="案例编号", json_schema_extra={"examples": ["c2018-001"]})
     title: Text = Field(title="标题")
     kind: Literal["先进经验", "问题曝光"] = Field(title="案例类型")
@@ -373,6 +418,8 @@ VALIDITY = ("有效", "失效", "废止", "已修订")
 
 
 class PolicyDoc(SampleMixin):
+    model_config = ConfigDict(title="政策文件与解读")
+
     id: Slug = Field(title="文件编号", description="本专栏内的稳定编号，用作网址")
     doc_type: Literal["文件", "解读"] = Field(title="类型")
     title: Text = Field(title="文件名称")
@@ -405,6 +452,8 @@ class PolicyDoc(SampleMixin):
 
 
 class PublicityEvent(SampleMixin):
+    model_config = ConfigDict(title="宣传周日程")
+
     date: IsoDate = Field(title="日期")
     channel: Text = Field(title="渠道", json_schema_extra={"examples": ["紫阳电视台", "县政府门户网站"]})
     title: Text = Field(title="活动或报道标题")
@@ -414,6 +463,8 @@ class PublicityEvent(SampleMixin):
 
 
 class PublicityWeek(SampleMixin):
+    model_config = ConfigDict(title="政策宣传周")
+
     year: int = Field(title="年度", ge=2000, le=2100)
     title: Text = Field(title="活动名称")
     start: IsoDate = Field(title="开始日期")
@@ -432,11 +483,15 @@ class PublicityWeek(SampleMixin):
 
 
 class SurveyDimension(Record):
+    model_config = ConfigDict(title="分项得分")
+
     name: Text = Field(title="测评维度")
     score: float = Field(title="得分", ge=0, le=100)
 
 
 class Survey(SampleMixin):
+    model_config = ConfigDict(title="满意度测评")
+
     quarter: str = Field(title="季度", pattern=r"^\d{4}-Q[1-4]$", json_schema_extra={"examples": ["2018-Q2"]})
     unit: Slug = Field(title="测评单位")
     published: IsoDate = Field(title="发布日期")
@@ -448,6 +503,8 @@ class Survey(SampleMixin):
 
 
 class CleanupEntry(SampleMixin):
+    model_config = ConfigDict(title="清理条目")
+
     document: Text = Field(title="文件名称")
     doc_no: str = Field("", title="文号")
     decision: Literal["保留", "修改", "废止"] = Field(title="清理结果")
@@ -457,6 +514,8 @@ class CleanupEntry(SampleMixin):
 
 
 class Cleanup(Record):
+    model_config = ConfigDict(title="规范性文件清理")
+
     entries: list[CleanupEntry] = Field(title="清理清单", min_length=1)
 
 

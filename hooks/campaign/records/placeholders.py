@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from campaign.records.problems import Problem
-from campaign.editors.yamlwriter import MARK
 
+MARK = "【待填写】"  # the scaffolds (editors/yamlwriter.py) write it where a value is to be filled in
 _KEY = re.compile(r"^\s*(?:-\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*:")
 MESSAGE = f"还有待填写的内容。请按实际情况填写，并删除“{MARK}”记号。"
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from dataclasses import field as dc_field
 
 
 @dataclass(frozen=True, order=True)
@@ -12,6 +13,8 @@ class Problem:
     line: int | None
     field: str
     message: str
+    # "error" stops every build; "warning" stops --strict builds (CI, publishing) only.
+    severity: str = dc_field(default="error", compare=False)
 
     def render(self) -> str:
         where = self.file if self.line is None else f"{self.file} 第 {self.line} 行"
@@ -25,8 +28,8 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
 
-    def add(self, file: str, line: int | None, field_: str, message: str) -> None:
-        self.items.append(Problem(file, line, field_, message))
+    def add(self, file: str, line: int | None, field_: str, message: str, severity: str = "error") -> None:
+        self.items.append(Problem(file, line, field_, message, severity))
 
     def extend(self, other: "Problems") -> None:
         self.items.extend(other.items)
@@ -44,12 +47,24 @@ class Problems:
         return "\n".join(lines)
 
 
-class DataError(Exception):
-    """Raised with every problem of a run; its text is the whole Chinese report."""
+class ColumnError(Exception):
+    """The one error family of the column: carries problems worded for editors.
 
-    def __init__(self, problems: Problems):
+    The CLI catches it once (prints the text, exit status 1) and so does the MkDocs
+    adapter (PluginError): no other try/except turns errors into messages.
+    """
+
+    def __init__(self, problems: "Problems | str"):
+        if isinstance(problems, str):
+            text, problems = problems, Problems([Problem("", None, "", problems)])
+        else:
+            text = problems.render()
         self.problems = problems
-        super().__init__(problems.render())
+        super().__init__(text)
+
+
+class DataError(ColumnError):
+    """Raised with every problem of a run; its text is the whole Chinese report."""
 
 
 def closest(value: str, options) -> str | None:

@@ -60,10 +60,10 @@ def column_states(d: Dataset) -> list[ColumnState]:
     return states
 
 
-def check(d: Dataset) -> tuple[Problems, list[str]]:
+def check(d: Dataset) -> tuple[Problems, Problems]:
     """Errors (blank or unknown columns) and warnings (stale columns), in Chinese."""
     problems = Problems()
-    warnings: list[str] = []
+    warnings = Problems()
     if d.site.archived:
         return problems, warnings
     where = d.locate(d.site)
@@ -80,8 +80,8 @@ def check(d: Dataset) -> tuple[Problems, list[str]]:
                          "请补充内容，或从 columns 中删去这个栏目。")
         elif state.stale:
             limit = MAX_AGE[column.cadence]
-            warnings.append(
-                f"{where.file} 第 {line} 行：栏目「{column.name}」最近一次更新是 {zh_date(state.newest)}，"
+            warnings.add(where.file, line, "columns",
+                f"栏目「{column.name}」最近一次更新是 {zh_date(state.newest)}，"
                 f"截至 {zh_date(d.as_of)} 已超过 {limit.days} 天（更新周期：{column.cadence}）。"
-                "请发布新内容；专项行动已结束的，可在 data/site.yml 中设置 archived: true 归档。")
+                "请发布新内容；专项行动已结束的，可在 data/site.yml 中设置 archived: true 归档。", "warning")
     return problems, warnings

@@ -7,8 +7,8 @@ This check reports each case with file and line, so `./column check` and the bui
 on it; the adapter also sanitises the rendered pages (site/sanitizer.py) as a second line.
 
 Every .md file under content/ is read through yamlsource (size limit, encoding, control
-characters, symlinks), and the front matter of pages other than policies (which the
-loader reads) is parsed with the same bounded YAML reader before MkDocs sees it.
+characters, symlinks); their front matter is read by the loader (policies) and by
+check.py (other pages) with the same bounded YAML reader, before MkDocs sees it.
 """
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from campaign.records.loading import POLICY_DIR, Dataset
+from campaign.records.loading import Dataset
 from campaign.records.problems import Problems
-from campaign.records.yamlsource import parse_yaml, read_text, split_front_matter, walk_files
+from campaign.records.yamlsource import read_text, split_front_matter, walk_files
 
 # Elements that run code, embed or frame other documents, submit data, redirect the page
 # or restyle it (a <style> would be hashed into the page's CSP like our own).
@@ -86,17 +86,14 @@ def _check_content(dataset: Dataset, content_dir: Path, allowlist: set[str], pro
         if suffix != ".md":
             continue
         display = _display(path, root)
-        src_uri = path.relative_to(content_dir).as_posix()
         found = Problems()
         text = read_text(path, display, found, dataset.limits)
         if text is not None:
             offset = 0
-            parts = split_front_matter(text)
+            parts = split_front_matter(text)  # front matter: check.py and the loader read it
             if parts is not None:
                 yaml_text, _, first = parts
                 offset = first + yaml_text.count("\n") + 1
-                if not src_uri.startswith(POLICY_DIR + "/") or path.name == "index.md":  # policies: the loader's
-                    parse_yaml(yaml_text, display, found, line_offset=first, limits=dataset.limits)
                 body = "".join(text.splitlines(keepends=True)[offset:])
             else:
                 body = text

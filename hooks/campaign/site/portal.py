@@ -8,11 +8,13 @@ they do not compute.
 from __future__ import annotations
 
 import html
+from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 from datetime import date
 
 from campaign.records import models as m
-from campaign.records.loading import Dataset
+from campaign.records.loading import Dataset, PolicyPage
 
 ICP_REGISTRY = "https://beian.miit.gov.cn/"
 POLICE_REGISTRY = "http://www.beian.gov.cn/portal/registerSystemInfo?recordcode="
@@ -91,43 +93,43 @@ def _unit_name(d: Dataset, unit_id: str, fallback: str) -> str:
     return unit.name if unit else fallback
 
 
-def article_for(d: Dataset, src_uri: str) -> Article | None:
-    """The record behind an item page, or None for index and plain pages.
+def article_for(d: Dataset, record: Any) -> Article | None:
+    """The article facts of the record an item page shows (None for index and list pages).
 
-    New kinds of item page add a branch here (or carry `article_*` front matter, which the
-    adapter reads through `article_from_front_matter`).
+    A new kind of item page adds a branch here (or carries `article_*` front matter, which
+    the adapter reads through `article_from_front_matter`).
     """
-    parts = src_uri.removesuffix(".md").split("/")
-    if len(parts) != 2 or parts[1] == "index":
-        return None
-    section, key = parts
     office = d.leadership.office.name
-    if section == "cases":
-        case = d.case_by_id.get(key)
-        if case:
-            words = [case.kind] + ([case.category] if case.category else []) + [case.source]
-            return Article(case.title, case.date, office, words, case.summary)
-    if section == "policies":
-        page = d.policy_by_src.get(src_uri)
-        if page:
-            doc = page.doc
-            words = doc.keywords or [doc.topic]
-            return Article(doc.title, doc.published, _unit_name(d, doc.publisher, d.site.sponsor), words,
-                           doc.description or doc.title)
-    if section == "surveys":
-        survey = d.survey_by_quarter.get(key)
-        if survey:
-            return Article(f"{survey.quarter} 营商环境满意度测评", survey.published,
-                           _unit_name(d, survey.unit, d.site.sponsor), ["满意度测评", "营商环境"],
-                           survey.notes or survey.method)
-    if section == "actions":
-        action = d.actions.get(key)
-        if action:
-            submitted = [r.submitted for r in d.reports_by_action.get(key, [])]
-            published = max(submitted) if submitted else action.start
-            return Article(action.name, published, _unit_name(d, action.lead_unit, d.site.sponsor),
-                           ["专项行动", "营商环境"], action.goal)
+    if isinstance(record, m.Case):
+        words = [record.kind] + ([record.category] if record.category else []) + [record.source]
+        return Article(record.title, record.date, office, words, record.summary)
+    if isinstance(record, PolicyPage):
+        doc = record.doc
+        words = doc.keywords or [doc.topic]
+        return Article(doc.title, doc.published, _unit_name(d, doc.publisher, d.site.sponsor), words,
+                       doc.description or doc.title)
+    if isinstance(record, m.Survey):
+        return Article(f"{record.quarter} 营商环境满意度测评", record.published,
+                       _unit_name(d, record.unit, d.site.sponsor), ["满意度测评", "营商环境"],
+                       record.notes or record.method)
+    if isinstance(record, m.PublicityWeek):
+        return Article(record.title, record.start, d.site.sponsor, ["政策宣传周", "营商环境"], record.intro)
+    if isinstance(record, m.Action):
+        submitted = [r.submitted for r in d.reports_by_action.get(record.id, [])]
+        published = max(submitted) if submitted else record.start
+        return Article(record.name, published, _unit_name(d, record.lead_unit, d.site.sponsor),
+                       ["专项行动", "营商环境"], record.goal)
     return None
+
+
+def cleanup_article(d: Dataset) -> Article | None:
+    """The cleanup list is one document compiled from its entries: dated by the newest."""
+    if not d.cleanup:
+        return None
+    counts = Counter(entry.decision for entry in d.cleanup)
+    summary = "、".join(f"{decision} {counts[decision]} 件" for decision in ("保留", "修改", "废止") if counts[decision])
+    return Article("规范性文件清理结果", max(entry.date for entry in d.cleanup), d.site.sponsor,
+                   ["规范性文件清理", "营商环境"], f"清理规范性文件 {len(d.cleanup)} 件：{summary}。")
 
 
 def article_from_front_matter(meta: dict) -> Article | None:

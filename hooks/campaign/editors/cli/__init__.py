@@ -1,6 +1,6 @@
 """The editors' command-line tool: `./column <命令>` from the repository root.
 
-check, new, import, export-template, schemas, publish, rollback. Everything it prints is
+check, new, import, import-doc, export-template, schemas, publish, rollback. Everything it prints is
 Chinese; problems go to stderr with exit status 1, usage mistakes exit with 2. Only
 `publish` runs MkDocs, as a subprocess: the rest needs no build and stays fast.
 """
@@ -15,17 +15,18 @@ from datetime import date
 from pathlib import Path
 
 from campaign.editors import ledger, scaffold
-from campaign.records.dates import parse_iso_date, zh_date
-from campaign.records.fielddocs import FILE_KINDS
-from campaign.records.loading import Dataset, as_of_from_environment, load
-from campaign.records.problems import DataError
+from campaign.records.dates import Month, parse_iso_date, zh_date
+from campaign.records.kinds import KINDS
+from campaign.check import as_of_from_environment, check_project
+from campaign.records.loading import Dataset
+from campaign.records.problems import ColumnError, Problems
 from campaign.exports.schemas import FILE_MODELS, json_schema
 from campaign.editors.cli import zh_argparse
 
 PROG = "./column"
 
 
-class Failure(Exception):
+class Failure(ColumnError):
     """Stop the command with this Chinese message (exit status 1)."""
 
 
@@ -33,40 +34,46 @@ class Failure(Exception):
 
 
 def cmd_check(args, project: Path) -> int:
-    dataset = _load(project)
-    clashes = _generated_clashes(dataset, project)
-    if clashes:
-        raise Failure(clashes)
-    warnings = dataset.drafts
+    # The same pipeline as the build: same problems, same verdict (tests compare them).
+    report = check_project(project, as_of_from_environment())
+    if report.errors or report.dataset is None:
+        print(report.render_errors(), file=sys.stderr)
+        _print_warnings(report.warnings)
+        return 1
+    dataset = report.dataset
     print(f"检查通过（数据截至 {zh_date(dataset.as_of)}）：{len(dataset.actions)} 个专项行动、"
           f"{len(dataset.reports)} 份月度报告、{len(dataset.cases)} 个典型案例、{len(dataset.policies)} 份政策文件与解读、"
           f"{len(dataset.surveys)} 次满意度测评。")
-    if warnings:
-        print(f"\n注意：有 {len(warnings)} 处待填写的内容，填好之前网站不会发布（生成网站时会作为警告）：", file=sys.stderr)
-        for number, problem in enumerate(sorted(warnings), 1):
-            print(f"  {number}. {problem.render()}", file=sys.stderr)
+    if report.warnings:
+        _print_warnings(report.warnings)
         return 1 if args.strict else 0
     return 0
 
 
+def _print_warnings(warnings) -> None:
+    if not warnings:
+        return
+    print(f"\n注意：有 {len(warnings)} 处警告。有警告时网站不会发布（CI 和发布使用 --strict，警告也算不通过）：",
+          file=sys.stderr)
+    for number, problem in enumerate(warnings, 1):
+        print(f"  {number}. {problem.render()}", file=sys.stderr)
+
+
 def cmd_new(args, project: Path) -> int:
     dataset = _load(project)
-    try:
-        if args.kind == "report":
-            submitted = _date_option(args.submitted, "--submitted") if args.submitted else None
-            draft = scaffold.draft_report(dataset, args.action, args.month, submitted)
-        elif args.kind == "case":
-            units = [u for value in args.unit for u in value.replace("，", ",").split(",") if u]
-            actions = [a for value in args.action for a in value.replace("，", ",").split(",") if a]
-            draft = scaffold.draft_case(dataset, units, args.case_kind, args.category, args.source, args.id, actions)
-        elif args.kind == "policy":
-            draft = scaffold.draft_policy(dataset, args.id, args.publisher)
-        elif args.kind == "explainer":
-            draft = scaffold.draft_explainer(dataset, args.doc, args.id)
-        else:
-            draft = scaffold.draft_survey(dataset, args.quarter, args.unit)
-    except scaffold.DraftError as err:
-        raise Failure(str(err)) from None
+    if args.kind == "report":
+        submitted = _date_option(args.submitted, "--submitted") if args.submitted else None
+        draft = scaffold.draft_report(dataset, args.action, args.month, submitted)
+    elif args.kind == "case":
+        units = [u for value in args.unit for u in value.replace("，", ",").split(",") if u]
+        actions = [a for value in args.action for a in value.replace("，", ",").split(",") if a]
+        draft = scaffold.draft_case(dataset, units, args.case_kind, args.category, args.source, args.id, actions)
+    elif args.kind == "policy":
+        draft = scaffold.draft_policy(dataset, args.id, args.publisher)
+    elif args.kind == "explainer":
+        draft = scaffold.draft_explainer(dataset, args.doc, args.id)
+    else:
+        draft = scaffold.draft_survey(dataset, args.quarter, args.unit)
     target = project / draft.path
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -74,11 +81,10 @@ def cmd_new(args, project: Path) -> int:
             handle.write(draft.text)
     except FileExistsError:
         raise Failure(f"{draft.path} 已经存在，没有覆盖。要修改它请直接编辑；要新建另一份请换一个编号或月份。") from None
-    try:
-        load(project / "data", project / "content", as_of_from_environment())
-    except DataError as err:  # a draft must pass check; if not, take it back
+    report = check_project(project, as_of_from_environment())
+    if report.errors:  # a draft must pass check; if not, take it back
         target.unlink()
-        raise Failure("生成的文件没有通过检查，已删除（这是工具的问题，请告诉维护人员）：\n" + str(err)) from None
+        raise Failure("生成的文件没有通过检查，已删除（这是工具的问题，请告诉维护人员）：\n" + report.render_errors())
     print(f"已生成 {draft.path}")
     print("请打开文件，按每个字段上方的注释填写；带“【待填写】”记号的地方填好后删掉记号，然后运行 ./column check。")
     return 0
@@ -92,15 +98,44 @@ def cmd_import(args, project: Path) -> int:
     if not path.is_file():
         raise Failure(f"找不到台账文件 {args.ledger}。")
     try:
-        table = ledger.read_table(path)
+        table = ledger.read_table(path, args.sheet)
         items = ledger.parse(table, dataset)
-        written = ledger.write_reports(project, items, path.name, args.replace, as_of_from_environment())
-    except (ledger.LedgerError, DataError) as err:
+        written, replaced = ledger.write_reports(project, items, path.name, args.replace, as_of_from_environment(),
+                                                 dataset)
+    except ColumnError as err:  # reworded here: the editor must know nothing was written
         raise Failure("台账没有导入，没有写入任何文件。\n" + str(err)) from None
-    print(f"已从 {path.name} 导入 {len(written)} 份月度报告：")
+    source = f"{path.name} 工作表「{table.sheet}」" if table.sheet else f"{path.name} "
+    print(f"已从 {source}导入 {len(written)} 份月度报告：")
     for name in written:
-        print(f"  {name}")
+        print(f"  {name}{'（覆盖了原有的报告）' if name in replaced else '（新建）'}")
+    if replaced:
+        print(f"其中 {len(replaced)} 份覆盖了原有的同月报告（--replace）：{'、'.join(replaced)}。"
+              "原来的内容可用 git diff 查看，用 git checkout -- <文件> 恢复。")
     print("请运行 ./column check，检查无误后提交。")
+    return 0
+
+
+def cmd_import_doc(args, project: Path) -> int:
+    from campaign.editors import docx_import
+
+    _load(project, "现有数据有问题，请先修正后再导入文件：\n")
+    path = Path(args.document)
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    if not path.is_file():
+        raise Failure(f"找不到文件 {args.document}。")
+    try:
+        page = docx_import.import_document(project, path, args.id, args.publisher, as_of_from_environment())
+    except ColumnError as err:  # reworded here: the editor must know nothing was written
+        raise Failure(f"没有导入 {path.name}，没有写入任何文件。\n{err}") from None
+    print(f"已从 {path.name} 导入 {page.draft.path}：{page.parsed.title}（{page.parsed.doc_no}，"
+          f"成文日期 {zh_date(page.parsed.written)}）。")
+    if page.files:
+        folder = page.draft.path[:-len(".md")] + "/"
+        print(f"文中的图片和嵌入文件 {len(page.files)} 个已存到 {folder}。")
+    for note in page.notes:
+        print(f"注意：{note}")
+    print("请打开文件核对正文，填写带“【待填写】”记号的主题分类、公开日期和索引号并删掉记号，然后运行 ./column check。")
     return 0
 
 
@@ -109,12 +144,9 @@ def cmd_export_template(args, project: Path) -> int:
     month = None
     if args.month:
         try:
-            from campaign.records.dates import parse_month
-
-            year, mon = parse_month(args.month)
+            month = str(Month.parse(args.month))
         except ValueError as err:
             raise Failure(f"{err}。") from None
-        month = f"{year}-{mon:02d}"
     xlsx, csv_path = Path(args.out + ".xlsx"), Path(args.out + ".csv")
     existing = [str(p) for p in (xlsx, csv_path) if p.exists()]
     if existing:
@@ -151,7 +183,7 @@ def render_schema(model) -> str:
 
 def vscode_schema_map() -> dict[str, list[str]]:
     """yaml.schemas for VS Code: schema file → the data files it describes."""
-    return {f"./schemas/{kind}.json": [glob] for kind, _, _, glob in FILE_KINDS if glob.endswith(".yml")}
+    return {f"./schemas/{kind.name}.json": [kind.glob] for kind in KINDS if kind.glob.endswith(".yml")}
 
 
 def _write_vscode_settings(project: Path) -> None:
@@ -166,13 +198,15 @@ def cmd_publish(args, project: Path) -> int:
     from campaign.editors.cli import publish
 
     root = _publish_root(args)
+    # The pipeline first, strict as the build will be: a clear list instead of build output.
+    report = check_project(project, as_of_from_environment())
+    if not report.passed(strict=True):
+        listed = Problems(report.errors + report.warnings).render()
+        raise Failure("检查没有通过（发布时警告也算不通过），没有发布，正在使用的网站没有改动。\n" + listed)
     name = args.release or publish.default_release_name(project)
     if not name:
         raise Failure("请用 --release 指定发布版本名（或设置环境变量 COLUMN_RELEASE），例如提交号或 20181005-1。")
-    try:
-        name, pruned, _ = publish.publish(project, root, name, args.keep)
-    except publish.PublishError as err:
-        raise Failure(str(err)) from None
+    name, pruned, _ = publish.publish(project, root, name, args.keep)
     print(f"已发布版本 {name}：{root / 'current'} → releases/{name}")
     if pruned:
         print(f"已删除旧版本：{'、'.join(pruned)}（保留最近 {args.keep} 个）")
@@ -183,10 +217,7 @@ def cmd_rollback(args, project: Path) -> int:
     from campaign.editors.cli import publish
 
     root = _publish_root(args)
-    try:
-        before, after = publish.rollback(root, args.to)
-    except publish.PublishError as err:
-        raise Failure(str(err)) from None
+    before, after = publish.rollback(root, args.to)
     print(f"已回退：{root / 'current'} 由 {before or '无'} 改为 {after}。")
     return 0
 
@@ -195,22 +226,10 @@ def cmd_rollback(args, project: Path) -> int:
 
 
 def _load(project: Path, lead: str = "") -> Dataset:
-    try:
-        return load(project / "data", project / "content", as_of_from_environment())
-    except DataError as err:
-        raise Failure(lead + str(err)) from None
-
-
-def _generated_clashes(dataset: Dataset, project: Path) -> str:
-    """The build's check that no file in content/ has a generated page's name."""
-    from campaign.site import pages
-
-    content = project / "content"
-    clashes = [p.src_uri for p in pages.build_all(dataset) if (content / p.src_uri).exists()]
-    if not clashes:
-        return ""
-    listed = "、".join(f"content/{c}" for c in clashes)
-    return f"以下文件与自动生成的页面同名，请删除或改名：{listed}（这些页面由 data/ 中的数据生成，不需要手写）。"
+    report = check_project(project, as_of_from_environment())
+    if report.errors or report.dataset is None:
+        raise Failure(lead + report.render_errors())
+    return report.dataset
 
 
 def _date_option(value: str, option: str) -> date:
@@ -248,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
                "  ./column new report --action a01 --month 2018-09\n"
                "  ./column export-template --month 2018-09\n"
                "  ./column import 台账.xlsx\n"
+               "  ./column import-doc 紫政办发〔2018〕30号.docx --id zzbf-2018-30\n"
                "每个命令的详细用法：./column <命令> -h。编辑指南见网站“编辑指南”栏目（content/guide/）。",
     )
     parser.add_argument("--project", metavar="目录", help="项目目录（默认：从当前目录向上查找 mkdocs.yml）")
@@ -286,8 +306,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="从台账（.xlsx 或 .csv）导入月度报告",
                               description="读取月度进展台账，生成 data/reports/ 中的报告。有任何错误时一个文件也不写。")
     imp.add_argument("ledger", metavar="台账文件", help="台账文件，如 台账.xlsx 或 台账.csv")
-    imp.add_argument("--replace", action="store_true", help="允许覆盖已有的同月报告")
+    imp.add_argument("--replace", action="store_true", help="允许覆盖已有的同一行动同一月份的报告（会列出覆盖了哪些文件）")
+    imp.add_argument("--sheet", metavar="工作表", help="要导入的工作表名（默认：台账）")
     imp.set_defaults(run=cmd_import)
+
+    doc = commands.add_parser("import-doc", help="从 Word 公文（.docx）导入政策文件",
+                              description="读取按 GB/T 9704-2012 排版的公文（Word 或 WPS 保存的 .docx），生成 "
+                                          "content/policies/<文件编号>.md：信息区由文件的文号、标题、发文机关和成文日期填好，"
+                                          "正文转为 Markdown，图片存在旁边。结果通不过检查时一个文件也不写。")
+    doc.add_argument("document", metavar="文件", help="公文文件，如 紫政办发〔2018〕30号.docx（.doc、.wps 请先另存为 .docx）")
+    doc.add_argument("--id", metavar="文件编号", help="文件编号（网址的一部分），如 zzbf-2018-30（默认：按同一机关代字的已有文件推算）")
+    doc.add_argument("--publisher", metavar="单位编号", help="发布机构的单位编号，如 zfb（默认：按发文机关名称在单位名录中查找）")
+    doc.set_defaults(run=cmd_import_doc)
 
     export = commands.add_parser("export-template", help="导出台账模板（.xlsx 含“说明”工作表，和 .csv）",
                                  description="导出月度进展台账模板。")
@@ -329,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         return args.run(args, project)
-    except Failure as err:
+    except ColumnError as err:  # the one place an error becomes a message (the adapter has the other)
         print(str(err), file=sys.stderr)
         return 1
     except Exception as err:  # no traceback reaches an editor unless asked for

@@ -1,14 +1,14 @@
 """Page builders: each module turns part of the Dataset into generated Markdown pages.
 
 The adapter adds every GeneratedPage to MkDocs as a virtual file; nothing is written
-into content/. Builders are listed in BUILDERS in menu order.
+into content/. Builders are listed in BUILDERS in menu order. The editors' guide pages come
+from campaign/editors/guide_pages.py (they describe the editors' tools, a layer above).
 """
 from __future__ import annotations
 
 from campaign.records.loading import Dataset
 from campaign.site.pages import actions, cases, cleanup, hotline, opendata, overview, plan, policies, publicity, surveys, units
 from campaign.site.pages import bulletins, method, yearend
-from campaign.editors import guide_pages as guide
 from campaign.site.pages.base import GeneratedPage
 
 BUILDERS = [
@@ -26,7 +26,6 @@ BUILDERS = [
     yearend.build,
     method.build,
     opendata.build,
-    guide.build,
 ]
 
 

@@ -1,6 +1,8 @@
 """Special actions: an index and one page per action with its tasks, statuses and reports."""
 from __future__ import annotations
 
+from campaign.exports import feeds
+from campaign.records.dates import Month
 from campaign.records.loading import Dataset
 from campaign.rules.schedule import derive_once
 from campaign.site.pages.base import GeneratedPage, action_src, render_page
@@ -9,7 +11,7 @@ from campaign.site.pages.paginate import paginate
 
 def build(d: Dataset) -> list[GeneratedPage]:
     x = derive_once(d)
-    as_of_month = x.as_of.isoformat()[:7]
+    as_of_month = str(Month.of(x.as_of))
     # Indexed once: looking them up per action would make the build quadratic.
     cases_by_action: dict[str, list] = {a: [] for a in d.actions}
     for case in d.cases:
@@ -19,7 +21,8 @@ def build(d: Dataset) -> list[GeneratedPage]:
     for policy in d.policies:
         for aid in dict.fromkeys(policy.doc.actions):
             policies_by_action.setdefault(aid, []).append(policy)
-    pages = [render_page(d, p.src_uri, "actions_index.md.j2", x=x, p=p) for p in paginate("actions/index.md", d.action_list)]
+    pages = [render_page(d, p.src_uri, "actions_index.md.j2", feeds=feeds.ACTIONS, x=x, p=p)
+             for p in paginate("actions/index.md", d.action_list)]
     for action in d.actions.values():
         st = x.actions[action.id]
         # Newest first: the timeline reads like a news column.
@@ -27,7 +30,8 @@ def build(d: Dataset) -> list[GeneratedPage]:
                          key=lambda r: r.month, reverse=True)
         cases = cases_by_action[action.id]
         policies = policies_by_action[action.id]
-        pages.append(render_page(d, action_src(action.id), "action.md.j2", action=action, st=st, reports=reports,
+        pages.append(render_page(d, action_src(action.id), "action.md.j2", record=action,
+                                 feeds=feeds.for_action(action.id), action=action, st=st, reports=reports,
                                  late_months={r.month for r in st.late},
                                  weight_total=sum(t.weight for t in action.tasks),
                                  cases=cases, policies=policies))

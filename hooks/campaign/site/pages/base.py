@@ -1,43 +1,58 @@
 """What every page builder shares: the page record and the common template context."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import functools
+from typing import Any, Callable, Sequence
 
 from campaign.records.dates import zh_date
 from campaign.records.loading import Dataset
+from campaign.routes import action_src, bulletin_src, case_src, unit_src, yearend_src
 from campaign.site.rendering import render
 
 
-@dataclass(frozen=True)
 class GeneratedPage:
-    src_uri: str  # path as if under content/, e.g. actions/a01.md
-    content: str
+    """One generated page and what it shows.
+
+    `record` is the record an item page is about (an Action, Case, Survey, PublicityWeek …),
+    None for index and list pages; the adapter reads the page's article meta tags, its feed
+    links and its change history from it, and `edit_path` is the data file an editor
+    changes. The Markdown is rendered on first use of `content`, so the check pipeline can
+    list every page's path without rendering any.
+    """
+
+    __slots__ = ("src_uri", "record", "article", "feeds", "edit_path", "_render", "_content")
+
+    def __init__(self, src_uri: str, render: Callable[[], str] | str, *, record: Any = None,
+                 feeds: Sequence[Any] = (), edit_path: str | None = None, article: Any = None):
+        self.src_uri = src_uri  # path as if under content/, e.g. actions/a01.md
+        self.record = record
+        # Article facts for the portal's meta tags when the page is no single record's
+        # (a document compiled from many, like the cleanup list); else from the record.
+        self.article = article
+        self.feeds = tuple(feeds)
+        self.edit_path = edit_path
+        self._render = render
+        self._content: str | None = render if isinstance(render, str) else None
+
+    @property
+    def content(self) -> str:
+        if self._content is None:
+            self._content = self._render()
+        return self._content
+
+    def __repr__(self) -> str:
+        return f"GeneratedPage({self.src_uri!r})"
 
 
-def unit_src(unit_id: str) -> str:
-    return f"units/{unit_id}.md"
+def render_page(dataset: Dataset, src_uri: str, template: str, *, record: Any = None, feeds: Sequence[Any] = (),
+                article: Any = None, **context: Any) -> GeneratedPage:
+    """The page at src_uri: `template` rendered with the shared context when first read.
 
-
-def action_src(action_id: str) -> str:
-    return f"actions/{action_id}.md"
-
-
-def case_src(case_id: str) -> str:
-    return f"cases/{case_id}.md"
-
-
-def bulletin_src(month: str) -> str:
-    return f"bulletins/{month}.md"
-
-
-def yearend_src(year: int) -> str:
-    return f"reports/{year}.md"
-
-
-def render_page(dataset: Dataset, src_uri: str, template: str, **context: Any) -> GeneratedPage:
-    """Render one template as the page at src_uri with the shared context."""
-    content = render(
+    An item page names its record; its edit path is the data file the record came from.
+    """
+    edit_path = dataset.locate(record).file if record is not None and id(record) in dataset.where else None
+    return GeneratedPage(src_uri, functools.partial(
+        render,
         template,
         here=src_uri,
         d=dataset,
@@ -53,5 +68,4 @@ def render_page(dataset: Dataset, src_uri: str, template: str, **context: Any) -
         yearend_src=yearend_src,
         task_of=dataset.tasks,
         **context,
-    )
-    return GeneratedPage(src_uri, content)
+    ), record=record, feeds=feeds, edit_path=edit_path, article=article)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from campaign import routes
+from campaign.exports import feeds
 from campaign.records.loading import Dataset
 from campaign.rules.rectification import rectification_state
 from campaign.site.pages.base import GeneratedPage, case_src, render_page
@@ -23,16 +25,9 @@ KINDS = [
 LATEST_ON_INDEX = 20  # the index shows the newest cases; the sub-indexes show all
 
 
-def kind_src(slug: str) -> str:
-    return f"cases/kind/{slug}.md"
-
-
-def year_src(year: int) -> str:
-    return f"cases/year/{year}.md"
-
-
-def unit_cases_src(unit_id: str) -> str:
-    return f"cases/unit/{unit_id}.md"
+kind_src = routes.case_kind_src
+year_src = routes.case_year_src
+unit_cases_src = routes.unit_cases_src
 
 
 def kind_slug(case) -> str:
@@ -74,8 +69,10 @@ def build(d: Dataset) -> list[GeneratedPage]:
         pages += _list(d, unit_cases_src(uid), f"{d.units[uid].short}的典型案例", by_unit[uid], scope="unit",
                        unit=d.units[uid], **common)
     for case in d.cases:
-        pages.append(render_page(d, case_src(case.id), "case.md.j2", case=case,
+        pages.append(render_page(d, case_src(case.id), "case.md.j2", record=case, case=case,
                                  state=states.get(case.id), **common))
+    for page in pages:
+        page.feeds = feeds.CASES
     return pages
 
 

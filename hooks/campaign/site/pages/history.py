@@ -6,7 +6,9 @@ independently; `section` also serves task pages (by task id).
 from __future__ import annotations
 
 from campaign.exports.history import History
-from campaign.records.loading import Dataset
+from typing import Any
+
+from campaign.records import models as m
 from campaign.site.rendering import render
 
 
@@ -18,10 +20,8 @@ def section(hist: History, *, action_id: str | None = None, task_id: str | None 
     return render("history.md.j2", here="", hist=hist, changes=changes[:50], more=len(changes) > 50)
 
 
-def decorate(d: Dataset, hist: History, src_uri: str, markdown: str) -> str | None:
-    """The action page's Markdown with its 变更记录 appended; None if src_uri is no action page."""
-    top, _, rest = src_uri.partition("/")
-    action_id = rest.removesuffix(".md")
-    if top != "actions" or action_id not in d.actions:
+def decorate(hist: History, record: Any, markdown: str) -> str | None:
+    """An action page's Markdown with its 变更记录 appended; None for any other record."""
+    if not isinstance(record, m.Action):
         return None
-    return markdown.rstrip("\n") + "\n\n" + section(hist, action_id=action_id)
+    return markdown.rstrip("\n") + "\n\n" + section(hist, action_id=record.id)

@@ -6,6 +6,7 @@ record models), so the page documents exactly what the files contain.
 """
 from __future__ import annotations
 
+from campaign import routes
 from campaign.exports import feeds, opendata
 from campaign.records.loading import Dataset
 from campaign.site.pages.base import GeneratedPage, render_page
@@ -13,12 +14,11 @@ from campaign.site.pages.lists import list_pages
 
 SRC = "opendata/index.md"
 ACTION_FEEDS_SRC = "opendata/feeds.md"
-TABLES_DIR = "opendata/tables"  # one feed and one calendar per action: grows with the data
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
     tables = opendata.tables_of(d)
-    pages = [render_page(d, SRC, "opendata.md.j2", tables=tables, folder=opendata.FOLDER,
+    pages = [render_page(d, SRC, "opendata.md.j2", feeds=feeds.EVERYTHING, tables=tables, folder=opendata.FOLDER,
                          list_sep=opendata.LIST_SEPARATOR, part_sep=opendata.PART_SEPARATOR,
                          catalog=feeds.catalog(d, per_action=False), action_feeds=ACTION_FEEDS_SRC,
                          table_src=table_src)]
@@ -31,5 +31,4 @@ def build(d: Dataset) -> list[GeneratedPage]:
     return pages
 
 
-def table_src(name: str) -> str:
-    return f"{TABLES_DIR}/{name}.md"
+table_src = routes.opendata_table_src

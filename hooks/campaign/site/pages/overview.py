@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from campaign.rules import schedule
 from campaign.records.dates import zh_date
+from campaign.exports import feeds
 from campaign.records.loading import Dataset
 from campaign.site.pages.base import GeneratedPage, render_page
 from campaign.site.pages.lists import summarised
@@ -34,7 +35,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
     visible = [r for r in d.reports if r.submitted <= d.as_of]
     newest = sorted(visible, key=lambda r: (r.submitted, r.month, r.action), reverse=True)[:NEWEST_REPORTS]
     pages.append(render_page(
-        d, "index.md", "index.md.j2", x=x, attention=attention, newest=newest, missing=missing,
+        d, "index.md", "index.md.j2", feeds=feeds.EVERYTHING, x=x, attention=attention, newest=newest, missing=missing,
         action_rows=excerpt(d.action_list, "actions/index.md", ACTION_BARS),
         campaign_status=schedule.action_status(a.status for a in x.actions.values()),
         missing_actions=sorted({r.action_id for r in x.missing}),

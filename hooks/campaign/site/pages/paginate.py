@@ -6,6 +6,7 @@ the pager macro (templates/_pager.md.j2) prints a bounded window of page links.
 """
 from __future__ import annotations
 
+from campaign import routes
 from dataclasses import dataclass
 from typing import Generic, Iterator, Sequence, TypeVar
 
@@ -49,11 +50,7 @@ class Page(Generic[T]):
         return result
 
 
-def page_src(base: str, number: int) -> str:
-    if number == 1:
-        return base
-    stem, dot, ext = base.rpartition(".")
-    return f"{stem}-{number}.{ext}"
+page_src = routes.page_src
 
 
 def paginate(base: str, items: Sequence[T], per_page: int = PER_PAGE) -> Iterator[Page[T]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import groupby
 
+from campaign.exports import feeds
 from campaign.records.loading import Dataset, PolicyPage
 from campaign.site.pages.base import GeneratedPage, render_page
 from campaign.site.pages.paginate import paginate
@@ -33,6 +34,8 @@ def build(d: Dataset) -> list[GeneratedPage]:
     for page in paginate("policies/topics.md", by_topic):
         groups = [(topic, list(items)) for topic, items in groupby(page.items, key=lambda p: p.doc.topic)]
         pages.append(render_page(d, page.src_uri, "policies_topics.md.j2", p=page, by_topic=groups, **context))
+    for page in pages:
+        page.feeds = feeds.POLICIES
     return pages
 
 

@@ -6,9 +6,11 @@ of the actions, and each event's report (policy:ID / case:ID) becomes a link.
 """
 from __future__ import annotations
 
+from campaign import routes
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
+from campaign.exports import feeds
 from campaign.records.loading import Dataset
 from campaign.site.pages.base import GeneratedPage, case_src, render_page
 
@@ -33,8 +35,7 @@ class Day:
         return self.date.weekday() >= 5
 
 
-def week_src(year: int) -> str:
-    return f"publicity/{year}.md"
+week_src = routes.week_src
 
 
 def resolve_report(d: Dataset, ref: str) -> Report | None:
@@ -69,11 +70,12 @@ def build(d: Dataset) -> list[GeneratedPage]:
     weeks = sorted(d.publicity_weeks, key=lambda w: w.start, reverse=True)
     leads = action_lead_units(d)
     measure = next((x for x in d.plan.measures if x.id == "m2"), None)
-    pages = [render_page(d, "publicity/index.md", "publicity_index.md.j2", weeks=weeks, week_src=week_src,
-                         measure=measure)]
+    pages = [render_page(d, "publicity/index.md", "publicity_index.md.j2", feeds=feeds.PUBLICITY, weeks=weeks,
+                         week_src=week_src, measure=measure)]
     for week in weeks:
         reports = {e.report: resolve_report(d, e.report) for e in week.events if e.report}
         extra_leads = [u for u in leads if u not in week.units] if week.all_action_leads else []
-        pages.append(render_page(d, week_src(week.year), "publicity_week.md.j2", week=week, days=days_of(week),
+        pages.append(render_page(d, week_src(week.year), "publicity_week.md.j2", record=week, feeds=feeds.PUBLICITY,
+                                 week=week, days=days_of(week),
                                  reports=reports, extra_leads=extra_leads, weeks=weeks, week_src=week_src))
     return pages

@@ -5,14 +5,14 @@ table; changes from the previous survey are computed in survey_trends.py.
 """
 from __future__ import annotations
 
+from campaign import routes
 from campaign.site.charts import line_chart
 from campaign.records.loading import Dataset
 from campaign.rules.survey_trends import quarter_label, signed, survey_changes
 from campaign.site.pages.base import GeneratedPage, render_page
 
 
-def survey_src(quarter: str) -> str:
-    return f"surveys/{quarter}.md"
+survey_src = routes.survey_src
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
@@ -34,6 +34,6 @@ def build(d: Dataset) -> list[GeneratedPage]:
                          chart=chart, chart_desc=chart_desc, dimension_names=dimension_names, measure=measure, **common)]
     for index, change in enumerate(changes):
         later = changes[index + 1].survey if index + 1 < len(changes) else None
-        pages.append(render_page(d, survey_src(change.survey.quarter), "survey.md.j2", change=change,
+        pages.append(render_page(d, survey_src(change.survey.quarter), "survey.md.j2", record=change.survey, change=change,
                                  survey=change.survey, later=later, **common))
     return pages

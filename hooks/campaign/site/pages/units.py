@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from campaign import routes
 from campaign.rules import schedule
 from campaign.records.loading import Dataset
 from campaign.site.pages.base import GeneratedPage, render_page, unit_src
@@ -46,16 +47,16 @@ def build(d: Dataset) -> list[GeneratedPage]:
         leads = leads_of[uid]
         # A unit may lead or support many actions at province scale: bounded excerpts.
         more = dict(back=unit_src(uid), back_text=unit.name, x=x)
-        leads_ex = summarised(d, pages, f"units/{uid}-leads.md", f"{unit.short}牵头的专项行动", "unit_leads",
+        leads_ex = summarised(d, pages, routes.unit_list_src(uid, "leads"), f"{unit.short}牵头的专项行动", "unit_leads",
                               leads, **more)
-        supports_ex = summarised(d, pages, f"units/{uid}-supports.md", f"{unit.short}配合的专项行动",
+        supports_ex = summarised(d, pages, routes.unit_list_src(uid, "supports"), f"{unit.short}配合的专项行动",
                                  "unit_supports", supports_of[uid], **more)
         mine = cases_of[uid]
         if len(mine) > TOP:  # cut: show the newest, like cases/unit/<id>.md which lists them all
             mine = sorted(mine, key=lambda c: (c.date, c.id), reverse=True)
         cases_ex = excerpt(mine, unit_cases_src(uid))
         pages.append(render_page(
-            d, unit_src(uid), "unit.md.j2", unit=unit, x=x, leads_ex=leads_ex, supports_ex=supports_ex,
+            d, unit_src(uid), "unit.md.j2", record=unit, unit=unit, x=x, leads_ex=leads_ex, supports_ex=supports_ex,
             cases_ex=cases_ex,
             leads=leads,
             lead_counts=schedule.count_statuses(t.status for a in leads for t in x.actions[a.id].tasks),

@@ -1,0 +1,233 @@
+"""The one check pipeline: everything that decides whether a project may be published.
+
+`check_project(root)` reads data/ and content/ and returns one Report: every problem of
+the run, each an error (no build) or a warning (no --strict build: CI and publishing),
+with file, line, field and a Chinese message. The MkDocs adapter, `./column check`, the
+ledger import, the scaffolds and `./column publish` all call it, so they always agree.
+
+Stages, in order (each adds to the same report; later stages need a dataset):
+  records     every file read and validated against its model (records/loading.py)
+  references  ids unique, references resolve, nothing dated after the data date
+  publicity   cases, policy 文号/索引号, cleanup; late publication (warning)
+  consistency misfiled reports, surveys before their quarter ends, policy link cycles;
+              falling progress without a correction note (warning)
+  freshness   blank columns (error), stale ones (warning)
+  drafts      lines still marked 【待填写】 (warning)
+  pages       content/ files that clash with generated pages; front matter of content pages
+Every stage reads records only: no page is rendered (page paths come from the builders,
+whose Markdown is rendered lazily).
+
+Layer: the top of the core, above records, rules, routes and site; editors and the
+adapter call it.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from campaign.records.loading import Dataset, read_dataset
+from campaign.records.problems import DataError, Problem, Problems
+from campaign.records.validation import Checker, check_references
+from campaign.records.yamlsource import DEFAULT_LIMITS, Limits, parse_yaml, read_text, split_front_matter, walk_files
+from campaign.records import models as m
+from campaign import routes
+from campaign.records.kinds import KINDS
+from campaign.rules import consistency, freshness, html_safety, publicity_checks
+from campaign.site import pages
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass
+class Report:
+    """Every problem of one check run, and the dataset when the records could be read."""
+
+    problems: list[Problem] = field(default_factory=list)
+    dataset: Dataset | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return sorted({p for p in self.problems if p.severity == ERROR})
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return sorted({p for p in self.problems if p.severity == WARNING})
+
+    def passed(self, strict: bool = False) -> bool:
+        return not self.errors and not (strict and self.warnings)
+
+    def render_errors(self) -> str:
+        return Problems(self.errors).render()
+
+    def raise_for_errors(self) -> Dataset:
+        """The dataset, or DataError with every error of the run."""
+        if self.errors or self.dataset is None:
+            raise DataError(Problems(self.errors))
+        return self.dataset
+
+
+def as_of_from_environment(environ: dict[str, str] | None = None) -> str | None:
+    """AS_OF=YYYY-MM-DD in the environment overrides data/site.yml's as_of."""
+    environ = os.environ if environ is None else environ
+    value = environ.get("AS_OF", "").strip()
+    return value or None
+
+
+def check_project(root: Path, as_of: str | None = None, *, content_dir: Path | None = None) -> Report:
+    """Run every check on the project at root (data/ and content/, or content_dir)."""
+    root = Path(root)
+    content = Path(content_dir) if content_dir is not None else root / "content"
+    found = Problems()
+    dataset = read_dataset(root / "data", content, as_of, found,
+                           raw_checks={m.Case: publicity_checks.personal_data_in_case})
+    report = Report(dataset=dataset)
+    if dataset is not None:
+        check_references(dataset, found)
+        publicity_checks.check_publicity(dataset, found)
+        consistency.check_consistency(dataset, Checker(dataset, found))
+        html_safety.check_html_safety(dataset, found)
+        blank, stale = freshness.check(dataset)
+        found.extend(blank)
+        warnings = Problems()
+        warnings.extend(stale)
+        warnings.extend(publicity_checks.warnings(dataset))
+        warnings.items.extend(dataset.drafts)
+        if not found:  # page builders need consistent records; a clash is reported once they are
+            _check_page_names(dataset, root, content, found)
+        _check_front_matter(root, content, found, dataset.limits if dataset is not None else DEFAULT_LIMITS)
+        _check_pages_in_nav(root, content, warnings)
+        found.items.extend(_as_warning(p) for p in warnings.items)
+    report.problems = found.items
+    return report
+
+
+def load(data_dir: Path, content_dir: Path, as_of_override: str | None = None) -> Dataset:
+    """The checked dataset of a project, or DataError with every error (warnings pass)."""
+    return check_project(Path(data_dir).parent, as_of_override, content_dir=Path(content_dir)).raise_for_errors()
+
+
+def _as_warning(problem: Problem) -> Problem:
+    return Problem(problem.file, problem.line, problem.field, problem.message, WARNING)
+
+
+def generated_paths(dataset: Dataset) -> list[str]:
+    """Every generated page's path (no page is rendered)."""
+    guide = [routes.GUIDE_FIELDS_SRC, routes.GUIDE_DRAFTS_SRC] + [routes.guide_kind_src(k.name) for k in KINDS]
+    return [p.src_uri for p in pages.build_all(dataset)] + guide
+
+
+def _check_page_names(dataset: Dataset, root: Path, content: Path, found: Problems) -> None:
+    # A hand-written file with a generated page's name would be silently replaced.
+    for src_uri in generated_paths(dataset):
+        if (content / src_uri).exists():
+            found.add(_display(root, content / src_uri), None, "",
+                      "与自动生成的页面同名，请删除或改名（这个页面由 data/ 中的数据生成，不需要手写）。")
+
+
+# Front matter keys the column reads on hand-written pages, and what each must be.
+_ARTICLE_KEYS = {
+    "article_date": "日期，写成 2018-04-13",
+    "article_source": "文字（发布机构）",
+    "article_keywords": "列表，如 [营商环境, 政策解读]",
+    "article_description": "文字（一句话摘要）",
+    "title": "文字",
+    "description": "文字",
+}
+
+
+def _check_front_matter(root: Path, content: Path, found: Problems, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Front matter of every hand-written page (policies are read as records), with the
+    same bounded reader as data files, before MkDocs parses it."""
+    if not content.is_dir():
+        return
+    policies = content / "policies"
+    for path in _markdown_files(content):
+        if policies in path.parents:
+            continue
+        display = _display(root, path)
+        text = read_text(path, display, found, limits)
+        if text is None:
+            continue
+        parts = split_front_matter(text)
+        if parts is None:
+            continue
+        yaml_text, _, offset = parts
+        source = parse_yaml(yaml_text, display, found, line_offset=offset, limits=limits)
+        if source is None or source.data is None:
+            continue
+        if not isinstance(source.data, dict):
+            found.add(display, source.line_of(()), "", "开头的信息区应是一组“字段: 值”（每行一个字段）。")
+            continue
+        for key, expected in _ARTICLE_KEYS.items():
+            if key not in source.data:
+                continue
+            value = source.data[key]
+            line = source.line_of((key,))
+            if key == "article_date":
+                if isinstance(value, date):
+                    continue
+                found.add(display, line, key, f"「{value}」不是有效的日期。应是{expected}。")
+            elif key == "article_keywords":
+                if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                    found.add(display, line, key, f"应是{expected}。")
+            elif not isinstance(value, str):
+                found.add(display, line, key, f"应是{expected}。")
+
+
+def _check_pages_in_nav(root: Path, content: Path, warnings: Problems) -> None:
+    """A hand-written page that neither the nav nor `not_in_nav` in mkdocs.yml names is one
+    someone forgot to link: readers cannot reach it from the menu (MkDocs warns too)."""
+    config = _mkdocs_config(root / "mkdocs.yml")
+    if config is None or not content.is_dir():
+        return
+    named = set(nav_paths(config.get("nav")))
+    patterns = [line.strip() for line in str(config.get("not_in_nav") or "").splitlines() if line.strip()]
+    for path in _markdown_files(content):
+        src = path.relative_to(content).as_posix()
+        if src in named or any(fnmatch.fnmatch("/" + src, pattern) for pattern in patterns):
+            continue
+        warnings.add(_display(root, path), None, "",
+                     "这个页面没有列入 mkdocs.yml 的 nav（导航菜单），读者从菜单找不到它。请把它加进 nav，"
+                     "或在 not_in_nav 中说明它由其他页面链接。", WARNING)
+
+
+def _markdown_files(content: Path) -> list[Path]:
+    # Not rglob: it follows a symlinked folder (content/etc -> /etc); symlinks are errors.
+    return [path for path in walk_files(content)[0] if path.suffix == ".md"]
+
+
+def _mkdocs_config(path: Path) -> dict | None:
+    """mkdocs.yml as plain data; its !!python tags (slugify …) are read as None."""
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, yaml.YAMLError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def nav_paths(nav) -> list[str]:
+    """Every page path named in a nav (lists, titled entries, sections)."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in nav_paths(value)]
+    if isinstance(nav, list):
+        return [p for item in nav for p in nav_paths(item)]
+    return []
+
+
+def _display(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,112 @@
+"""Routes: every generated page's path and every page URL, in one place.
+
+A path is the page's place as if under content/ (`actions/a01.md`); MkDocs turns it into
+an address by its URL rule, which `url` is the one copy of (a test compares it with MkDocs'
+own on every page of a built site). Page builders, feeds, calendars and the check
+pipeline ask here; nothing parses a path back into a record.
+
+Layer: above records and rules, below exports and site.
+"""
+from __future__ import annotations
+
+import posixpath
+
+# --- Item pages --------------------------------------------------------------------------
+
+
+def unit_src(unit_id: str) -> str:
+    return f"units/{unit_id}.md"
+
+
+def action_src(action_id: str) -> str:
+    return f"actions/{action_id}.md"
+
+
+def case_src(case_id: str) -> str:
+    return f"cases/{case_id}.md"
+
+
+def survey_src(quarter: str) -> str:
+    return f"surveys/{quarter}.md"
+
+
+def week_src(year: int) -> str:
+    """The policy publicity week of one year."""
+    return f"publicity/{year}.md"
+
+
+def bulletin_src(month: str) -> str:
+    return f"bulletins/{month}.md"
+
+
+def bulletin_list_src(month: str, name: str) -> str:
+    """A bulletin's full list when it outgrows the bulletin (pages/lists.py)."""
+    return f"bulletins/{month}-{name}.md"
+
+
+def yearend_src(year: int) -> str:
+    return f"reports/{year}.md"
+
+
+def yearend_list_src(year: int, name: str) -> str:
+    """An appendix (附表) of the year-end report: a list that outgrew the report page."""
+    return f"reports/{year}-{name}.md"
+
+
+def unit_list_src(unit_id: str, name: str) -> str:
+    """A unit's full list of actions it leads or supports (`leads`, `supports`)."""
+    return f"units/{unit_id}-{name}.md"
+
+
+# --- Case indexes ------------------------------------------------------------------------
+
+
+def case_kind_src(slug: str) -> str:
+    return f"cases/kind/{slug}.md"
+
+
+def case_year_src(year: int) -> str:
+    return f"cases/year/{year}.md"
+
+
+def unit_cases_src(unit_id: str) -> str:
+    return f"cases/unit/{unit_id}.md"
+
+
+# --- Reference pages ---------------------------------------------------------------------
+
+OPENDATA_TABLES_DIR = "opendata/tables"
+
+
+def opendata_table_src(name: str) -> str:
+    return f"{OPENDATA_TABLES_DIR}/{name}.md"
+
+
+GUIDE_FIELDS_SRC = "guide/fields.md"
+GUIDE_DRAFTS_SRC = "guide/drafts.md"  # the drafts apart: with them the fields page would pass 60 KB
+
+
+def guide_kind_src(kind: str) -> str:
+    """The fields page of one kind of file, e.g. guide/fields/report.md."""
+    return f"guide/fields/{kind}.md"
+
+
+# --- Pagination and URLs -----------------------------------------------------------------
+
+
+def page_src(base: str, number: int) -> str:
+    """Page `number` of a list whose first page is `base`: actions/index.md, actions/index-2.md …"""
+    if number == 1:
+        return base
+    stem, dot, ext = base.rpartition(".")
+    return f"{stem}-{number}.{ext}"
+
+
+def url(src_uri: str, directory_urls: bool = True) -> str:
+    """The page's address relative to the site root, by MkDocs' rule (File._get_url)."""
+    stem = posixpath.splitext(src_uri)[0]
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
