@@ -53,11 +53,11 @@ class Report:
 
     @property
     def errors(self) -> list[Problem]:
-        return sorted({p for p in self.problems if p.severity == ERROR})
+        return sorted({p for p in self.problems if p.severity == ERROR}, key=_in_file_order)
 
     @property
     def warnings(self) -> list[Problem]:
-        return sorted({p for p in self.problems if p.severity == WARNING})
+        return sorted({p for p in self.problems if p.severity == WARNING}, key=_in_file_order)
 
     def passed(self, strict: bool = False) -> bool:
         return not self.errors and not (strict and self.warnings)
@@ -70,6 +70,11 @@ class Report:
         if self.errors or self.dataset is None:
             raise DataError(Problems(self.errors))
         return self.dataset
+
+
+def _in_file_order(problem: Problem) -> tuple:
+    # A file-wide problem (no line) first; Problem's own order cannot compare None with a line.
+    return (problem.file, problem.line or 0, problem.field, problem.message)
 
 
 def as_of_from_environment(environ: dict[str, str] | None = None) -> str | None:
