@@ -19,7 +19,9 @@ from campaign.records.dates import parse_iso_date
 from campaign.records.messages import report_validation_error
 from campaign.records.placeholders import marked_lines
 from campaign.records.problems import DataError, Problem, Problems
-from campaign.records.yamlsource import Source, parse_yaml, read_text, split_front_matter
+from campaign.records.yamlsource import (
+    DEFAULT_LIMITS, SYMLINK_MESSAGE, Limits, Source, parse_yaml, read_text, split_front_matter, walk_files,
+)
 
 T = TypeVar("T")
 
@@ -66,6 +68,9 @@ class Dataset:
     unloaded_ids: set[str] = field(default_factory=set, repr=False)
     # Lines still marked 【待填写】 (placeholders.py): warnings, so a draft is never published.
     drafts: list[Problem] = field(default_factory=list, repr=False)
+    # The editors' Markdown folder and the bounds its files are read with (html_safety.py).
+    content_dir: Path | None = field(default=None, repr=False)
+    limits: Limits = field(default=DEFAULT_LIMITS, repr=False)
 
     @property
     def as_of(self) -> date:
@@ -155,6 +160,7 @@ class _Loader:
         self.unloaded_ids: set[str] = set()
         self.drafts: list[Problem] = []
         self.root = data_dir.parent
+        self.limits = DEFAULT_LIMITS  # data/site.yml's limits once it is read
 
     def _display(self, path: Path) -> str:
         try:
@@ -164,11 +170,11 @@ class _Loader:
 
     def _parse(self, path: Path, model: type[BaseModel]) -> tuple[Any, Source] | None:
         display = self._display(path)
-        text = read_text(path, display, self.problems)
+        text = read_text(path, display, self.problems, self.limits)
         if text is None:
             return None
         self.drafts += marked_lines(display, text)
-        source = parse_yaml(text, display, self.problems)
+        source = parse_yaml(text, display, self.problems, limits=self.limits)
         if source is None:
             return None
         return self._validate(source, model)
@@ -220,11 +226,22 @@ class _Loader:
                 continue
             loaded = self._parse(path, model)
             singles[name] = loaded[0] if loaded else None
+            if name == "site.yml" and loaded:
+                limits = loaded[0].limits
+                self.limits = Limits(file_kb=limits.file_kb, text_chars=limits.text_chars)
+
+        # Symlinks anywhere in the editors' folders are refused, never followed: before
+        # MkDocs copies content/ and overrides/ into site/.
+        data_files, links = walk_files(self.data_dir)
+        for folder in (self.content_dir, self.root / "overrides"):
+            links += walk_files(folder)[1]
+        for link in links:
+            self.problems.add(self._display(link), None, "", SYMLINK_MESSAGE)
 
         many: dict[str, list[Any]] = {key: [] for key in DIRECTORIES}
         known_files = {self.data_dir / name for name in SINGLE_FILES}
-        for path in sorted(self.data_dir.rglob("*")):
-            if path.is_dir() or path in known_files or path.name.startswith("."):
+        for path in data_files:
+            if path in known_files or path.name.startswith("."):
                 continue
             relative = path.relative_to(self.data_dir)
             kind = relative.parts[0] if len(relative.parts) > 1 else None
@@ -275,6 +292,8 @@ class _Loader:
             where=self.where,
             unloaded_ids=self.unloaded_ids,
             drafts=self.drafts,
+            content_dir=self.content_dir,
+            limits=self.limits,
         )
 
     def _load_policies(self) -> list[PolicyPage]:
@@ -282,11 +301,11 @@ class _Loader:
         folder = self.content_dir / POLICY_DIR
         if not folder.exists():
             return pages
-        for path in sorted(folder.rglob("*.md")):
-            if path.name == "index.md":
+        for path in walk_files(folder)[0]:
+            if path.suffix != ".md" or path.name == "index.md":
                 continue
             display = self._display(path)
-            text = read_text(path, display, self.problems)
+            text = read_text(path, display, self.problems, self.limits)
             if text is None:
                 continue
             self.drafts += marked_lines(display, text)
@@ -295,7 +314,7 @@ class _Loader:
                 self.problems.add(display, 1, "", "政策文件缺少开头的信息区（以 --- 开始、以 --- 结束的索引号、文号等字段）。")
                 continue
             yaml_text, body, offset = parts
-            source = parse_yaml(yaml_text, display, self.problems, line_offset=offset)
+            source = parse_yaml(yaml_text, display, self.problems, line_offset=offset, limits=self.limits)
             if source is None:
                 continue
             loaded = self._validate(source, m.PolicyDoc)

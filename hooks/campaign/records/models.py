@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from campaign.records.dates import Deadline, parse_deadline, parse_iso_date
 from campaign.records import dates
+from campaign.records.yamlsource import DEFAULT_LIMITS
 
 
 def _zh_error(message: str) -> PydanticCustomError:
@@ -159,6 +160,17 @@ class ScheduleSettings(Record):
                          description="方案未规定、由本专栏设定的示例或默认值填 true，统计口径页会标注“示例/默认”")
 
 
+class InputLimits(Record):
+    """Bounds on editors' files (yamlsource.Limits): a pasted 50 MB text stops at check."""
+
+    model_config = ConfigDict(title="输入大小上限")
+
+    file_kb: int = Field(DEFAULT_LIMITS.file_kb, ge=1, le=100 * 1024, title="单个文件大小上限（KB）",
+                         description="data/ 中的数据文件和 content/ 中的 Markdown 页面，每个文件不超过这么多 KB")
+    text_chars: int = Field(DEFAULT_LIMITS.text_chars, ge=100, le=10_000_000, title="单项文字长度上限（字符）",
+                            description="数据文件中每一项文字（如进展情况、案例详情）不超过这么多字符")
+
+
 class Site(Record):
     model_config = ConfigDict(title="门户网站与专栏信息")
 
@@ -197,6 +209,8 @@ class Site(Record):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings, title="统计口径设置",
                                        description="月报截止日、滞后阈值和临期天数；统计口径页逐项列出并注明依据")
     proofread_allow: list[ProofreadAllow] = _proofread_allow()
+    limits: InputLimits = Field(default_factory=InputLimits, title="输入大小上限",
+                                description="防止误粘贴超大内容；一般不用填，默认每个文件 1024 KB、每项文字 10000 个字符")
 
     @model_validator(mode="after")
     def _site_code_in_shaanxi(self) -> "Site":
