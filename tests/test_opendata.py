@@ -20,7 +20,7 @@ from support import ROOT
 
 # Record types the site holds: each must be exported (directly or as a split-out table).
 # Site/Column/OutboundLink are the portal's configuration; Units/Cleanup only wrap lists.
-NOT_RECORDS = {m.Record, m.SampleMixin, m.Site, m.Column, m.OutboundLink, m.WorkCalendar, m.Units, m.Cleanup}
+NOT_RECORDS = {m.Record, m.SampleMixin, m.Site, m.Column, m.OutboundLink, m.WorkCalendar, m.InputLimits, m.Units, m.Cleanup}
 
 
 def record_models() -> list[type[BaseModel]]:

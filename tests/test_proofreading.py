@@ -230,7 +230,7 @@ def test_check_prints_style_warnings_and_strict_fails(tmp_path):
     edit(project / "data/reports/2018-07/a02.yml", "progress: ", "progress: 本月完成了的的材料。")
     result = run_cli(project, "check")
     assert result.returncode == 0, result.stderr
-    assert "文字把关" in result.stderr and "「的的」字词重复" in result.stderr
+    assert "注意：有 1 处警告" in result.stderr and "「的的」字词重复" in result.stderr
     assert run_cli(project, "check", "--strict").returncode == 1
 
 

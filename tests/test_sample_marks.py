@@ -2,11 +2,11 @@
 the visible 示例 mark is reported (and --strict fails on the warning)."""
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from campaign.check import load
 from campaign.site import pages
+from campaign.site.pages.base import GeneratedPage
 from campaign.site.sample_marks import MARK_CLASS, check_sample_marks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +20,7 @@ def test_default_pages_carry_their_marks_and_a_planted_one_is_caught():
     for src in ("cases/units.md", "units/index.md", "bulletins/2018-08.md", "hotline.md", "index.md", "method.md"):
         assert built[src].sample, src
     units = built["cases/units.md"]
-    planted = replace(units, content=units.content.replace(MARK_CLASS, "badge"))
+    planted = GeneratedPage(units.src_uri, units.content.replace(MARK_CLASS, "badge"), units.sample)
     problems = check_sample_marks([planted])
     assert len(problems) == 1 and "cases/units.md" in problems[0] and "示例" in problems[0]
     # Unit full names are not in the plan: marked where shown.
