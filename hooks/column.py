@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 
 from campaign.exports import feeds, history, opendata
 from campaign.rules import freshness
-from campaign.site import output, pages, portal
+from campaign.site import output, pages, portal, responsive
 from campaign.records.dates import zh_date
 from campaign.records.loading import as_of_from_environment, load
 from campaign.site.pages import history as history_pages
@@ -161,6 +161,12 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     markdown = markdown if decorated is None else decorated
     with_history = history_pages.decorate(_state["dataset"], _state["history"], page.file.src_uri, markdown)
     return markdown if with_history is None else with_history
+
+
+@_timed
+def on_page_content(html_content: str, page, config, files) -> str:
+    # Cells of wide tables carry their column's name, for the card layout on phones.
+    return responsive.label_tables(html_content)
 
 
 @_timed
