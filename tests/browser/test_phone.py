@@ -2,6 +2,8 @@
 columns inside the screen, dates never break, and large text scales every text node."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .test_accessibility import page_kinds
@@ -61,3 +63,67 @@ def test_dates_do_not_break_on_desktop(browser, site_url, built_site):
             broken[path] = lines[:5]
     ctx.close()
     assert broken == {}
+
+
+# Every visible text node: its rendered font size in px (SVG text scaled as drawn), with a
+# short description of where it is.
+TEXT_SIZES = """() => {
+  const out = {};
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let n, index = -1;
+  while ((n = walker.nextNode())) {
+    index++;
+    if (!n.textContent.trim()) continue;
+    const el = n.parentElement;
+    if (!el || el.closest('script, style, noscript, template, [hidden], [aria-hidden=true] svg')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    const r = range.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) continue;
+    if (r.right <= 0 || r.bottom <= 0 || r.left >= window.innerWidth) continue;  // off-canvas drawer
+    let hidden = false;
+    for (let a = el; a; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.visibility === 'hidden' || s.display === 'none' || parseFloat(s.opacity) === 0) { hidden = true; break; }
+      if (s.clip === 'rect(0px, 0px, 0px, 0px)' || s.clipPath === 'inset(50%)') { hidden = true; break; }
+    }
+    if (hidden) continue;
+    let size = parseFloat(getComputedStyle(el).fontSize);
+    const svg = el.closest('svg');
+    if (svg && svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width) {
+      size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    }
+    const where = el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : '')
+      + ' < ' + (el.parentElement ? el.parentElement.tagName.toLowerCase() + '.' + (typeof el.parentElement.className === 'string' ? el.parentElement.className.split(' ')[0] : '') : '');
+    out[index] = [size, where, n.textContent.trim().slice(0, 16)];
+  }
+  return out;
+}"""
+
+
+def text_sizes(page) -> list:
+    return page.evaluate(TEXT_SIZES)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_large_text_scales_every_text(browser, site_url, built_site, width):
+    # Each kind of page, read twice: normal, then after pressing 大字模式. Every visible
+    # text is at least 18 px and at least 1.25 times its normal size.
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    small = {}
+    for path in page_kinds(built_site) + ["404.html"]:
+        page.goto(site_url + path)
+        page.evaluate("localStorage.clear(); document.documentElement.classList.remove('elder-large')")
+        normal = text_sizes(page)
+        page.evaluate("document.documentElement.classList.add('elder-large')")
+        large = text_sizes(page)
+        found = []
+        for index, (after, where, text) in large.items():
+            before = normal.get(index, [0])[0]
+            if after < 18 - 0.01 or after < before * 1.25 - 0.5:
+                found.append(f"{where} {text!r}: {before:.1f} -> {after:.1f}")
+        if found:
+            small[path] = sorted(set(found))[:12]
+    ctx.close()
+    assert small == {}, json.dumps(small, ensure_ascii=False, indent=1)
