@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 
 from campaign.exports import feeds, history, opendata
 from campaign.rules import freshness
-from campaign.site import output, pages, portal, responsive
+from campaign.site import contact, output, pages, portal, responsive
 from campaign.records.dates import zh_date
 from campaign.records.loading import as_of_from_environment, load
 from campaign.site.pages import history as history_pages
@@ -165,7 +165,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 @_timed
 def on_page_content(html_content: str, page, config, files) -> str:
-    # Cells of wide tables carry their column's name, for the card layout on phones.
+    # Cells of wide tables carry their column's name, for the card layout on phones; the
+    # complaint line is a tap-to-call link wherever it appears.
+    site = _state["dataset"].site
+    html_content = contact.link_number(html_content, site.hotline, contact.hotline_href(site))
     return responsive.label_tables(html_content)
 
 
