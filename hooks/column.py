@@ -119,7 +119,10 @@ def on_files(files: Files, config) -> Files:
     # does not loop on its own output.
     dataset = _state["dataset"]
     clashes = []
-    for page in pages.build_all(dataset):
+    # mkdocs-guide.yml builds the editors' guide as a site of its own (extra.editors_guide):
+    # only its pages there, and no guide page in the public column.
+    guide = _is_guide(config)
+    for page in pages.build_guide(dataset) if guide else pages.build_all(dataset):
         if files.get_file_from_path(page.src_uri) is not None:
             clashes.append(page.src_uri)
             continue
@@ -127,8 +130,13 @@ def on_files(files: Files, config) -> Files:
     if clashes:
         listed = "、".join(f"content/{c}" for c in clashes)
         raise PluginError(f"以下文件与自动生成的页面同名，请删除或改名：{listed}（这些页面由 data/ 中的数据生成，不需要手写）。")
-    _add_downloads(files, config)
+    if not guide:
+        _add_downloads(files, config)
     return files
+
+
+def _is_guide(config) -> bool:
+    return bool(config.extra.get("editors_guide"))
 
 
 def _add_downloads(files: Files, config) -> None:
@@ -183,7 +191,7 @@ def on_pre_page(page, config, files):
 @_timed
 def on_page_context(context, page, config, nav):
     # Feeds for <head> and the page's 订阅 links.
-    page.meta["feeds"] = feeds.links_for_page(page.file.src_uri, _state["dataset"])
+    page.meta["feeds"] = [] if _is_guide(config) else feeds.links_for_page(page.file.src_uri, _state["dataset"])
     # The portal's article meta tags come from the record behind the page (or from
     # front matter of pages built elsewhere); the theme override only prints them.
     article = portal.article_for(_state["dataset"], page.file.src_uri) or portal.article_from_front_matter(page.meta)

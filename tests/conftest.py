@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def copy_project(target: Path) -> Path:
     """Copy what a build needs (config, data, content, hooks, overrides) into target."""
-    for name in ("mkdocs.yml",):
+    for name in ("mkdocs.yml", "mkdocs-guide.yml"):
         shutil.copy2(ROOT / name, target / name)
     for name in ("data", "content", "hooks", "overrides"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))

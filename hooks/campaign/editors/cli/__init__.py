@@ -206,7 +206,7 @@ def _generated_clashes(dataset: Dataset, project: Path) -> str:
     from campaign.site import pages
 
     content = project / "content"
-    clashes = [p.src_uri for p in pages.build_all(dataset) if (content / p.src_uri).exists()]
+    clashes = [p.src_uri for p in [*pages.build_all(dataset), *pages.build_guide(dataset)] if (content / p.src_uri).exists()]
     if not clashes:
         return ""
     listed = "、".join(f"content/{c}" for c in clashes)
@@ -248,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
                "  ./column new report --action a01 --month 2018-09\n"
                "  ./column export-template --month 2018-09\n"
                "  ./column import 台账.xlsx\n"
-               "每个命令的详细用法：./column <命令> -h。编辑指南见网站“编辑指南”栏目（content/guide/）。",
+               "每个命令的详细用法：./column <命令> -h。编辑指南：mkdocs serve -f mkdocs-guide.yml 预览（content/guide/，不在门户网站发布）。",
     )
     parser.add_argument("--project", metavar="目录", help="项目目录（默认：从当前目录向上查找 mkdocs.yml）")
     commands = parser.add_subparsers(dest="command", metavar="命令", required=True)

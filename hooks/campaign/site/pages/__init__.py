@@ -1,7 +1,9 @@
 """Page builders: each module turns part of the Dataset into generated Markdown pages.
 
 The adapter adds every GeneratedPage to MkDocs as a virtual file; nothing is written
-into content/. Builders are listed in BUILDERS in menu order.
+into content/. Builders are listed in BUILDERS in menu order. The editors' guide is not
+part of the public column: its generated pages come from build_guide, for the guide's own
+site (mkdocs-guide.yml).
 """
 from __future__ import annotations
 
@@ -26,15 +28,21 @@ BUILDERS = [
     yearend.build,
     method.build,
     opendata.build,
-    guide.build,
 ]
+GUIDE_BUILDERS = [guide.build]
 
 
-def build_all(dataset: Dataset) -> list[GeneratedPage]:
+def build_all(dataset: Dataset, builders=None) -> list[GeneratedPage]:
+    """The public column's generated pages."""
     pages: list[GeneratedPage] = []
-    for builder in BUILDERS:
+    for builder in BUILDERS if builders is None else builders:
         pages.extend(builder(dataset))
     return sorted(pages, key=lambda p: p.src_uri)
 
 
-__all__ = ["GeneratedPage", "build_all", "BUILDERS"]
+def build_guide(dataset: Dataset) -> list[GeneratedPage]:
+    """The editors' guide's generated pages (guide/fields.md …), for its own site."""
+    return build_all(dataset, GUIDE_BUILDERS)
+
+
+__all__ = ["GeneratedPage", "build_all", "build_guide", "BUILDERS", "GUIDE_BUILDERS"]
