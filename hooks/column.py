@@ -12,6 +12,7 @@ import html
 import json
 import logging
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,6 +28,7 @@ from campaign.records.dates import zh_date
 from campaign.records.loading import as_of_from_environment, load
 from campaign.site.pages import history as history_pages
 from campaign.site.pages import policies
+from campaign.site.pages import search as search_page
 from campaign.rules import publicity_checks
 from campaign.records.problems import DataError
 
@@ -132,6 +134,7 @@ def on_files(files: Files, config) -> Files:
         raise PluginError(f"以下文件与自动生成的页面同名，请删除或改名：{listed}（这些页面由 data/ 中的数据生成，不需要手写）。")
     if not guide:
         _add_downloads(files, config)
+        files.append(File.generated(config, search_page.DIRECT, content=search_page.direct_index(dataset)))
     return files
 
 
@@ -165,6 +168,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             page.meta[key] = html.escape(page.meta[key], quote=True)
     # Policy pages are editors' Markdown; the 政务公开 block on top comes from their
     # front matter, rendered by the core so that every policy page carries it.
+    # Reference pages (统计口径, 开放数据) rank below the citizen pages in search.
+    if page.file.src_uri == "method.md" or page.file.src_uri.startswith("opendata/"):
+        page.meta.setdefault("search_weight", "0.3")
     decorated = policies.decorate(_state["dataset"], page.file.src_uri, markdown)
     markdown = markdown if decorated is None else decorated
     with_history = history_pages.decorate(_state["dataset"], _state["history"], page.file.src_uri, markdown)
@@ -226,8 +232,21 @@ def _compact_search_index(config) -> None:
         index.write_bytes(output.compact_search_index(index.read_bytes()))
 
 
+@_timed
+def _pagefind(config) -> None:
+    # The full-text index for the search page: Pagefind over the pages just written, into
+    # site/pagefind/ (chunked: a visitor fetches only the parts a query needs).
+    if _is_guide(config):
+        return
+    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(config.site_dir), "--silent"],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise PluginError("生成搜索索引（Pagefind）失败：" + (result.stderr or result.stdout).strip())
+
+
 def on_post_build(config):
     _compact_search_index(config)
+    _pagefind(config)
     # Last event of a build: hand the benchmark our own time, if it asked.
     _write_timings()
     _timings.clear()

@@ -89,9 +89,11 @@ def policy_for(page: str) -> str:
     styles = sorted({_sha256(body) for _, body in _elements(page, "style")})
     attrs = sorted({_sha256(html.unescape(value)) for value in _style_attributes(page)})
     style_src = ["'self'", *styles] + (["'unsafe-hashes'", *attrs] if attrs else [])
+    # Pagefind's search runs WebAssembly: compiling it is allowed on the search page only.
+    wasm = ["'wasm-unsafe-eval'"] if "data-site-search" in page else []
     return "; ".join([
         "default-src 'self'",
-        "script-src " + " ".join(["'self'", *scripts]),
+        "script-src " + " ".join(["'self'", *wasm, *scripts]),
         "style-src " + " ".join(style_src),
         # Material's icons are data: URIs inside its stylesheet.
         "img-src 'self' data:",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from campaign.records.loading import Dataset
 from campaign.site.pages import actions, cases, cleanup, hotline, opendata, overview, plan, policies, publicity, surveys, units
-from campaign.site.pages import bulletins, method, yearend
+from campaign.site.pages import bulletins, method, search, yearend
 from campaign.editors import guide_pages as guide
 from campaign.site.pages.base import GeneratedPage
 
@@ -28,6 +28,7 @@ BUILDERS = [
     yearend.build,
     method.build,
     opendata.build,
+    search.build,
 ]
 GUIDE_BUILDERS = [guide.build]
 
