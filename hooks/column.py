@@ -102,7 +102,22 @@ def on_config(config):
     config.extra["portal"] = portal.footer(dataset.site)
     config.extra["site_meta"] = portal.site_meta(dataset.site)
     _resolve_history(config)
+    _bundle_styles(config)
     return config
+
+
+def _bundle_styles(config) -> None:
+    # Our stylesheets go out as one file, named by its content hash (the server caches it
+    # for a year): one request blocking the first paint instead of seven. The order of
+    # extra_css is kept, so print rules still come last.
+    docs = Path(config.docs_dir)
+    sources = [s for s in config.extra_css if isinstance(s, str) and s.endswith(".css") and (docs / s).is_file()]
+    if not sources:
+        return
+    text = "".join(f"/* {s} */\n" + (docs / s).read_text(encoding="utf-8").rstrip() + "\n" for s in sources)
+    name = output.bundle_name(text)
+    config.extra_css = [name if s == sources[0] else s for s in config.extra_css if s not in sources[1:]]
+    _state["styles"] = (name, text, sources)
 
 
 def _resolve_history(config) -> None:
@@ -132,6 +147,13 @@ def on_files(files: Files, config) -> Files:
     if clashes:
         listed = "、".join(f"content/{c}" for c in clashes)
         raise PluginError(f"以下文件与自动生成的页面同名，请删除或改名：{listed}（这些页面由 data/ 中的数据生成，不需要手写）。")
+    if "styles" in _state:
+        name, text, sources = _state["styles"]
+        for source in sources:  # in the bundle: not served apart
+            bundled = files.get_file_from_path(source)
+            if bundled is not None:
+                files.remove(bundled)
+        files.append(File.generated(config, name, content=text))
     if not guide:
         _add_downloads(files, config)
         files.append(File.generated(config, search_page.DIRECT, content=search_page.direct_index(dataset)))

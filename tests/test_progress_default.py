@@ -47,7 +47,11 @@ def test_bulletins_and_year_end_report(built_site):
     assert months == ["2018-04", "2018-05", "2018-06", "2018-07", "2018-08", "2018-09"]
     report = (built_site / "reports/2018/index.html").read_text(encoding="utf-8")
     assert "2018年年终专项督查报告" in report and "尚未结束" in report
-    assert "assets/print.css" in report
+    # Print styles (print.css, last) are in the one fingerprinted stylesheet, by media query.
+    bundle = re.search(r'href="((?:\.\./)*assets/site\.[0-9a-f]{10}\.css)"', report)
+    assert bundle, "no bundled stylesheet"
+    css = (built_site / "reports/2018" / bundle.group(1)).resolve().read_text(encoding="utf-8")
+    assert "/* assets/print.css */" in css and "@media print" in css
 
 
 def test_nav_lists_index_pages_only(built_site):

@@ -32,6 +32,14 @@ def compact_search_index(raw: bytes) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+# --- Stylesheet bundle -----------------------------------------------------------------
+
+
+def bundle_name(text: str) -> str:
+    """assets/site.<hash>.css: the name changes whenever the content does."""
+    return f"assets/site.{hashlib.sha256(text.encode('utf-8')).hexdigest()[:10]}.css"
+
+
 # --- Content-Security-Policy --------------------------------------------------------------
 
 # Script types the browser does not execute (Material's JSON config) need no hash.
