@@ -237,13 +237,13 @@ def on_serve(server, config, builder):
 def on_post_page(output_html: str, page, config) -> str:
     # Each page's Content-Security-Policy gets the hashes of its own inline code, on the
     # HTML MkDocs is about to write (no second pass reading and rewriting every file).
-    return output.apply_csp(output_html, enforce=_state.get("command") != "serve")
+    return output.apply_csp(output.tidy_theme_markup(output_html), enforce=_state.get("command") != "serve")
 
 
 @_timed
 def on_post_template(output_content: str, template_name: str, config) -> str:
     # 404.html is rendered as a static template, not a page: it gets its policy here.
-    return output.apply_csp(output_content, enforce=_state.get("command") != "serve")
+    return output.apply_csp(output.tidy_theme_markup(output_content), enforce=_state.get("command") != "serve")
 
 
 @_timed

@@ -127,3 +127,32 @@ def test_large_text_scales_every_text(browser, site_url, built_site, width):
             small[path] = sorted(set(found))[:12]
     ctx.close()
     assert small == {}, json.dumps(small, ensure_ascii=False, indent=1)
+
+
+FOCUS_HIDDEN = """() => { const e = document.activeElement;
+    if (!e || e === document.body) return null;
+    const r = e.getBoundingClientRect();
+    const seen = e.checkVisibility({visibilityProperty: true, opacityProperty: true});
+    return (seen && r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth) ? null
+      : e.tagName + ' ' + (e.textContent || '').trim().slice(0, 12) + ' @' + Math.round(r.left); }"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_no_invisible_focus_stop(browser, site_url, width):
+    # Tab through the page: every element that takes focus is on the screen, never a link
+    # of the closed menu sliding off to the left.
+    ctx = browser.new_context(viewport={"width": width, "height": 800})
+    page = ctx.new_page()
+    hidden = []
+    for path in ["", "actions/a01/", "policies/zzbf-2018-25/"]:
+        page.goto(site_url + path)
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            where = page.evaluate(FOCUS_HIDDEN)
+            if where:  # the skip link fades in: look again once its transition is over
+                page.wait_for_timeout(400)
+                where = page.evaluate(FOCUS_HIDDEN)
+            if where:
+                hidden.append((path, where))
+    ctx.close()
+    assert hidden == [], hidden[:10]

@@ -32,6 +32,23 @@ def compact_search_index(raw: bytes) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+# --- Theme markup the Nu HTML checker rejects -----------------------------------------
+
+# Material's hidden toggles carry autocomplete="off" (not allowed on checkboxes); the table
+# of contents' title is a label for the "__toc" toggle, which only pages listed in the menu
+# have.
+_TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-(?:nav__)?toggle[^>]*?type="checkbox"[^>]*?) autocomplete="off"')
+_TOC_LABEL = re.compile(r'<label class="md-nav__title" for="__toc">(.*?)</label>', re.S)
+
+
+def tidy_theme_markup(page: str) -> str:
+    """The page with the theme's invalid markup made valid; nothing a reader sees changes."""
+    page = _TOGGLE_AUTOCOMPLETE.sub(r"\1", page)
+    if 'id="__toc"' not in page:
+        page = _TOC_LABEL.sub(r'<div class="md-nav__title">\1</div>', page)
+    return page
+
+
 # --- Stylesheet bundle -----------------------------------------------------------------
 
 

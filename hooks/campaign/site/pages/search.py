@@ -24,7 +24,7 @@ search_exclude: true
 <form class="site-search" role="search" action="./" method="get" data-site-search>
 <label class="site-search__label" for="site-search-q">搜索本专栏（文号、索引号、单位、关键词）</label>
 <div class="site-search__row">
-<input class="site-search__input" id="site-search-q" name="q" type="search" enterkeyhint="search" autocomplete="off">
+<input class="site-search__input" id="site-search-q" name="q" type="search" autocomplete="off">
 <button class="site-search__button" type="submit">搜索</button>
 </div>
 </form>
