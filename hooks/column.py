@@ -247,14 +247,6 @@ def on_post_template(output_content: str, template_name: str, config) -> str:
 
 
 @_timed
-def _compact_search_index(config) -> None:
-    # Material has written search/search_index.json by now: rewrite it compactly.
-    index = Path(config.site_dir) / "search" / "search_index.json"
-    if index.exists() and config.extra.get("compact_search_index", True):
-        index.write_bytes(output.compact_search_index(index.read_bytes()))
-
-
-@_timed
 def _pagefind(config) -> None:
     # The full-text index for the search page: Pagefind over the pages just written, into
     # site/pagefind/ (chunked: a visitor fetches only the parts a query needs).
@@ -267,7 +259,6 @@ def _pagefind(config) -> None:
 
 
 def on_post_build(config):
-    _compact_search_index(config)
     _pagefind(config)
     # Last event of a build: hand the benchmark our own time, if it asked.
     _write_timings()

@@ -3,7 +3,7 @@
 The number shows up in prose the editors and the plan wrote ("依托县民调中心441111热线"), in
 tables (a case's source "441111热线") and in the templates; a pass over each page's
 content HTML makes every occurrence a link, so none is missed. Text already inside a link,
-a heading, code or a script stays as it is.
+the page title, code or a script stays as it is.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from campaign.records import models as m
 _TOKEN = re.compile(r"(<[^>]+>)")
 _NAME = re.compile(r"</?([a-zA-Z0-9]+)")
 # Inside these the number stays plain text.
-_SKIP = {"a", "code", "pre", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6", "title", "textarea", "svg", "button", "label"}
+_SKIP = {"a", "code", "pre", "script", "style", "h1", "title", "textarea", "svg", "button", "label"}
 
 
 def tel_href(number: str) -> str:

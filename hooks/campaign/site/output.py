@@ -1,4 +1,5 @@
-"""Passes over the built site: a compact search index and the Content-Security-Policy.
+"""Passes over the built pages: valid theme markup, the stylesheet bundle's name and the
+Content-Security-Policy.
 
 Pure functions on bytes and strings, so they are tested without MkDocs; the adapter runs
 them in on_post_build over the files MkDocs wrote.
@@ -13,24 +14,6 @@ import re
 from functools import lru_cache
 
 CSP_PLACEHOLDER = "__CAMPAIGN_CSP__"
-
-# --- Search index -------------------------------------------------------------------------
-
-# A zero-width space next to whitespace separates nothing the whitespace does not already
-# separate (the search separator is [\s\u200b\-]+), so it can go.
-_REDUNDANT_ZWSP = re.compile(r"\u200b+(?=\s)|(?<=\s)\u200b+")
-
-
-def compact_search_index(raw: bytes) -> bytes:
-    """Material writes its index with \\u escapes (6 bytes per Chinese character); the
-    same index as plain UTF-8 with no redundant separators is about half the size."""
-    data = json.loads(raw)
-    for doc in data.get("docs", []):
-        for key in ("title", "text"):
-            if isinstance(doc.get(key), str):
-                doc[key] = _REDUNDANT_ZWSP.sub("", doc[key])
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
 
 # --- Theme markup the Nu HTML checker rejects -----------------------------------------
 
