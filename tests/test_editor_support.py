@@ -92,7 +92,7 @@ def test_guide_is_not_in_the_public_site(built_site):
     # Internal material (git workflow, the tool, server paths) stays out of the column:
     # no page, menu entry, search entry or sitemap line.
     assert not (built_site / "guide").exists()
-    for name in ("index.html", "sitemap.xml", "search/search_index.json"):
+    for name in ("index.html", "sitemap.xml", "search/direct.json"):
         text = (built_site / name).read_text(encoding="utf-8")
         assert "guide/" not in text and "编辑指南" not in text, name
 
