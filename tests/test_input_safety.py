@@ -202,7 +202,7 @@ def test_build_refuses_bad_input_and_keeps_the_previous_site(tmp_path, name):
 def test_strict_warning_after_pages_are_written_keeps_the_previous_site(tmp_path):
     # --strict aborts only after the whole site is written: the swap must not happen.
     project = copy_project(tmp_path)
-    append(project, GUIDE, "\n见[不存在的页面](missing.md)。\n")
+    append(project, POLICY, "\n见[不存在的页面](missing.md)。\n")  # a public page (the guide is its own site)
     previous = project / "site"
     previous.mkdir()
     (previous / "index.html").write_text("上一次发布的网站", encoding="utf-8")
@@ -224,10 +224,10 @@ def test_valid_unusual_input_is_accepted_and_sanitised(tmp_path):
     (project / "data/cases/2018/案例 001 一窗受理.yml").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
     policy = project / EXPLAINER
     policy.write_bytes(b"\xef\xbb\xbf" + policy.read_text(encoding="utf-8").replace("\n", "\r\n").encode())
-    (project / "content/guide/说明 文档.md").write_bytes(
+    (project / "content/说明 文档.md").write_bytes(
         b"\xef\xbb\xbf" + "# 说明文档\r\n\r\n中文文件名。\r\n\r\n<button>点我</button>\r\n\r\n<p style=\"position:fixed\">浮层</p>\r\n"
         "<details><summary>展开</summary>细节</details>\r\n".encode())
-    replace(project, "mkdocs.yml", "  /policies/*.md\n", "  /policies/*.md\n  /guide/说明 文档.md\n")
+    replace(project, "mkdocs.yml", "  /policies/*.md\n", "  /policies/*.md\n  /说明 文档.md\n")
     checked = subprocess.run([sys.executable, str(COLUMN), "check"], cwd=project, capture_output=True, text=True,
                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, timeout=300)
     assert checked.returncode == 0, checked.stderr
@@ -238,7 +238,7 @@ def test_valid_unusual_input_is_accepted_and_sanitised(tmp_path):
     assert built.returncode == 0, built.stdout + built.stderr
     assert not (previous / "stale.html").exists() and (previous / "index.html").is_file()
     assert not list(project.glob(".building-*"))
-    page = (previous / "guide/说明 文档/index.html").read_text(encoding="utf-8")
+    page = (previous / "说明 文档/index.html").read_text(encoding="utf-8")
     body = page[page.index('<article class="md-content__inner'):page.rindex("</article>")]
     assert "中文文件名" in body and "<details>" in body and "<summary>展开</summary>" in body
     assert "<button" not in body and "position:fixed" not in body and "点我" in body
