@@ -21,6 +21,10 @@ import pytest
 from campaign.editors.cli.publish import COMPLETE_MARKER, Releases
 from support import COLUMN
 
+# Kills a publish at every step, each with a real build: the slow ring (`pytest -m slow`, CI).
+pytestmark = pytest.mark.slow
+
+
 SLOW_HOOK = '''import os, time
 
 
