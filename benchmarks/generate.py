@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 from campaign.records.problems import Problems
 from campaign.records.yamlsource import parse_yaml, split_front_matter
 
-COPIED = ("mkdocs.yml", "hooks", "overrides", "content", "data")
+COPIED = ("mkdocs.yml", "column", "hooks", "overrides", "content", "data")
 
 
 def _read(path: Path):
