@@ -142,7 +142,7 @@ def test_history_cache_is_used_and_survives_damage(tmp_path: Path):
     calls: list[str] = []
 
     def counting(args, stdin=None):
-        calls.append(args[0])
+        calls.append(next(a for a in args if a not in ("-c", "core.quotePath=off")))
         return real(args, stdin)
 
     first = history.task_history(counting)
@@ -150,12 +150,17 @@ def test_history_cache_is_used_and_survives_damage(tmp_path: Path):
     assert cache.exists() and calls.count("cat-file") == 1
     calls.clear()
     assert history.task_history(counting).changes == first.changes
-    assert "cat-file" not in calls                       # every commit came from the cache
+    assert "cat-file" not in calls and "log" not in calls   # the same HEAD: all from the cache
     _write(project, "data/reports/2018-08/a02.yml", _report("a02", "2018-08", t3=100))
     commit_all(project, "新报告", "2018-09-25T10:00:00+08:00")
     calls.clear()
     newer = history.task_history(counting)
     assert calls.count("cat-file") == 1 and newer.changes == _reference_changes(*_walk_inputs(real))
+    # History rewritten (an amended commit): the cached main line no longer leads to HEAD.
+    _write(project, "data/reports/2018-08/a02.yml", _report("a02", "2018-08", t3=95))
+    git(project, "commit", "-q", "-a", "--amend", "-m", "新报告（更正）", when="2018-09-26T10:00:00+08:00")
+    amended = history.task_history(real)
+    assert amended.changes == _reference_changes(*_walk_inputs(real)) != newer.changes
     cache.write_bytes(b"not a pickle")
-    assert history.task_history(real).changes == newer.changes
+    assert history.task_history(real).changes == amended.changes
     assert git(project, "status", "--porcelain", "--untracked-files=all") == ""  # the cache is in .git only

@@ -108,12 +108,10 @@ def task_history(run: Runner) -> History:
     shallow = run(["rev-parse", "--is-shallow-repository"], None)
     if shallow is not None and shallow.strip() == b"true":
         return unavailable("生成网站的仓库是浅克隆（只有最近的提交），修改历史不完整，因此不显示。")
-    log = run(["-c", "core.quotePath=off", "log", "--first-parent", "-m", "--reverse", "--no-renames", "--format=%x00%H %cI", "--name-only",
-               "--", *WATCHED], None)
-    if log is None:
-        return unavailable("读取 git 历史失败。")
-    commits = _parse_log(log.decode("utf-8", "replace"))
     cache = _Cache.open(run)
+    commits = _first_parent_log(run, cache)
+    if commits is None:
+        return unavailable("读取 git 历史失败。")
     wanted = [(sha, path) for sha, _, paths in commits for path in paths if path not in cache.files.get(sha, ())]
     blobs = _read_blobs(run, wanted)
     if blobs is None:
@@ -124,6 +122,33 @@ def task_history(run: Runner) -> History:
         cache.files.setdefault(sha, {})
     cache.save({sha for sha, _, _ in commits}, bool(wanted))
     return History(True, changes=_changes(commits, cache.files))
+
+
+def _first_parent_log(run: Runner, cache: "_Cache") -> list[tuple[str, date, list[str]]] | None:
+    """The main line's commits, oldest first, with the watched files each touched. The
+    cache keeps the list of the last HEAD: the same HEAD costs nothing, a HEAD a few commits
+    on (its first-parent line passes the cached one) asks git for those commits only."""
+    head = run(["rev-parse", "--verify", "-q", "HEAD"], None)
+    head_sha = head.decode().strip() if head else ""
+    known = cache.log
+    if head_sha and known is not None and known[0] == head_sha:
+        return known[1]
+    since = None
+    if head_sha and known is not None:
+        line = run(["rev-list", "--first-parent", head_sha], None)
+        if line is not None and known[0].encode() in line.split():
+            since = known[0]
+    revision = [f"{since}..{head_sha}"] if since else ([head_sha] if head_sha else [])
+    log = run(["-c", "core.quotePath=off", "log", "--first-parent", "-m", "--reverse", "--no-renames",
+               "--format=%x00%H %cI", "--name-only", *revision, "--", *WATCHED], None)
+    if log is None:
+        return None
+    commits = _parse_log(log.decode("utf-8", "replace"))
+    if since:
+        commits = known[1] + commits
+    if head_sha:
+        cache.log = (head_sha, commits)
+    return commits
 
 
 # What a file was at a commit: its YAML data (a mapping), or one of these.
@@ -145,9 +170,11 @@ class _Cache:
 
     VERSION = 1
 
-    def __init__(self, path: Path | None, files: dict[str, dict[str, Any]]):
+    def __init__(self, path: Path | None, files: dict[str, dict[str, Any]], log=None):
         self.path = path
         self.files = files
+        self.log: tuple[str, list] | None = log      # (HEAD, its first-parent log)
+        self._saved_log = log
 
     @classmethod
     def open(cls, run: Runner) -> "_Cache":
@@ -157,14 +184,17 @@ class _Cache:
         path = Path(git_dir.decode("utf-8", "replace").strip()) / "column-cache" / f"history-v{cls.VERSION}.pickle"
         try:
             with path.open("rb") as handle:
-                files = pickle.load(handle)
+                stored = pickle.load(handle)
+            files, log = stored["files"], stored["log"]
+            if not isinstance(files, dict):
+                raise ValueError(path)
         except Exception:  # missing, damaged or from another Python: read git again
-            files = {}
-        return cls(path, files if isinstance(files, dict) else {})
+            files, log = {}, None
+        return cls(path, files, log)
 
     def save(self, keep: set[str], changed: bool) -> None:
         """Write the entries of the commits in `keep` (others were rewritten away)."""
-        stale = len(self.files) != len(keep)
+        stale = len(self.files) != len(keep) or self.log is not self._saved_log
         if self.path is None or not (changed or stale):
             return
         files = {sha: entry for sha, entry in self.files.items() if sha in keep}
@@ -172,7 +202,7 @@ class _Cache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".history-")
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(files, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump({"files": files, "log": self.log}, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)   # atomic: a parallel build reads the old or the new file
         except OSError:
             pass                         # a read-only repository: no cache, same history
