@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -311,7 +312,9 @@ def preview_latency(project: Path, edits: int, dirty: bool = False, timeout: flo
     reports = sorted((project / "data/reports").rglob("*.yml"), key=lambda p: (p.parent.name, p.name))
     report = reports[-1]
     action = re.search(r"(?m)^action: *(\S+)", report.read_text(encoding="utf-8")).group(1)
-    url = f"http://127.0.0.1:{port}/actions/{action}/"
+    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    mount = urllib.parse.urlsplit(config.get("site_url") or "/").path.rstrip("/")   # serve mounts the site there
+    url = f"http://127.0.0.1:{port}{mount}/actions/{action}/"
     server = subprocess.Popen(command, cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     seconds = []
