@@ -156,11 +156,24 @@ DELETED = "deleted"
 UNREADABLE = "unreadable"
 
 
+# Free text the history never reads: left out of the cache (most of a report's bytes), so
+# that reading the cache stays cheap at tens of thousands of commits.
+_FREE_TEXT = frozenset({"progress", "problems", "next_steps", "goal", "attachments", "note"})
+
+
 def _parsed(content: bytes | None) -> Any:
     if content is None:
         return DELETED
     data = _load(content)
-    return UNREADABLE if data is None else data
+    return UNREADABLE if data is None else _slim(data)
+
+
+def _slim(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _slim(v) for k, v in value.items() if k not in _FREE_TEXT}
+    if isinstance(value, list):
+        return [_slim(v) for v in value]
+    return value
 
 
 class _Cache:
@@ -168,7 +181,7 @@ class _Cache:
     A commit's files never change, so an entry never goes stale; a damaged or unreadable
     cache file is ignored and rewritten."""
 
-    VERSION = 1
+    VERSION = 2
 
     def __init__(self, path: Path | None, files: dict[str, dict[str, Any]], log=None):
         self.path = path
