@@ -3,7 +3,7 @@
 Two profiles. `short` (the default): scale ×1 is the bundled default county, four months
 of one-sentence reports. `long`: the same county along the time axis and with realistic
 text lengths: 24 months of reports per action (2018-05 to 2020-04, two more tasks per
-action for 2019 and 2020), reports of several paragraphs, a survey every quarter, and 40
+action for 2019 and 2020), reports of several paragraphs, a survey every quarter, a bulletin issued every month, and 40
 policies and interpretations per county with bodies of 3,000–10,000 characters of Chinese
 text (several hundred policies at ×10). Texts are composed from a fixed phrase bank by a
 seeded generator, so the same scale always gives the same bytes.
@@ -23,7 +23,6 @@ import argparse
 import random
 import re
 import shutil
-import sys
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -96,6 +95,8 @@ def _copy_county(k: int, src: Path, out: Path, ren: _Renamer) -> None:
         r = _read(path)
         r.update(action=ren.action(r["action"]), sample=True)
         for item in r["tasks"]:
+            item["task"] = ren.task(item["task"])
+        for item in r.get("corrections") or []:
             item["task"] = ren.task(item["task"])
         _dump(r, data_out / "reports" / r["month"] / f"{r['action']}.yml")
 
@@ -276,10 +277,22 @@ def _long_county(src: Path, out: Path) -> Path:
     template = _read(sorted((out / "data/surveys").glob("*.yml"))[-1])
     for year, quarter in [(2018, 4)] + [(y, q) for y in (2019,) for q in (1, 2, 3, 4)] + [(2020, 1)]:
         survey = {**template, "quarter": f"{year}-Q{quarter}",
-                  "published": _month_end(year, quarter * 3).replace(day=28).isoformat(),
+                  "published": (_month_end(year, quarter * 3) + timedelta(days=10)).isoformat(),
                   "overall": round(80 + rng.random() * 15, 1)}
         survey["dimensions"] = [{**d, "score": round(78 + rng.random() * 18, 1)} for d in template["dimensions"]]
         _dump(survey, out / "data/surveys" / f"{survey['quarter']}.yml")
+    # Bulletins: one issued every month, the 12th of the next, numbered within the year.
+    bulletins = out / "data/bulletins"
+    if bulletins.is_dir():
+        template = _read(sorted(bulletins.glob("*.yml"))[-1])
+        for year, month in _months(LONG_FIRST_MONTH, LONG_MONTHS):
+            path = bulletins / f"{year}-{month:02d}.yml"
+            if path.exists():
+                continue
+            issued = _month_end(year, month) + timedelta(days=12)
+            first = 4 if year == 2018 else 1
+            _dump({**template, "month": f"{year}-{month:02d}", "issued": issued.isoformat(),
+                   "number": f"{year}年第{month - first + 1}期"}, path)
     # Policies: 30 documents and 10 interpretations, 3,000–10,000 characters each.
     action_ids = [a["id"] for a in actions]
     for i in range(1, LONG_POLICIES + 1):

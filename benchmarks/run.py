@@ -255,6 +255,14 @@ def run_scale(profile: str, scale: int, workdir: Path, stock: bool) -> dict:
     own = json.loads(timings_file.read_text()) if timings_file.exists() else {}
     own_s = sum(own.values())
     check_s, check_cpu_s, check_rss = measure_full([sys.executable, str(project / "column"), "check"], project)
+    # 文字把关 (proofreading and the personal-data guard over every published text): the pass
+    # alone, run once more on the loaded data; it is part of check_s above.
+    proofread = subprocess.run([sys.executable, "-c",
+                                "from pathlib import Path; from campaign.check import load;"
+                                "from campaign.rules.proofreading import timed_pass;"
+                                "d = load(Path('data'), Path('content')); print(timed_pass(d, Path('content')))"],
+                               cwd=project, capture_output=True, text=True, env=ENV)
+    proofread_s = float(proofread.stdout.split()[-1]) if proofread.returncode == 0 and proofread.stdout.strip() else 0.0
     site = project / "site"
     sizes = html_sizes(site)
     figures = {
@@ -264,7 +272,7 @@ def run_scale(profile: str, scale: int, workdir: Path, stock: bool) -> dict:
         "own_by_event": own, "peak_rss_mb": rss / 1024, "largest_html_kb": sizes[-1] / 1024,
         "median_html_kb": statistics.median(sizes) / 1024, "pages_over_60kb": sum(1 for n in sizes if n > 60 * 1024),
         "search_index_bytes": _search_index_bytes(site),
-        "opendata_bytes": dir_bytes(site / "opendata"), "check_s": check_s, "check_cpu_s": check_cpu_s,
+        "opendata_bytes": dir_bytes(site / "opendata"), "check_s": check_s, "check_cpu_s": check_cpu_s, "proofread_s": proofread_s,
         "check_rss_mb": check_rss / 1024, "commits": commits, "history_changes": changes,
         "history_cold_s": history_cold_s, "history_warm_s": history_warm_s,
     }
@@ -394,6 +402,7 @@ def print_scale(f: dict) -> None:
     print(f"搜索索引 search index: {f['search_index_bytes']} bytes（每页 {f['search_index_bytes'] / max(1, f['html_pages']):.0f} bytes）")
     print(f"开放数据 open data: {f['opendata_bytes']} bytes")
     print(f"仅检查数据 check（./column check）: {f['check_s']:.2f} s（CPU {f['check_cpu_s']:.2f} s，内存 {f['check_rss_mb']:.0f} MB）")
+    print(f"  其中文字把关 proofreading pass: {f['proofread_s']:.3f} s（占检查 {f['proofread_s'] / max(f['check_s'], 1e-9):.1%}）")
     print(f"变更记录 history（{f['commits']} 个提交，每份报告一个；{f['history_changes']} 条变更）: "
           f"无缓存 cold {f['history_cold_s']:.2f} s，有缓存 warm {f['history_warm_s']:.2f} s")
     if "stock_build_s" in f:

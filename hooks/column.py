@@ -12,6 +12,7 @@ import html
 import json
 import logging
 import os
+import shutil
 import time
 from pathlib import Path
 from urllib.parse import urljoin
@@ -27,8 +28,9 @@ from campaign.check import as_of_from_environment, check_project, nav_paths
 from campaign.editors import guide_pages
 from campaign.exports import feeds, history, opendata
 from campaign.records.dates import zh_date
-from campaign.site import documents, output, pages, portal
+from campaign.site import documents, output, pages, portal, sanitizer
 from campaign.site.pages import history as history_pages
+from campaign.site.sample_marks import check_sample_marks
 from campaign.site.pages import policies
 
 log = logging.getLogger("mkdocs.hooks.column")
@@ -98,7 +100,66 @@ def on_config(config):
     config.extra["portal"] = portal.footer(dataset.site)
     config.extra["site_meta"] = portal.site_meta(dataset.site)
     _resolve_history(config)
+    _build_aside(config)
     return config
+
+
+# --- Building into a temporary folder ---------------------------------------------------------
+# A failed build must never delete or half-write the site that is being served: MkDocs
+# cleans site_dir first and writes into it page by page. So the build goes into a sibling
+# folder, which replaces site_dir only when the build has succeeded (strict warnings
+# included); on failure it is removed and site_dir is untouched. `mkdocs serve` builds
+# into its own temporary folder and is left alone.
+
+
+def _build_aside(config) -> None:
+    _state.pop("final_site_dir", None)
+    if _state.get("command") == "serve":
+        return
+    final = Path(config.site_dir)
+    building = _sibling(final, "new")
+    shutil.rmtree(building, ignore_errors=True)  # left by a killed build
+    _state["final_site_dir"] = str(final)
+    config.site_dir = str(building)
+
+
+def _sibling(site_dir: Path, kind: str) -> Path:
+    # ".building-*": the prefix `./column publish` already clears after a crash.
+    return site_dir.parent / f".building-{site_dir.name}.{kind}"
+
+
+def _strict_will_fail(config) -> bool:
+    # MkDocs counts warnings and aborts a --strict build after on_post_build.
+    from mkdocs.utils import CountHandler
+
+    if not config.strict:
+        return False
+    handlers = logging.getLogger("mkdocs").handlers
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in handlers)
+
+
+def _swap_in(config) -> None:
+    final = _state.pop("final_site_dir", None)
+    if final is None:
+        return
+    building, final_path = Path(config.site_dir), Path(final)
+    config.site_dir = final  # gh-deploy and later plugins read the real folder
+    if _strict_will_fail(config):
+        shutil.rmtree(building, ignore_errors=True)
+        return
+    old = _sibling(final_path, "old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final_path.exists() or final_path.is_symlink():
+        os.replace(final_path, old)
+    os.replace(building, final_path)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def on_build_error(error):
+    # The build failed after on_config: drop the half-written folder, keep the old site.
+    final = _state.pop("final_site_dir", None)
+    if final is not None:
+        shutil.rmtree(_sibling(Path(final), "new"), ignore_errors=True)
 
 
 def _resolve_history(config) -> None:
@@ -122,6 +183,10 @@ def on_files(files: Files, config) -> Files:
     in_nav = set(nav_paths(config.nav))
     generated = sorted(pages.build_all(dataset) + guide_pages.build(dataset), key=lambda page: page.src_uri)
     _state["pages"] = {page.src_uri: page for page in generated}
+    # A self-check of the generator, not of editors' input: a page that shows sample-derived
+    # values must carry the 示例 mark (--strict fails otherwise).
+    for message in check_sample_marks(generated):
+        log.warning(message)
     for page in generated:
         inclusion = InclusionLevel.INCLUDED if page.src_uri in in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
@@ -160,7 +225,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     # front matter, rendered by the core so that every policy page carries it.
     decorated = policies.decorate(_state["dataset"], page.file.src_uri, markdown)
     markdown = markdown if decorated is None else decorated
-    with_history = history_pages.decorate(_state["history"], _record(page), markdown)
+    with_history = history_pages.decorate(_state["dataset"], _state["history"], _record(page), markdown)
     return markdown if with_history is None else with_history
 
 
@@ -182,6 +247,16 @@ def _feeds(page):
 
 
 @_timed
+def on_page_content(html_text: str, page, config, files) -> str:
+    # Editors' Markdown may carry raw HTML: reduce it to the tags and attributes our own
+    # Markdown needs (the check has already refused scripts, frames and handlers with file
+    # and line). Generated pages print every record value escaped and are left as they are.
+    if page.file.generated_by is not None:
+        return html_text
+    return sanitizer.sanitize(html_text)
+
+
+@_timed
 def on_pre_page(page, config, files):
     # The page date is the data date, so sitemap.xml and the mtime inside sitemap.xml.gz
     # (both written before pages render) never carry the build time.
@@ -195,7 +270,9 @@ def on_page_context(context, page, config, nav):
     page.meta["feeds"] = _feeds(page)
     # The portal's article meta tags come from the record behind the page (or from
     # front matter of pages built elsewhere); the theme override only prints them.
-    article = portal.article_for(_state["dataset"], _record(page)) or portal.article_from_front_matter(page.meta)
+    generated = _state["pages"].get(page.file.src_uri)
+    article = ((generated.article if generated is not None else None)
+               or portal.article_for(_state["dataset"], _record(page)) or portal.article_from_front_matter(page.meta))
     page.meta["gov_meta"] = portal.article_meta(article, page.canonical_url or "")
     _attach_edit_url(page, config)
     return context
@@ -249,8 +326,11 @@ def _compact_search_index(config) -> None:
 
 # last: Material's search plugin must have written search_index.json
 @event_priority(-100)
+# last: the search index is written, and the finished folder replaces site_dir
+@event_priority(-100)
 def on_post_build(config):
     _compact_search_index(config)
     # Last event of a build: hand the benchmark our own time, if it asked.
     _write_timings()
     _timings.clear()
+    _swap_in(config)

@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import openpyxl
+
 ROOT = Path(__file__).resolve().parent.parent
 COLUMN = ROOT / "column"
 
@@ -218,3 +220,27 @@ def check_run(project: Path, env: dict | None = None) -> subprocess.CompletedPro
     lines += [f"WARNING -  {problem.render()}" for problem in report.warnings]
     return subprocess.CompletedProcess(["check", str(project)], 0 if report.passed(strict=True) else 1,
                                        "", "\n".join(lines))
+
+
+# --- Ledgers (台账) ----------------------------------------------------------------------------
+
+HEADERS = ["行动编号", "报送月份", "报送日期", "任务编号", "任务名称（仅供核对，不导入）", "完成进度（%）",
+           "任务说明", "进展情况", "存在问题", "下一步措施"]
+
+
+def make_xlsx(path: Path, rows: list[list], title_row: bool = False) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "台账"
+    if title_row:
+        sheet.append(["2018年9月专项行动进展台账"])
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    book.create_sheet("说明").append(["说明"])
+    book.save(path)
+    return path
+
+
+def snapshot(project: Path) -> dict[str, bytes]:
+    return {p.relative_to(project).as_posix(): p.read_bytes() for p in sorted((project / "data").rglob("*")) if p.is_file()}

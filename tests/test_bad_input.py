@@ -183,12 +183,15 @@ def test_holiday_calendar_day_on_a_weekend(tree):
 
 
 def test_holiday_calendar_counts_in_the_publication_check(tree):
-    # Made Tue 20 March; published 18 April is the 21st working day by Monday–Friday …
+    # Made Tue 20 March; by the State Council's 2018 calendar (清明 5–6 April off, Sunday
+    # 8 April worked) published 18 April is the 20th working day, 19 April the 21st …
     edit(tree / "content/policies/zzbf-2018-25.md", "published: 2018-03-26", "published: 2018-04-18")
+    assert not publicity_checks.warnings(load(tree / "data", tree / "content")).items
+    edit(tree / "content/policies/zzbf-2018-25.md", "published: 2018-04-18", "published: 2018-04-19")
     warned = [p.render() for p in publicity_checks.warnings(load(tree / "data", tree / "content")).items]
     assert len(warned) == 1 and "已过 21 个工作日" in warned[0]
-    assert "可在 data/site.yml 的 calendar 中填写" in warned[0]
-    # … and the 20th once a weekday holiday in between is listed.
+    assert "按国务院办公厅公布的节假日和调休计算" in warned[0]
+    # … and the 20th once the county's own calendar lists a further weekday off.
     site = tree / "data" / "site.yml"
-    site.write_text(site.read_text(encoding="utf-8") + "calendar:\n  holidays: [2018-04-05]\n", encoding="utf-8")
+    site.write_text(site.read_text(encoding="utf-8") + "calendar:\n  holidays: [2018-04-16]\n", encoding="utf-8")
     assert not publicity_checks.warnings(load(tree / "data", tree / "content")).items

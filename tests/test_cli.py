@@ -135,15 +135,17 @@ def test_every_new_draft_passes_check_and_blocks_strict_build(project):
 
 
 def test_filled_in_draft_builds(project):
-    assert run_cli(project, "new", "survey", "--quarter", "2018-Q4").returncode == 0
-    path = project / "data/surveys/2018-Q4.yml"
+    # A survey is published once its quarter has ended: redo the 2018-Q3 one (as of 30 Sep).
+    (project / "data/surveys/2018-Q3.yml").unlink()
+    assert run_cli(project, "new", "survey", "--quarter", "2018-Q3").returncode == 0
+    path = project / "data/surveys/2018-Q3.yml"
     text = path.read_text(encoding="utf-8")
     text = text.replace("overall: 0  # 【待填写】", "overall: 86.5").replace("sample_size: 1  # 【待填写】", "sample_size: 300")
-    text = text.replace("published: 2018-09-30  # 【待填写】", "published: 2018-09-28")
+    text = text.replace("published: 2018-09-30  # 【待填写】", "published: 2018-09-30")
     text = text.replace("method: 【待填写】测评方法，如电话随机访问、窗口现场问卷", "method: 电话随机访问")
     path.write_text(text, encoding="utf-8")
     assert "【待填写】" not in text
     assert run_cli(project, "check", "--strict").returncode == 0
     built = run_build(project)
     assert built.returncode == 0, built.stderr
-    assert "86.5" in (project / "site/surveys/2018-Q4/index.html").read_text(encoding="utf-8")
+    assert "86.5" in (project / "site/surveys/2018-Q3/index.html").read_text(encoding="utf-8")

@@ -23,7 +23,7 @@ def test_columns_go_stale_by_cadence():
     d = _dataset("2018-11-30")
     states = {s.column.id: s for s in freshness.column_states(d)}
     assert states["progress"].newest == date(2018, 9, 5) and states["progress"].stale  # 月度: > 45 days
-    assert not states["surveys"].stale  # 季度: 2018-09-28 is 63 days old
+    assert not states["surveys"].stale  # 季度: 2018-09-30 is 61 days old
     assert not states["cases"].stale    # 不定期 never goes stale, only blank
     _, warnings = freshness.check(d)
     assert any("专项行动进展" in w.render() and "data/site.yml" in w.render() and "2018年9月5日" in w.render() for w in warnings.items)

@@ -3,34 +3,11 @@ from __future__ import annotations
 
 import csv
 from datetime import datetime
-from pathlib import Path
 
 import openpyxl
 import pytest
 
-from support import run_cli
-
-HEADERS = ["行动编号", "报送月份", "报送日期", "任务编号", "任务名称（仅供核对，不导入）", "完成进度（%）",
-           "任务说明", "进展情况", "存在问题", "下一步措施"]
-
-
-def make_xlsx(path: Path, rows: list[list], title_row: bool = False) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "台账"
-    if title_row:
-        sheet.append(["2018年9月专项行动进展台账"])
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
-    book.create_sheet("说明").append(["说明"])
-    book.save(path)
-    return path
-
-
-def snapshot(project: Path) -> dict[str, bytes]:
-    return {p.relative_to(project).as_posix(): p.read_bytes() for p in sorted((project / "data").rglob("*")) if p.is_file()}
-
+from support import HEADERS, make_xlsx, run_cli, snapshot
 
 def test_export_template_writes_xlsx_with_help_sheet_and_csv(project, tmp_path):
     result = run_cli(project, "export-template", "--month", "2018-09", "--out", str(tmp_path / "tpl"))

@@ -10,10 +10,11 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import markdown
 import pytest
 import yaml
 
-from support import copy_project, run_build
+from support import check_run, copy_project, run_build
 from support import broken_links, pages, references, resolve
 
 SITE_URL = "http://www.zyx.gov.cn/zt/yshj/"
@@ -73,6 +74,12 @@ def test_government_meta_tags(built_site):
     assert action["PubDate"] == "2018-09-03 00:00"  # its newest monthly report (data/reports/2018-08/a01.yml)
     index = _meta((built_site / "cases/index.html").read_text(encoding="utf-8"))
     assert "ArticleTitle" not in index  # index pages are columns, not articles
+    week = _meta((built_site / "publicity/2018/index.html").read_text(encoding="utf-8"))
+    assert week["PubDate"] == "2018-04-13 00:00" and week["ArticleTitle"]
+    bulletin = _meta((built_site / "bulletins/2018-08/index.html").read_text(encoding="utf-8"))
+    assert bulletin["ArticleTitle"].startswith("2018年8月专项行动进展通报") and bulletin["ContentSource"]
+    cleanup = _meta((built_site / "cleanup/index.html").read_text(encoding="utf-8"))
+    assert cleanup["ArticleTitle"] == "规范性文件清理结果" and cleanup["Description"].startswith("清理规范性文件")
 
 
 @pytest.mark.parametrize("field, value, words", [
@@ -176,7 +183,7 @@ def _elements(text: str) -> list[tuple[str, dict]]:
     return found
 
 
-def test_hostile_text_in_data_lands_as_text(tmp_path):
+def test_hostile_text_in_data_is_refused_and_would_land_as_text(tmp_path):
     project = copy_project(tmp_path)
     path = project / "data" / "cases" / "2018" / "c2018-002.yml"
     record = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -187,24 +194,30 @@ def test_hostile_text_in_data_lands_as_text(tmp_path):
     record = yaml.safe_load(action.read_text(encoding="utf-8"))
     record["name"] = "<img src=x onerror=alert('n')>[行动](javascript:alert(4))"
     action.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
-    result = run_build(project)
-    assert result.returncode == 0, result.stdout + result.stderr
-    site = project / "site"
-    for page in pages(site):
-        text = page.read_text(encoding="utf-8")
-        elements = _elements(text)
-        assert not [e for e in elements if e[0] in ("iframe", "b") or (e[0] == "img" and e[1].get("src") == "x")], page
+    # The gate: the pipeline refuses markup in text fields, naming each file and field.
+    result = check_run(project)
+    assert result.returncode == 1
+    for where in ("data/actions/a01.yml", "字段「title」", "字段「summary」", "字段「body」", "字段「handling」"):
+        assert where in result.stderr, where
+    # Behind the gate, escaping where text lands: the same records, read without the
+    # pipeline, render as text on every generated page (no tag, handler or javascript: link).
+    from campaign.records.loading import read_dataset
+    from campaign.records.problems import Problems
+    from campaign.site import pages as site_pages
+
+    dataset = read_dataset(project / "data", project / "content", None, Problems())
+    generated = site_pages.build_all(dataset)
+    for page in generated:
+        # The body as MkDocs' Markdown makes it HTML (front matter titles are escaped by the
+        # adapter's on_page_markdown).
+        body = page.content.split("\n---\n", 1)[-1] if page.content.startswith("---\n") else page.content
+        elements = _elements(markdown.markdown(body, extensions=["tables", "attr_list", "md_in_html", "admonition"]))
+        assert not [e for e in elements if e[0] in ("script", "iframe", "b") or (e[0] == "img" and e[1].get("src") == "x")], page
         assert not [e for e in elements if any(k.startswith("on") for k in e[1])], page
-        assert not [e for e in elements if any(str(v).strip().lower().startswith("javascript:") for v in e[1].values())]
-        assert not [e for e in elements if "evil.example" in str(e[1].get("href", ""))]
-        assert "<strong>粗体</strong>" not in text
-    case = (site / "cases/c2018-002/index.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt;标题" in case or "&lt;script&gt;alert('t')&lt;/script&gt;标题" in case
-    assert "<title>&lt;script&gt;" in case
-    assert "[点我](javascript:alert" in html.unescape(re.sub(r"<[^>]+>", "", case))
-    # The search index holds the text escaped too (Material shows it as HTML).
-    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "<script>" not in index and "<img" not in index
+        assert not [e for e in elements if any(str(v).strip().lower().startswith("javascript:") for v in e[1].values())], page
+        assert not [e for e in elements if "evil.example" in str(e[1].get("href", ""))], page
+    case = next(p for p in generated if p.src_uri == "cases/c2018-002.md").content
+    assert "&lt;iframe" in case and "&lt;img" in case  # shown as text, not dropped
 
 
 # --- Sub-path deployment ------------------------------------------------------------------

@@ -107,7 +107,7 @@ def test_late_publication_warns_and_strict_fails(project):
     result = check_run(project)
     assert result.returncode != 0
     assert re.search(r"WARNING\s+-\s+content/policies/zzbf-2018-25\.md 第 12 行：字段「published（公开日期）」："
-                     r"公开日期（2018年5月2日）距成文日期（2018年3月20日）已过 31 个工作日", output(result))
+                     r"公开日期（2018年5月2日）距成文日期（2018年3月20日）已过 29 个工作日", output(result))
 
 
 # --- cases --------------------------------------------------------------------------------------

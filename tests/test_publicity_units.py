@@ -86,7 +86,9 @@ def test_working_days():
     assert working_days_after(friday, date(2018, 4, 15)) == 0  # the weekend
     assert working_days_after(friday, date(2018, 4, 16)) == 1
     assert working_days_after(friday, date(2018, 4, 20)) == 5
-    assert working_days_after(friday, date(2018, 5, 11)) == 20
+    # The official calendar (chinesecalendar): 28 April (Sat) worked, 30 April and 1 May off.
+    assert working_days_after(friday, date(2018, 5, 11)) == 19
+    assert working_days_after(friday, date(2018, 5, 14)) == 20
     assert working_days_after(date(2018, 4, 14), date(2018, 4, 21)) == 5  # Sat to Sat
 
 
@@ -95,12 +97,14 @@ def test_working_days_with_the_holiday_calendar():
     holidays = [date(2018, 10, d) for d in range(1, 6)]
     workdays = [date(2018, 9, 29), date(2018, 9, 30)]
     friday, next_friday = date(2018, 9, 28), date(2018, 10, 12)
-    assert working_days_after(friday, next_friday) == 10
+    # The official calendar already knows the National Day week; the same dates as
+    # overrides change nothing.
+    assert working_days_after(friday, next_friday) == 7
     assert working_days_after(friday, next_friday, holidays, workdays) == 7
     # Days outside (start, end] do not count, nor does a day listed twice.
     assert working_days_after(date(2018, 10, 8), next_friday, holidays + holidays, workdays) == 4
     made = date(2018, 9, 14)
-    assert publication_late_by(made, date(2018, 10, 15)) == 1
+    assert publication_late_by(made, date(2018, 10, 15)) == 0  # Mid-Autumn and National Day off (official calendar)
     assert publication_late_by(made, date(2018, 10, 15), holidays=holidays, workdays=workdays) == 0
 
 
@@ -116,8 +120,8 @@ def test_calendar_rejects_days_in_the_wrong_list():
 
 def test_publication_late_by():
     made = date(2018, 4, 13)
-    assert publication_late_by(made, date(2018, 5, 11)) == 0  # exactly 20 working days
-    assert publication_late_by(made, date(2018, 5, 14)) == 1
+    assert publication_late_by(made, date(2018, 5, 14)) == 0  # exactly 20 working days (official calendar)
+    assert publication_late_by(made, date(2018, 5, 15)) == 1
     assert publication_late_by(made, date(2018, 3, 1)) == 0
 
 

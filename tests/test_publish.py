@@ -36,7 +36,7 @@ def test_publish_rollback_and_failed_build(project, tmp_path):
     site.write_text(site.read_text(encoding="utf-8").replace("as_of: 2018-09-30", "as_of: 2018-02-30"), encoding="utf-8")
     failed = run_cli(project, "publish", "--root", str(root), "--release", "r3")
     assert failed.returncode == 1
-    assert "网站生成失败，正在使用的网站没有改动" in failed.stderr
+    assert "没有发布，正在使用的网站没有改动" in failed.stderr  # the pipeline stops it before any build
     assert "这一天不存在" in failed.stderr
     assert live(root) == "releases/r2"
     assert (root / "current/index.html").read_bytes() == live_index

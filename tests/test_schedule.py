@@ -134,9 +134,11 @@ def test_report_after_deadline_marks_late_completion():
     x = s.derive(dataset([a], reports, D(2018, 9, 30)))
     t = x.tasks["a01-t1"]
     assert (t.status, t.percent, t.completed_month, t.completed_late) == (s.DONE, 100, "2018-07", True)
-    # As of the end of June only the June report counts: 80 %, deadline that day.
-    june = s.derive(dataset([a], reports, D(2018, 6, 30))).tasks["a01-t1"]
-    assert (june.status, june.percent) == (s.DUE_SOON, 80)
+    # On 10 July the June report (80 % on 30 June, the deadline) is known: 逾期 from 1 July.
+    june = s.derive(dataset([a], reports, D(2018, 7, 10))).tasks["a01-t1"]
+    assert (june.status, june.percent, june.period_end) == (s.OVERDUE, 80, D(2018, 6, 30))
+    # On 30 June itself the deadline is today: 临期.
+    assert s.derive(dataset([a], reports, D(2018, 6, 30))).tasks["a01-t1"].status == s.DUE_SOON
     july_80 = [reports[0], report("2018-07", D(2018, 8, 5), ("a01-t1", 90))]
     assert s.derive(dataset([a], july_80, D(2018, 9, 30))).tasks["a01-t1"].status == s.OVERDUE
 
@@ -201,14 +203,14 @@ def test_as_of_before_campaign_start():
 
 def test_period_ends_stop_at_as_of():
     d = dataset([action([task()])], [], D(2018, 6, 15))
-    assert s.period_ends(d) == [("2018-04", D(2018, 4, 30)), ("2018-05", D(2018, 5, 31)), ("2018-06", D(2018, 6, 15))]
+    assert s.period_ends(d) == [("2018-04", D(2018, 4, 30)), ("2018-05", D(2018, 5, 31))]
     assert s.year_end(d, 2018) == D(2018, 6, 15)
 
 
 def test_to_dict_is_plain_data():
     import json
     a = action([task()])
-    x = s.derive(dataset([a], [report("2018-05", D(2018, 6, 5), ("a01-t1", 50))], D(2018, 6, 30)))
+    x = s.derive(dataset([a], [report("2018-05", D(2018, 6, 5), ("a01-t1", 50))], D(2018, 6, 30)), period="2018-06")
     data = json.loads(json.dumps(x.to_dict(), ensure_ascii=False))
     assert data["actions"][0]["tasks"][0]["status"] == s.DUE_SOON
     assert data["campaign"]["task_counts"][s.DUE_SOON] == 1
@@ -218,13 +220,9 @@ def test_every_status_has_a_rule():
     assert {status for status, _ in s.STATUS_RULES} == set(s.TASK_STATUSES)
 
 
-def test_monthly_statuses_follow_month_ends():
+def test_statuses_follow_reporting_periods():
     a = action([task(deadline="2018-06-30")])
     reports = [report("2018-05", D(2018, 6, 5), ("a01-t1", 50)), report("2018-06", D(2018, 7, 5), ("a01-t1", 100))]
-    months = s.monthly(dataset([a], reports, D(2018, 7, 15)))
-    assert [(mo, x.as_of, x.actions["a01"].status) for mo, x in months] == [
-        ("2018-04", D(2018, 4, 30), s.NOT_STARTED),
-        ("2018-05", D(2018, 5, 31), s.ON_TRACK),  # 50 % vs 50.8 % expected
-        ("2018-06", D(2018, 6, 30), s.DONE),
-        ("2018-07", D(2018, 7, 15), s.DONE),
-    ]
+    d = dataset([a], reports, D(2018, 7, 15))
+    got = [(mo, s.derive(d, s.report_due_date(mo), mo).actions["a01"].status) for mo in ("2018-04", "2018-05", "2018-06")]
+    assert got == [("2018-04", s.NOT_STARTED), ("2018-05", s.ON_TRACK), ("2018-06", s.DONE)]  # May: 50 % vs 50.8 %

@@ -72,4 +72,6 @@ def test_mkdocs_yml_has_no_duplicate_keys():
 
     problems = Problems()
     parse_yaml((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), "mkdocs.yml", problems)
-    assert not problems, problems.render()
+    # mkdocs.yml is not editors' data: its one tag (the slugify function) is MkDocs' own.
+    duplicates = [p for p in problems.items if "字段重复出现" in p.message]
+    assert not duplicates, problems.render()

@@ -9,7 +9,11 @@ Stages, in order (each adds to the same report; later stages need a dataset):
   records     every file read and validated against its model (records/loading.py)
   references  ids unique, references resolve, nothing dated after the data date
   publicity   cases, policy 文号/索引号, cleanup; late publication (warning)
+  consistency misfiled reports, surveys before their quarter ends, policy link cycles;
+              falling progress without a correction note (warning)
   freshness   blank columns (error), stale ones (warning)
+  texts       文字把关 over every published text: serious errors (error), style (warning);
+              personal data in any text (error)
   drafts      lines still marked 【待填写】 (warning)
   pages       content/ files that clash with generated pages; front matter of content pages
 Every stage reads records only: no page is rendered (page paths come from the builders,
@@ -31,12 +35,12 @@ import yaml
 
 from campaign.records.loading import Dataset, read_dataset
 from campaign.records.problems import DataError, Problem, Problems
-from campaign.records.validation import check_references
-from campaign.records.yamlsource import parse_yaml, read_text, split_front_matter
+from campaign.records.validation import Checker, check_references
+from campaign.records.yamlsource import DEFAULT_LIMITS, Limits, parse_yaml, read_text, split_front_matter, walk_files
 from campaign.records import models as m
 from campaign import routes
 from campaign.records.kinds import KINDS
-from campaign.rules import freshness, publicity_checks
+from campaign.rules import consistency, freshness, html_safety, proofreading, publicity_checks
 from campaign.site import pages
 
 ERROR = "error"
@@ -52,11 +56,11 @@ class Report:
 
     @property
     def errors(self) -> list[Problem]:
-        return sorted({p for p in self.problems if p.severity == ERROR})
+        return sorted({p for p in self.problems if p.severity == ERROR}, key=_in_file_order)
 
     @property
     def warnings(self) -> list[Problem]:
-        return sorted({p for p in self.problems if p.severity == WARNING})
+        return sorted({p for p in self.problems if p.severity == WARNING}, key=_in_file_order)
 
     def passed(self, strict: bool = False) -> bool:
         return not self.errors and not (strict and self.warnings)
@@ -69,6 +73,11 @@ class Report:
         if self.errors or self.dataset is None:
             raise DataError(Problems(self.errors))
         return self.dataset
+
+
+def _in_file_order(problem: Problem) -> tuple:
+    # A file-wide problem (no line) first; Problem's own order cannot compare None with a line.
+    return (problem.file, problem.line or 0, problem.field, problem.message)
 
 
 def as_of_from_environment(environ: dict[str, str] | None = None) -> str | None:
@@ -100,15 +109,19 @@ def _check_project(root: Path, as_of: str | None, content_dir: Path | None) -> R
     if dataset is not None:
         check_references(dataset, found)
         publicity_checks.check_publicity(dataset, found)
+        consistency.check_consistency(dataset, Checker(dataset, found))
+        proofreading.check_texts(dataset, found, content)  # 文字把关 errors, personal data in every text
+        html_safety.check_html_safety(dataset, found)
         blank, stale = freshness.check(dataset)
         found.extend(blank)
         warnings = Problems()
         warnings.extend(stale)
         warnings.extend(publicity_checks.warnings(dataset))
+        warnings.extend(proofreading.text_warnings(dataset, content))  # 文字把关 style rules
         warnings.items.extend(dataset.drafts)
         if not found:  # page builders need consistent records; a clash is reported once they are
             _check_page_names(dataset, root, content, found)
-        _check_front_matter(root, content, found)
+        _check_front_matter(root, content, found, dataset.limits if dataset is not None else DEFAULT_LIMITS)
         _check_pages_in_nav(root, content, warnings)
         found.items.extend(_as_warning(p) for p in warnings.items)
     report.problems = found.items
@@ -175,23 +188,24 @@ _ARTICLE_KEYS = {
 }
 
 
-def _check_front_matter(root: Path, content: Path, found: Problems) -> None:
-    """Front matter of every hand-written page (policies are read as records)."""
+def _check_front_matter(root: Path, content: Path, found: Problems, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Front matter of every hand-written page (policies are read as records), with the
+    same bounded reader as data files, before MkDocs parses it."""
     if not content.is_dir():
         return
     policies = content / "policies"
-    for path in sorted(content.rglob("*.md")):
+    for path in _markdown_files(content):
         if policies in path.parents:
             continue
         display = _display(root, path)
-        text = read_text(path, display, found)
+        text = read_text(path, display, found, limits)
         if text is None:
             continue
         parts = split_front_matter(text)
         if parts is None:
             continue
         yaml_text, _, offset = parts
-        source = parse_yaml(yaml_text, display, found, line_offset=offset)
+        source = parse_yaml(yaml_text, display, found, line_offset=offset, limits=limits)
         if source is None or source.data is None:
             continue
         if not isinstance(source.data, dict):
@@ -221,13 +235,18 @@ def _check_pages_in_nav(root: Path, content: Path, warnings: Problems) -> None:
         return
     named = set(nav_paths(config.get("nav")))
     patterns = [line.strip() for line in str(config.get("not_in_nav") or "").splitlines() if line.strip()]
-    for path in sorted(content.rglob("*.md")):
+    for path in _markdown_files(content):
         src = path.relative_to(content).as_posix()
         if src in named or any(fnmatch.fnmatch("/" + src, pattern) for pattern in patterns):
             continue
         warnings.add(_display(root, path), None, "",
                      "这个页面没有列入 mkdocs.yml 的 nav（导航菜单），读者从菜单找不到它。请把它加进 nav，"
                      "或在 not_in_nav 中说明它由其他页面链接。", WARNING)
+
+
+def _markdown_files(content: Path) -> list[Path]:
+    # Not rglob: it follows a symlinked folder (content/etc -> /etc); symlinks are errors.
+    return [path for path in walk_files(content)[0] if path.suffix == ".md"]
 
 
 def _mkdocs_config(path: Path) -> dict | None:

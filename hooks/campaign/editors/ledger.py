@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from campaign.records.loading import Dataset, Located
 from campaign.records.messages import explain
 from campaign.records.problems import ColumnError, Problems
 from campaign.editors.scaffold import INTRO, yaml_file
-from campaign.records.yamlsource import Source
+from campaign.records.yamlsource import Source, parse_yaml
 
 SHEET = "台账"
 HELP_SHEET = "说明"
@@ -76,7 +77,8 @@ def letter(index: int) -> str:
 @dataclass
 class Table:
     name: str  # how messages name it: 'ledger.xlsx 工作表「台账」' or 'ledger.csv'
-    rows: list[tuple[int, list[Any]]]  # (row number as the editor sees it, cells)
+    rows: list[tuple[int, list[Any]]]  # (row number as the editor sees it, cells); empty rows left out
+    sheet: str | None = None  # the worksheet read, for the success message (None for CSV)
 
 
 class LedgerError(ColumnError):
@@ -85,37 +87,89 @@ class LedgerError(ColumnError):
         super().__init__(problems.render())
 
 
-def read_table(path: Path) -> Table:
+# The header is looked for in the first rows; cells right of the last header are not read.
+HEADER_ROWS = 10
+MAX_COLUMNS = 200
+
+
+def read_table(path: Path, sheet: str | None = None) -> Table:
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(path)
-    if path.suffix.lower() == ".csv":
-        return _read_csv(path)
+        return _read_xlsx(path, sheet)
     problems = Problems()
+    if path.suffix.lower() == ".csv":
+        if sheet:
+            problems.add(path.name, None, "", f"CSV 文件没有工作表，不能用 --sheet「{sheet}」；请去掉 --sheet，或导入 .xlsx 文件。")
+            raise LedgerError(problems)
+        return _read_csv(path)
     problems.add(path.name, None, "", "只能导入 .xlsx 或 .csv 文件（.xls 请先在 Excel/WPS 中另存为 .xlsx）。")
     raise LedgerError(problems)
 
 
-def _read_xlsx(path: Path) -> Table:
+def _read_xlsx(path: Path, wanted: str | None = None) -> Table:
+    """The ledger sheet of a workbook, read as a stream (read-only mode): only rows that the
+    file holds are parsed, and only as many columns as the header has, so a stray formatted
+    cell at XFD1048576 costs nothing."""
     import openpyxl  # imported here: only the ledger commands need it
 
+    problems = Problems()
     try:
-        book = openpyxl.load_workbook(path, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or mislabelled file
-        problems = Problems()
         problems.add(path.name, None, "", "无法打开这个 .xlsx 文件：文件可能已损坏，或并非 Excel 文件。请用 Excel/WPS 重新另存为 .xlsx。")
         raise LedgerError(problems) from None
-    names = book.sheetnames
-    name = SHEET if SHEET in names else next((n for n in names if n != HELP_SHEET), names[0])
-    sheet = book[name]
-    rows = [(number, [_percent_cell(cell) for cell in cells]) for number, cells in enumerate(sheet.iter_rows(), 1)]
-    return Table(f"{path.name} 工作表「{name}」", rows)
+    try:
+        names = book.sheetnames
+        name = wanted or SHEET
+        listed = "、".join(f"「{n}」" for n in names)
+        if name not in names:
+            if wanted:
+                message = f"工作簿中没有名为「{wanted}」的工作表（--sheet 指定的）。现有工作表：{listed}。"
+            else:
+                message = (f"工作簿中没有名为「{SHEET}」的工作表（现有工作表：{listed}）。请把要导入的工作表改名为「{SHEET}」，"
+                           f"或用 --sheet 指定工作表名，如 ./column import {path.name} --sheet {names[0]}。")
+            problems.add(path.name, None, "", message)
+            raise LedgerError(problems)
+        sheet = book[name]
+        if not hasattr(sheet, "iter_rows"):  # a chart sheet
+            problems.add(path.name, None, "", f"工作表「{name}」是图表，不是表格，不能导入。")
+            raise LedgerError(problems)
+        try:
+            sheet.reset_dimensions()  # the stored extent may claim A1:XFD1048576: do not trust it
+            rows = _sheet_rows(sheet)
+        except LedgerError:
+            raise
+        except Exception:
+            problems.add(path.name, None, "", f"无法读取工作表「{name}」：文件可能已损坏。请用 Excel/WPS 重新另存为 .xlsx。")
+            raise LedgerError(problems) from None
+    finally:
+        book.close()
+    return Table(f"{path.name} 工作表「{name}」", rows, name)
+
+
+def _sheet_rows(sheet) -> list[tuple[int, list[Any]]]:
+    width = 0
+    for cells in sheet.iter_rows(min_row=1, max_row=HEADER_ROWS):
+        filled = [index for index, cell in enumerate(cells[:MAX_COLUMNS], 1) if cell.value not in (None, "")]
+        width = max([width, *filled])
+    if width == 0:
+        return []
+    rows = []
+    gap = None  # openpyxl fills rows missing from the file with one shared empty tuple
+    for number, cells in enumerate(sheet.iter_rows(min_row=1, max_col=width), 1):
+        if cells is gap:
+            continue
+        if any(cell.value not in (None, "") for cell in cells):
+            rows.append((number, [_percent_cell(cell) for cell in cells]))
+        else:
+            gap = cells
+    return rows
 
 
 def _percent_cell(cell) -> Any:
     """A cell formatted as a percentage holds 0.85 for 85%: the ledger wants 85."""
     value = cell.value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (getattr(cell, "number_format", "") or ""):
         return round(value * 100, 6)
     return value
 
@@ -132,7 +186,8 @@ def _read_csv(path: Path) -> Table:
         problems = Problems()
         problems.add(path.name, None, "", "无法识别这个 CSV 文件的编码。请在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”。")
         raise LedgerError(problems)
-    rows = [(number, list(values)) for number, values in enumerate(csv.reader(io.StringIO(text)), 1)]
+    rows = [(number, list(values)) for number, values in enumerate(csv.reader(io.StringIO(text)), 1)
+            if any(v.strip() for v in values)]
     return Table(path.name, rows)
 
 
@@ -301,14 +356,27 @@ def report_text(item: ImportedReport, ledger_name: str) -> str:
 
 
 def write_reports(root: Path, items: list[ImportedReport], ledger_name: str, replace_existing: bool,
-                  as_of_override: str | None = None) -> list[str]:
-    """Write every report, then reload all data; on any problem restore the files as they were."""
+                  as_of_override: str | None = None, dataset: Dataset | None = None) -> tuple[list[str], list[str]]:
+    """Write every report, then reload all data; on any problem restore the files as they were.
+
+    Returns (written, replaced): every path written, and those that held a report before.
+    A file holding another action's or another month's report is never overwritten, even with
+    replace_existing: that report would be lost.
+    """
     root = Path(root)
-    existing = [i.path for i in items if (root / i.path).exists()]
-    if existing and not replace_existing:
-        problems = Problems()
-        for path in existing:
-            problems.add(path, None, "", "这份报告已经存在。如要用台账内容覆盖，请加 --replace 重新导入。")
+    existing = [i for i in items if (root / i.path).exists()]
+    problems = Problems()
+    for item in existing:
+        held = _report_key(root / item.path, item.path, dataset)
+        wanted = (item.report.action, item.report.month)
+        if held != wanted:
+            what = f"行动「{held[0]}」{held[1]} 的报告" if held else "一份无法读取的报告"
+            problems.add(item.path, None, "",
+                         f"这个文件里是{what}，不是台账中行动「{wanted[0]}」{wanted[1]} 的报告，不会被覆盖（加 --replace 也不会）。"
+                         f"请先把它移到与其 month（报送月份）相同的文件夹 data/reports/<月份>/ 中，运行 ./column check，再导入。")
+        elif not replace_existing:
+            problems.add(item.path, None, "", "这份报告已经存在。如要用台账内容覆盖，请加 --replace 重新导入。")
+    if problems:
         raise LedgerError(problems)
     backup = {i.path: ((root / i.path).read_bytes() if (root / i.path).exists() else None) for i in items}
     try:
@@ -323,7 +391,23 @@ def write_reports(root: Path, items: list[ImportedReport], ledger_name: str, rep
             else:
                 _atomic_write(target, content.decode("utf-8"))
         raise
-    return [i.path for i in items]
+    return [i.path for i in items], [i.path for i in existing]
+
+
+def _report_key(path: Path, display: str, dataset: Dataset | None) -> tuple[str, str] | None:
+    """(action, month) of the report a file holds: from the loaded dataset, else the file."""
+    if dataset is not None:
+        for report in dataset.reports:
+            if dataset.locate(report).file == display:
+                return report.action, report.month
+    try:
+        source = parse_yaml(path.read_text(encoding="utf-8-sig"), display, Problems())
+        if source is not None and isinstance(source.data, dict):
+            report = m.Report.model_validate(source.data)
+            return report.action, report.month
+    except Exception:  # unreadable or invalid: treated as not the ledger's report
+        return None
+    return None
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -374,8 +458,9 @@ GUIDE_LINES = [
     "3. 报送日期、进展情况、存在问题、下一步措施每份报告填一次（填在该报告的任一行；多行都填时必须相同）。",
     "4. 日期写成 2018-10-05，或用 Excel 的日期格式；月份写成 2018-09；完成进度填 0 到 100 的数字（85 或 85%）。",
     "5. 导入：./column import 台账.xlsx（或 .csv）。有任何错误时一个文件也不会写入，错误信息会指出工作表、行和列。",
-    "6. 已有的报告不会被覆盖；确需用台账内容覆盖时加 --replace。",
+    "6. 已有的报告不会被覆盖；确需用台账内容覆盖同一行动同一月份的报告时加 --replace，导入后会列出被覆盖的文件。",
     "7. 另存为 CSV 时请选“CSV UTF-8（逗号分隔）”；普通 CSV（GBK 编码）也能读取。",
+    "8. 默认导入名为“台账”的工作表；要导入别的工作表，加 --sheet 工作表名。",
 ]
 
 
@@ -441,10 +526,35 @@ def _text(cells: list[Any]) -> list[str]:
     return [str(c).strip() for c in cells if c not in (None, "")]
 
 
+# Excel stores a date as days since 1899-12-30 (43371 is 2018-09-28); a date cell that lost
+# its date format, or a CSV saved from it, shows that number. Read as a date in 2000–2099.
+EXCEL_EPOCH = date(1899, 12, 30)
+SERIAL_RANGE = ((date(2000, 1, 1) - EXCEL_EPOCH).days, (date(2099, 12, 31) - EXCEL_EPOCH).days)
+DATE_KEYS = ("submitted", "month")
+
+
+def excel_serial_date(value: Any) -> date | None:
+    """The date an Excel date serial stands for, or None when value is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"\d{5}(\.\d+)?", text):
+            return None
+        value = float(text)
+    if not isinstance(value, (int, float)):
+        return None
+    if not SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1]:
+        return None
+    return EXCEL_EPOCH + timedelta(days=int(value))
+
+
 def _cell(cells: list[Any], index: int, key: str) -> Any:
     value = cells[index] if index < len(cells) else None
     if value is None:
         return ""
+    if key in DATE_KEYS and (serial := excel_serial_date(value)) is not None:
+        value = serial
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):

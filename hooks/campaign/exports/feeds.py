@@ -175,7 +175,14 @@ def atom(urls: Urls, link: FeedLink, title: str, author: str, entries: list[Entr
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+# Characters XML 1.0 cannot carry at all, even escaped. The check refuses control
+# characters in editors' input; this keeps every feed well-formed whatever gets through.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _xml_text(value: str) -> str:
+    if _XML_INVALID.search(value):
+        value = _XML_INVALID.sub("", value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -232,7 +239,9 @@ VTIMEZONE = [
 
 
 def ical_text(value: str) -> str:
-    """Escape a TEXT value (RFC 5545 §3.3.11)."""
+    """Escape a TEXT value (RFC 5545 §3.3.11); control characters other than line breaks
+    and tabs are not allowed there and are dropped."""
+    value = _XML_INVALID.sub("", value).replace("\x7f", "")
     value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return re.sub(r"\r\n|\r|\n", "\\\\n", value)
 

@@ -74,6 +74,71 @@ def version(run: Runner) -> Version:
     return Version(head.decode().strip()[:SHORT], bool(status and status.strip()))
 
 
+# --- 变更记录 from the records themselves (issue 14) -------------------------------------------
+# Every event carries the date the record states (报送日期, 更正日期, 完成日期), never a git
+# commit date, and none dated after the data date is shown.
+
+
+@dataclass(frozen=True)
+class Event:
+    day: date
+    kind: str        # 报送, 迟报, 更正, 完成
+    subject: str     # what the event is about, e.g. 2018年8月进展报告
+    what: str        # Chinese description
+    sample: bool = False
+
+
+def record_events(d: Any, action_id: str, as_of: date | None = None) -> list[Event]:
+    """The action's 变更记录 known on as_of, newest first: submissions with their own dates
+    and the figures first published, corrections with what changed, completions by the plan."""
+    from campaign.records.dates import zh_month_of
+    from campaign.rules import schedule
+
+    as_of = as_of or d.as_of
+    rules = schedule.rules_of(d)
+    action = d.actions[action_id]
+    names = {t.id: t.name for t in action.tasks}
+    events: list[Event] = []
+    previous: dict[str, float] = {}
+    for report in sorted(d.reports_by_action.get(action_id, []), key=lambda r: r.month):
+        if report.submitted > as_of:
+            continue
+        subject = f"{zh_month_of(report.month)}进展报告"
+        parts = []
+        for item in report.tasks:
+            first = schedule.percent_known(report, item, report.submitted)
+            old = previous.get(item.task)
+            change = "" if old is None else (f"（上次 {_fmt(old)}）" if old != first else "（与上次相同）")
+            done = "，已完成" if first >= 100 > (old or 0) else ""
+            parts.append(f"{names.get(item.task, item.task)} {_fmt(first)}{change}{done}")
+            previous[item.task] = schedule.percent_known(report, item, as_of)
+        late = report.submitted > schedule.report_due_date(report.month, rules.report_due_day)
+        events.append(Event(report.submitted, "迟报" if late else "报送", subject, "；".join(parts), report.sample))
+        for c in report.corrections:
+            if c.date <= as_of:
+                now = next((i.percent for i in report.tasks if i.task == c.task), c.was)
+                later = sorted((x for x in report.corrections if x.task == c.task and x.date > c.date),
+                               key=lambda x: x.date)
+                new = later[0].was if later else now
+                note = f"：{c.note}" if c.note else ""
+                events.append(Event(c.date, "更正", subject,
+                                    f"{names.get(c.task, c.task)} 进度 {_fmt(c.was)} → {_fmt(new)}{note}", report.sample))
+    plan_done = {x.id: x for x in d.plan.measures}
+    for task in action.tasks:
+        measure = plan_done.get(task.plan_measure) if task.plan_measure else None
+        if measure is not None and measure.done is not None and measure.done <= as_of:
+            events.append(Event(measure.done, "完成", task.name, f"与方案措施“{measure.title}”为同一事项，按方案措施的完成日期计为已完成",
+                                action.sample or measure.done_sample))
+        changes = sorted(task.deadline_changes, key=lambda c: c.date)
+        for index, c in enumerate(changes):
+            if c.date <= as_of:
+                new = changes[index + 1].was.text if index + 1 < len(changes) else task.deadline.text
+                note = f"：{c.note}" if c.note else ""
+                events.append(Event(c.date, "更正", task.name, f"完成时限由“{c.was.text}”改为“{new}”{note}", action.sample))
+    order = {"完成": 0, "更正": 1, "迟报": 2, "报送": 2}
+    return sorted(events, key=lambda e: (e.day, order[e.kind], e.subject), reverse=True)
+
+
 @dataclass(frozen=True)
 class Change:
     action: str

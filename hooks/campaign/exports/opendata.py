@@ -84,9 +84,14 @@ SPECS: list[TableSpec] = [
     TableSpec("measures", "方案工作措施", "方案中的每项工作措施及其时限、责任单位。", m.Measure),
     TableSpec("methods", "督查方式", "方案规定的五种督查方式。", m.SupervisionMethod),
     TableSpec("actions", "专项行动", "十二大专项行动；任务见 tasks 表。", m.Action, split=("tasks",)),
-    TableSpec("tasks", "专项行动任务", "每个专项行动的任务、时限和权重。", m.Task, parents=(_ACTION,)),
-    TableSpec("reports", "月度进展报告", "各专项行动每月报送的进展；任务进度见 report_tasks 表。", m.Report,
-              split=("tasks",)),
+    TableSpec("tasks", "专项行动任务", "每个专项行动的任务、时限和权重；时限调整见 task_deadline_changes 表。", m.Task,
+              parents=(_ACTION,), split=("deadline_changes",)),
+    TableSpec("task_deadline_changes", "任务时限调整记录", "公开后调整完成时限的记录：调整日期、原时限和说明。", m.DeadlineChange,
+              parents=(Parent("task", "tasks", m.Task, "id"),)),
+    TableSpec("reports", "月度进展报告", "各专项行动每月报送的进展；任务进度见 report_tasks 表，更正见 report_corrections 表。",
+              m.Report, split=("tasks", "corrections")),
+    TableSpec("report_corrections", "月度报告的更正记录", "报送后更正已公开进度的记录：更正日期、任务、原进度和说明。", m.Correction,
+              parents=(Parent("action", "reports", m.Report, "action"), Parent("month", "reports", m.Report, "month"))),
     TableSpec("report_tasks", "月度报告中的任务进度", "每份月度报告中各任务的完成进度。", m.TaskProgress,
               parents=(Parent("action", "reports", m.Report, "action"),
                        Parent("month", "reports", m.Report, "month"))),
@@ -101,6 +106,8 @@ SPECS: list[TableSpec] = [
     TableSpec("survey_dimensions", "满意度测评分项得分", "每次测评各维度的得分。", m.SurveyDimension,
               parents=(Parent("quarter", "surveys", m.Survey, "quarter"), Parent("unit", "surveys", m.Survey, "unit"))),
     TableSpec("cleanup", "规范性文件清理", "规范性文件清理结果清单。", m.CleanupEntry),
+    TableSpec("schedule_settings", "统计口径设置", "月报截止日、滞后阈值、临期天数及其依据（data/site.yml 的 schedule）。", m.ScheduleSettings),
+    TableSpec("bulletins", "月度通报印发记录", "每期月度通报的印发日期、期号、印发单位和按语。", m.Bulletin),
 ]
 
 
@@ -114,8 +121,10 @@ def record_tables(d: Dataset) -> list[Table]:
         "methods": [((), x) for x in d.plan.methods],
         "actions": [((), a) for a in d.action_list],
         "tasks": [((a.id,), t) for a in d.action_list for t in a.tasks],
+        "task_deadline_changes": [((t.id,), c) for a in d.action_list for t in a.tasks for c in t.deadline_changes],
         "reports": [((), r) for r in d.reports],
         "report_tasks": [((r.action, r.month), t) for r in d.reports for t in r.tasks],
+        "report_corrections": [((r.action, r.month), c) for r in d.reports for c in r.corrections],
         "cases": [((), c) for c in d.cases],
         "policies": [((), p.doc) for p in d.policies],
         "publicity_weeks": [((), w) for w in d.publicity_weeks],
@@ -123,13 +132,19 @@ def record_tables(d: Dataset) -> list[Table]:
         "surveys": [((), s) for s in d.surveys],
         "survey_dimensions": [((s.quarter, s.unit), x) for s in d.surveys for x in s.dimensions],
         "cleanup": [((), e) for e in d.cleanup],
+        "schedule_settings": [((), d.site.schedule)],
+        "bulletins": [((), b) for b in d.bulletins if b.issued <= d.as_of],
     }
     return [Table(spec, [_record(spec, keys, rec) for keys, rec in items[spec.name]]) for spec in SPECS]
 
 
+# Editorial fields (reviewed proofreading exceptions) are about the text, not open data.
+EDITORIAL_FIELDS = frozenset({"proofread_allow"})
+
+
 def _record(spec: TableSpec, keys: tuple, record: BaseModel) -> dict[str, Any]:
     row = {parent.column: key for parent, key in zip(spec.parents, keys)}
-    row.update(record.model_dump(mode="json", exclude=set(spec.split)))
+    row.update(record.model_dump(mode="json", exclude=set(spec.split) | EDITORIAL_FIELDS))
     return row
 
 
@@ -150,7 +165,9 @@ class TaskFact(BaseModel):
     status: Literal[TASK_STATUSES] = Field(  # type: ignore[valid-type]
         title="任务状态", description="按数据截至日期计算，规则见“统计口径”页：" + "、".join(TASK_STATUSES))
     completed_late: bool = Field(title="逾期完成", description="已完成，但完成时限所在月份或之后的报告仍不足 100%")
-    as_of: date = Field(title="数据截至日期", description="本行数值按这一天计算")
+    period_end: date = Field(title="统计时点", description="状态和序时进度按这一天计算：数据截至日期已到报送截止日的最近一个月份的最后一天")
+    as_of: date = Field(title="数据截至日期", description="本行数值按这一天已报送的报告计算")
+    sample: bool = Field(title="示例数据", description="由示例专项行动或示例进展报告计算得出时为 true")
 
 
 class ActionFact(BaseModel):
@@ -160,9 +177,11 @@ class ActionFact(BaseModel):
     weighted_percent: float = Field(title="加权进度（%）", description="各任务最新进度按权重加权平均，保留一位小数；未报送的任务按 0 计")
     expected_percent: float = Field(title="序时进度（%）", description="各任务序时进度按权重加权平均，保留一位小数")
     reported_months: list[str] = Field(title="已报送月份", description="数据截至日期前已报送月度进展的月份（年-月）")
-    missing_months: list[str] = Field(title="缺报月份", description="报送期限（次月 10 日）已过而没有报告的月份")
+    missing_months: list[str] = Field(title="缺报月份", description="报送期限（次月几日见 site.yml 的 schedule.report_due_day）已过而没有报告的月份")
     late_months: list[str] = Field(title="迟报月份", description="报告晚于报送期限的月份")
-    as_of: date = Field(title="数据截至日期", description="本行数值按这一天计算")
+    period_end: date = Field(title="统计时点", description="状态和序时进度按这一天计算")
+    as_of: date = Field(title="数据截至日期", description="本行数值按这一天已报送的报告计算")
+    sample: bool = Field(title="示例数据", description="由示例专项行动或示例进展报告计算得出时为 true")
 
 
 DERIVED_SPECS = [
@@ -183,14 +202,16 @@ def derived_tables(d: Dataset) -> list[Table]:
     # Plain dicts in the models' field order: the models define the columns and schemas,
     # and validating thousands of facts we computed ourselves would only cost time.
     as_of = d.as_of.isoformat()
+    sample = {a.id: a.sample or any(r.sample for r in d.reports_by_action.get(a.id, [])) for a in d.action_list}
     tasks = [{"action": t.action_id, "task": t.task_id, "due": t.due.isoformat(), "latest_percent": t.percent,
               "latest_month": t.report_month, "expected_percent": round(t.expected, 1), "status": t.status,
-              "completed_late": t.completed_late, "as_of": as_of}
+              "completed_late": t.completed_late, "period_end": t.period_end.isoformat(), "as_of": as_of,
+              "sample": sample[t.action_id]}
              for a in derived.actions.values() for t in a.tasks]
     actions = [{"action": a.action_id, "status": a.status, "weighted_percent": round(a.progress, 1),
                 "expected_percent": round(a.expected, 1), "reported_months": sorted(reported[a.action_id]),
                 "missing_months": [x.month for x in a.missing], "late_months": [x.month for x in a.late],
-                "as_of": as_of}
+                "period_end": a.period_end.isoformat(), "as_of": as_of, "sample": sample[a.action_id]}
                for a in derived.actions.values()]
     return [Table(DERIVED_SPECS[0], tasks), Table(DERIVED_SPECS[1], actions)]
 
@@ -261,7 +282,7 @@ def table_columns(spec: TableSpec) -> list[Column]:
         info = parent.model.model_fields[parent.field]
         columns.append(Column(parent.column, info.title or parent.column,
                               f"所属记录的{info.title}（对应 {parent.table} 表的 {parent.field}）", _kind_of(info)))
-    columns.extend(_model_columns(spec.model, "", "", set(spec.split)))
+    columns.extend(_model_columns(spec.model, "", "", set(spec.split) | EDITORIAL_FIELDS))
     return columns
 
 
@@ -288,8 +309,11 @@ def table_schema(spec: TableSpec) -> dict[str, Any]:
         key_schema["description"] = f"所属记录的{key_schema.get('title', parent.field)}（对应 {parent.table} 表的 {parent.field}）"
         properties[parent.column] = key_schema
     for name, prop in schema.get("properties", {}).items():
-        if name not in spec.split:
+        if name not in spec.split and name not in EDITORIAL_FIELDS:
             properties[name] = prop
+    schema.get("$defs", {}).pop("ProofreadAllow", None)
+    if "$defs" in schema and not schema["$defs"]:
+        del schema["$defs"]
     schema["properties"] = properties
     required = [p.column for p in spec.parents] + [r for r in schema.get("required", []) if r not in spec.split]
     schema["required"] = required

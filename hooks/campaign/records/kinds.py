@@ -49,6 +49,8 @@ KINDS: list[FileKind] = [
     FileKind("action", m.Action, "actions", "data/actions/<行动编号>.yml，如 data/actions/a01.yml", "data/actions/*.yml"),
     FileKind("publicity-week", m.PublicityWeek, "publicity", "data/publicity/<年度>.yml", "data/publicity/*.yml"),
     FileKind("cleanup", m.Cleanup, "cleanup", "data/cleanup/<年度>.yml", "data/cleanup/*.yml"),
+    FileKind("bulletin", m.Bulletin, "bulletins", "data/bulletins/<月份>.yml，如 data/bulletins/2018-08.yml",
+             "data/bulletins/*.yml"),
     FileKind("units", m.Units, "units.yml", "data/units.yml", "data/units.yml"),
     FileKind("leadership", m.Leadership, "leadership.yml", "data/leadership.yml", "data/leadership.yml"),
     FileKind("plan", m.Plan, "plan.yml", "data/plan.yml", "data/plan.yml"),

@@ -19,7 +19,9 @@ from campaign.records.dates import parse_iso_date
 from campaign.records.messages import report_validation_error
 from campaign.records.placeholders import marked_lines
 from campaign.records.problems import DataError, Problem, Problems
-from campaign.records.yamlsource import Source, parse_yaml, read_text, split_front_matter
+from campaign.records.yamlsource import (
+    DEFAULT_LIMITS, SYMLINK_MESSAGE, Limits, Source, parse_yaml, read_text, split_front_matter, walk_files,
+)
 
 T = TypeVar("T")
 
@@ -59,12 +61,16 @@ class Dataset:
     publicity_weeks: list[m.PublicityWeek]
     surveys: list[m.Survey]
     cleanup: list[m.CleanupEntry]
+    bulletins: list[m.Bulletin] = field(default_factory=list)
     where: dict[int, Located] = field(default_factory=dict, repr=False)
     # Ids of records whose files failed validation: already reported, so references to
     # them are not reported again as "not found".
     unloaded_ids: set[str] = field(default_factory=set, repr=False)
     # Lines still marked 【待填写】 (placeholders.py): warnings, so a draft is never published.
     drafts: list[Problem] = field(default_factory=list, repr=False)
+    # The editors' Markdown folder and the bounds its files are read with (html_safety.py).
+    content_dir: Path | None = field(default=None, repr=False)
+    limits: Limits = field(default=DEFAULT_LIMITS, repr=False)
 
     @property
     def as_of(self) -> date:
@@ -173,6 +179,7 @@ class _Loader:
         self.unloaded_ids: set[str] = set()
         self.drafts: list[Problem] = []
         self.root = data_dir.parent
+        self.limits = DEFAULT_LIMITS  # data/site.yml's limits once it is read
 
     def _display(self, path: Path) -> str:
         try:
@@ -182,11 +189,11 @@ class _Loader:
 
     def _parse(self, path: Path, model: type[BaseModel]) -> tuple[Any, Source] | None:
         display = self._display(path)
-        text = read_text(path, display, self.problems)
+        text = read_text(path, display, self.problems, self.limits)
         if text is None:
             return None
         self.drafts += marked_lines(display, text)
-        source = parse_yaml(text, display, self.problems)
+        source = parse_yaml(text, display, self.problems, limits=self.limits)
         if source is None:
             return None
         return self._validate(source, model)
@@ -238,11 +245,22 @@ class _Loader:
                 continue
             loaded = self._parse(path, model)
             singles[name] = loaded[0] if loaded else None
+            if name == "site.yml" and loaded:
+                limits = loaded[0].limits
+                self.limits = Limits(file_kb=limits.file_kb, text_chars=limits.text_chars)
+
+        # Symlinks anywhere in the editors' folders are refused, never followed: before
+        # MkDocs copies content/ and overrides/ into site/.
+        data_files, links = walk_files(self.data_dir)
+        for folder in (self.content_dir, self.root / "overrides"):
+            links += walk_files(folder)[1]
+        for link in links:
+            self.problems.add(self._display(link), None, "", SYMLINK_MESSAGE)
 
         many: dict[str, list[Any]] = {key: [] for key in DIRECTORIES}
         known_files = {self.data_dir / name for name in SINGLE_FILES}
-        for path in sorted(self.data_dir.rglob("*")):
-            if path.is_dir() or path in known_files or path.name.startswith("."):
+        for path in data_files:
+            if path in known_files or path.name.startswith("."):
                 continue
             relative = path.relative_to(self.data_dir)
             kind = relative.parts[0] if len(relative.parts) > 1 else None
@@ -271,6 +289,10 @@ class _Loader:
 
         if any(singles.get(name) is None for name in SINGLE_FILES):
             raise DataError(self.problems)
+        if as_of_override and not self.problems:  # point-in-time rebuild: only what was known then
+            from campaign.records.point_in_time import known_on
+
+            many, policies = known_on(many, policies, singles["site.yml"].as_of, self.where)
 
         cleanup = [entry for block in many["cleanup"] for entry in block.entries]
         return Dataset(
@@ -285,9 +307,12 @@ class _Loader:
             publicity_weeks=sorted(many["publicity"], key=lambda w: w.start),
             surveys=sorted(many["surveys"], key=lambda s: s.quarter),
             cleanup=sorted(cleanup, key=lambda e: (e.date, e.document)),
+            bulletins=sorted(many["bulletins"], key=lambda b: b.month),
             where=self.where,
             unloaded_ids=self.unloaded_ids,
             drafts=self.drafts,
+            content_dir=self.content_dir,
+            limits=self.limits,
         )
 
     def _load_policies(self) -> list[PolicyPage]:
@@ -295,11 +320,11 @@ class _Loader:
         folder = self.content_dir / POLICY_DIR
         if not folder.exists():
             return pages
-        for path in sorted(folder.rglob("*.md")):
-            if path.name == "index.md":
+        for path in walk_files(folder)[0]:
+            if path.suffix != ".md" or path.name == "index.md":
                 continue
             display = self._display(path)
-            text = read_text(path, display, self.problems)
+            text = read_text(path, display, self.problems, self.limits)
             if text is None:
                 continue
             self.drafts += marked_lines(display, text)
@@ -308,7 +333,7 @@ class _Loader:
                 self.problems.add(display, 1, "", "政策文件缺少开头的信息区（以 --- 开始、以 --- 结束的索引号、文号等字段）。")
                 continue
             yaml_text, body, offset = parts
-            source = parse_yaml(yaml_text, display, self.problems, line_offset=offset)
+            source = parse_yaml(yaml_text, display, self.problems, line_offset=offset, limits=self.limits)
             if source is None:
                 continue
             loaded = self._validate(source, m.PolicyDoc)

@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from campaign.records.dates import Deadline, parse_deadline, parse_iso_date
 from campaign.records import dates
+from campaign.records.yamlsource import DEFAULT_LIMITS
 
 
 def _zh_error(message: str) -> PydanticCustomError:
@@ -79,6 +80,21 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
 
 
+class ProofreadAllow(Record):
+    """A reviewed exception to the proofreading rules (rules/proofreading.py), next to the text."""
+
+    model_config = ConfigDict(title="校对例外")
+
+    text: Text = Field(title="允许的写法", description="与正文中完全一致的字符串，如方案原文中的“紫政办发【2018】25号”")
+    reason: Text = Field(title="理由", description="为什么这样写是对的，如“方案原文如此”“人名”；审核人据此复核")
+
+
+def _proofread_allow():
+    return Field(default_factory=list, title="校对例外",
+                 description="校对提示有误、原文确需如此写时，列出允许的写法和理由（每项 text、reason）；"
+                             "只对本文件生效，不能整站关闭某条规则。一般不填")
+
+
 class SampleMixin(Record):
     sample: bool = Field(False, title="示例数据", description="方案未载明、为演示而编写的内容填 true，页面会标注“示例”")
 
@@ -103,7 +119,7 @@ class Column(Record):
 
 
 class WorkCalendar(Record):
-    """Corrections to Monday–Friday for counting working days (workdays.py)."""
+    """Overrides of the official holiday calendar for counting working days (workdays.py)."""
 
     model_config = ConfigDict(title="工作日历")
 
@@ -126,6 +142,33 @@ class WorkCalendar(Record):
 
 
 _WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+class ScheduleSettings(Record):
+    """The numbers the status rules use (rules/schedule.py); printed on the 统计口径 page."""
+
+    model_config = ConfigDict(title="统计口径设置")
+
+    report_due_day: int = Field(10, ge=1, le=28, title="月报截止日（次月几日）",
+                                description="某月的进展报告最晚在次月这一天报送（含当天）；过了这一天仍未报送的记为缺报")
+    behind_threshold: float = Field(10, ge=0, le=100, title="滞后阈值（百分点）",
+                                    description="最新进度比序时进度低出这么多个百分点以上（不含）时为滞后")
+    due_soon_days: int = Field(15, ge=0, le=90, title="临期天数",
+                               description="距完成时限不超过这么多天（含时限当天）且未完成的任务为临期")
+    basis: str = Field("", title="依据", description="这些数值的来源，如方案条款或督查室通知；方案未写明的照实说明")
+    sample: bool = Field(True, title="示例/默认值",
+                         description="方案未规定、由本专栏设定的示例或默认值填 true，统计口径页会标注“示例/默认”")
+
+
+class InputLimits(Record):
+    """Bounds on editors' files (yamlsource.Limits): a pasted 50 MB text stops at check."""
+
+    model_config = ConfigDict(title="输入大小上限")
+
+    file_kb: int = Field(DEFAULT_LIMITS.file_kb, ge=1, le=100 * 1024, title="单个文件大小上限（KB）",
+                         description="data/ 中的数据文件和 content/ 中的 Markdown 页面，每个文件不超过这么多 KB")
+    text_chars: int = Field(DEFAULT_LIMITS.text_chars, ge=100, le=10_000_000, title="单项文字长度上限（字符）",
+                            description="数据文件中每一项文字（如进展情况、案例详情）不超过这么多字符")
 
 
 class Site(Record):
@@ -160,7 +203,14 @@ class Site(Record):
                                    description="政策文件索引号须完整匹配的正则表达式；各门户写法不同，默认为 机构代码/年份-序号")
     index_no_example: Text = Field("zyxzfzyxzfbgs/2018-0025", title="索引号示例", description="索引号格式不对时，提示编辑的正确写法")
     calendar: WorkCalendar = Field(default_factory=WorkCalendar, title="工作日历",
-                                   description="法定节假日和调休：计算政策文件“20 个工作日内公开”时用；不填则按周一至周五计算")
+                                   description="计算政策文件“20 个工作日内公开”时用的补充日历：2004–2026 年的法定节假日和调休"
+                                               "已按国务院办公厅通知内置（chinesecalendar），这里填写的日期优先，"
+                                               "并用于内置日历没有的年份；两者都没有的年份按周一至周五计算并给出警告")
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings, title="统计口径设置",
+                                       description="月报截止日、滞后阈值和临期天数；统计口径页逐项列出并注明依据")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
+    limits: InputLimits = Field(default_factory=InputLimits, title="输入大小上限",
+                                description="防止误粘贴超大内容；一般不用填，默认每个文件 1024 KB、每项文字 10000 个字符")
 
     @model_validator(mode="after")
     def _site_code_in_shaanxi(self) -> "Site":
@@ -205,6 +255,8 @@ class Unit(Record):
     name: Text = Field(title="单位全称")
     short: Text = Field(title="单位简称", description="方案中的写法，如“县统计局”")
     kind: Literal["党委部门", "政府部门", "事业单位", "议事协调机构", "其他"] = Field("政府部门", title="单位类别")
+    sample: bool = Field(False, title="全称为示例",
+                         description="方案只写了简称、全称是为本专栏整理的时填 true，页面上全称旁标注“示例”；经县信息中心核对后改为 false")
 
 
 class Units(Record):
@@ -239,6 +291,7 @@ class Leadership(Record):
     member_units: list[Slug] = Field(title="成员单位", min_length=1)
     member_note: Text = Field(title="成员说明")
     office: LeadershipOffice = Field(title="领导小组办公室")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
 
 # --- The supervision plan -----------------------------------------------------------------
@@ -286,9 +339,18 @@ class Plan(Record):
     measures: list[Measure] = Field(title="工作措施", min_length=1)
     methods: list[SupervisionMethod] = Field(title="督查方式", min_length=1)
     guarantees: list[Text] = Field(title="组织保障", min_length=1)
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
 
 # --- Special actions and monthly reports --------------------------------------------------
+
+
+class DeadlineChange(Record):
+    model_config = ConfigDict(title="时限调整记录")
+
+    date: IsoDate = Field(title="调整日期")
+    was: DeadlineText = Field(title="原完成时限", description="已经公开的原时限；deadline 栏写调整后的时限")
+    note: str = Field("", title="调整说明")
 
 
 class Task(Record):
@@ -299,6 +361,11 @@ class Task(Record):
     start: IsoDate = Field(title="开始日期")
     deadline: DeadlineText = Field(title="完成时限")
     weight: float = Field(title="权重", ge=0, le=100, description="任务在本行动中的分量，各任务权重之和一般为 100")
+    plan_measure: Slug | None = Field(None, title="对应方案措施",
+                                      description="与督查方案中某项工作措施是同一件事时填措施编号（如 m2）；"
+                                                  "该措施填写了完成日期的，任务自完成日期起计为已完成，两处状态一致")
+    deadline_changes: list[DeadlineChange] = Field(default_factory=list, title="时限调整记录",
+                                                   description="公开后调整完成时限时，保留原时限和调整日期，变更记录中列为更正")
 
     @model_validator(mode="after")
     def _deadline_after_start(self) -> "Task":
@@ -319,6 +386,7 @@ class Action(SampleMixin):
     start: IsoDate = Field(title="开始日期")
     tasks: list[Task] = Field(title="任务", min_length=1)
     reports_from: Month | None = Field(None, title="首次报送月份", description="从这个月起每月须报送进展；不填则从开始日期所在月起")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
 
 class Attachment(Record):
@@ -334,6 +402,18 @@ class TaskProgress(Record):
     task: Slug = Field(title="任务编号")
     percent: float = Field(title="完成进度（%）", ge=0, le=100)
     note: str = Field("", title="说明")
+    correction: str = Field("", title="更正说明",
+                            description="完成进度低于上一份报告时必填：说明进度为什么下降（如上月多报、任务调整），"
+                                        "与报告一同公开；不填时进度下降会作为警告，网站不能发布")
+
+
+class Correction(Record):
+    model_config = ConfigDict(title="更正记录")
+
+    date: IsoDate = Field(title="更正日期")
+    task: Slug = Field(title="任务编号")
+    was: float = Field(title="更正前进度（%）", ge=0, le=100, description="已经公开的原进度；任务进度栏写更正后的进度")
+    note: str = Field("", title="更正说明")
 
 
 class Report(SampleMixin):
@@ -347,6 +427,19 @@ class Report(SampleMixin):
     problems: str = Field("", title="存在问题")
     next_steps: str = Field("", title="下一步措施")
     attachments: list[Attachment] = Field(default_factory=list, title="附件")
+    corrections: list[Correction] = Field(default_factory=list, title="更正记录",
+                                          description="报送后改正已公开的进度时，保留原进度和更正日期；更正日期之前印发的通报不变")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
+
+
+class Bulletin(SampleMixin):
+    model_config = ConfigDict(title="月度通报印发记录")
+
+    month: Month = Field(title="通报月份", description="通报哪个月的进展，如 2018-08")
+    issued: IsoDate = Field(title="印发日期", description="只统计这一天及以前报送的进展报告；印发后通报内容不再改变")
+    number: Text = Field(title="期号", json_schema_extra={"examples": ["2018年第5期"]})
+    office: Slug = Field("dcs", title="印发单位", description="单位编号，一般为县政府督查室（dcs）")
+    comment: str = Field("", title="按语", description="督查室对本期通报的点评，可不填")
 
 
 # --- Cases ----------------------------------------------------------------------------------
@@ -381,6 +474,7 @@ class Case(SampleMixin):
     rectification: Rectification | None = Field(None, title="整改情况", description="问题曝光类必填")
     allow_personal_data: list[str] = Field(default_factory=list, title="允许出现个人信息的字段",
                                            description="确需公开身份证号、手机号等时，列出字段名；一般不填")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
     @model_validator(mode="after")
     def _exposure_needs_category(self) -> "Case":
@@ -417,6 +511,7 @@ class PolicyDoc(SampleMixin):
     actions: list[Slug] = Field(default_factory=list, title="相关专项行动")
     keywords: list[str] = Field(default_factory=list, title="关键词")
     description: str = Field("", title="摘要")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
     @model_validator(mode="after")
     def _dates_and_links(self) -> "PolicyDoc":
@@ -455,6 +550,7 @@ class PublicityWeek(SampleMixin):
     all_action_leads: bool = Field(False, title="各专项行动牵头单位参与")
     intro: Text = Field(title="活动说明")
     events: list[PublicityEvent] = Field(default_factory=list, title="日程")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
     @model_validator(mode="after")
     def _range(self) -> "PublicityWeek":
@@ -481,6 +577,7 @@ class Survey(SampleMixin):
     method: Text = Field(title="测评方法")
     dimensions: list[SurveyDimension] = Field(default_factory=list, title="分项得分")
     notes: str = Field("", title="测评说明")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
 
 class CleanupEntry(SampleMixin):
@@ -492,6 +589,7 @@ class CleanupEntry(SampleMixin):
     date: IsoDate = Field(title="清理日期")
     unit: Slug = Field(title="制定单位")
     reason: str = Field("", title="理由")
+    proofread_allow: list[ProofreadAllow] = _proofread_allow()
 
 
 class Cleanup(Record):

@@ -31,8 +31,8 @@ MAX_AGE: dict[str, timedelta | None] = {
 # Where each column's dated items come from. A new column id needs an entry here.
 COLUMN_DATES: dict[str, Callable[[Dataset], list[date]]] = {
     "progress": lambda d: [r.submitted for r in d.reports],
-    # Monthly bulletins are compiled from the monthly reports: same dates.
-    "bulletins": lambda d: [r.submitted for r in d.reports],
+    # Monthly bulletins are issued documents: their issue dates (data/bulletins/).
+    "bulletins": lambda d: [b.issued for b in getattr(d, "bulletins", [])],
     "cases": lambda d: [c.date for c in d.cases],
     "policies": lambda d: [p.doc.published for p in d.policies],
     "publicity": lambda d: [e.date for w in d.publicity_weeks for e in w.events] + [w.start for w in d.publicity_weeks],

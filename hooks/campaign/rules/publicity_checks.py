@@ -16,7 +16,7 @@ from campaign.records.messages import describe_path
 from campaign.rules.privacy import find_personal_data, message as privacy_message
 from campaign.records.problems import Problems, closest
 from campaign.records.validation import Checker
-from campaign.rules.workdays import PUBLICATION_LIMIT, working_days_after
+from campaign.rules.workdays import PUBLICATION_LIMIT, covered_years, uncovered_years, working_days_after
 
 if TYPE_CHECKING:  # pragma: no cover
     from campaign.records.loading import Dataset
@@ -113,17 +113,30 @@ def index_no_regex(site: m.Site) -> re.Pattern | None:
 
 def warnings(d: "Dataset") -> Problems:
     """What does not stop a build by itself (the adapter logs it, so --strict fails)."""
+    from campaign.rules.consistency import consistency_warnings
+
     found = Problems()
     calendar = d.site.calendar
-    counted = ("按周一至周五计算，已计入 data/site.yml 中的节假日和调休" if calendar.holidays or calendar.workdays
-               else "按周一至周五计算，未计法定节假日和调休；可在 data/site.yml 的 calendar 中填写")
+    first, last = covered_years()
+    counted = (f"按国务院办公厅公布的节假日和调休计算（内置 {first}–{last} 年）"
+               + ("，并计入 data/site.yml 的 calendar" if calendar.holidays or calendar.workdays else ""))
     for page in d.policies:
         doc = page.doc
+        where = d.locate(doc)
+        missing = uncovered_years(doc.written, doc.published, calendar.holidays, calendar.workdays)
+        if missing:
+            years = "、".join(f"{y} 年" for y in missing)
+            found.add(where.file, where.line("published"), "published（公开日期）",
+                      f"成文日期（{zh_date(doc.written)}）到公开日期（{zh_date(doc.published)}）之间的 {years}"
+                      f"不在内置节假日日历的范围（{first}–{last} 年）内，data/site.yml 的 calendar 也没有填写这一年的"
+                      "节假日和调休，工作日只能按周一至周五计算，是否在 20 个工作日内公开可能算错。"
+                      "请按国务院办公厅当年的节假日安排通知，在 calendar 的 holidays（放假的工作日）和"
+                      "workdays（调休上班的周末）中填写。")
         elapsed = working_days_after(doc.written, doc.published, calendar.holidays, calendar.workdays)
         if elapsed > PUBLICATION_LIMIT:
-            where = d.locate(doc)
             found.add(where.file, where.line("published"), "published（公开日期）",
                       f"公开日期（{zh_date(doc.published)}）距成文日期（{zh_date(doc.written)}）已过 {elapsed} 个工作日，"
                       f"超过《中华人民共和国政府信息公开条例》第二十六条规定的 {PUBLICATION_LIMIT} 个工作日"
                       f"（{counted}）。请核对日期，或说明逾期公开的原因。")
+    found.extend(consistency_warnings(d))
     return found

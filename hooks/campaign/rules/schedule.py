@@ -34,29 +34,83 @@ ONGOING = "持续开展"  # plan measures and supervision methods without a dead
 TASK_STATUSES = (OVERDUE, DUE_SOON, BEHIND, ON_TRACK, NOT_STARTED, DONE)
 PLAN_STATUSES = (OVERDUE, DUE_SOON, ON_TRACK, ONGOING, NOT_STARTED, DONE)
 
-BEHIND_THRESHOLD = 10  # percentage points below 序时进度 before a task counts as 滞后
-DUE_SOON_DAYS = 15  # a task not done and due within this many days (today included) is 临期
-REPORT_DUE_DAY = 10  # a month's progress report is due by this day of the following month
+@dataclass(frozen=True)
+class Rules:
+    """The numbers the rules use. They are data (site.yml `schedule:`), not code: the
+    defaults below apply when site.yml leaves them out, and the 统计口径 page prints them
+    with their basis and marks them 示例/默认 when the plan does not state them."""
 
-STATUS_RULES: list[tuple[str, str]] = [
-    (DONE, "最新一次报送的进度为 100%。即使已过完成时限也算已完成；若完成时限所在月份或之后月份的报告中"
-           "该任务进度仍低于 100%，之后才报 100%，标注“逾期完成”。"),
-    (OVERDUE, "已过完成时限（时限当天不算逾期，次日起算），进度未达 100%。"),
-    (DUE_SOON, f"距完成时限不超过 {DUE_SOON_DAYS} 天（含时限当天），进度未达 100%。"),
-    (NOT_STARTED, "数据截至日期早于任务开始日期；或已到开始日期但尚未报送进度（或进度为 0），"
-                  "且还没有落后于序时进度。"),
-    (BEHIND, f"最新进度比序时进度低 {BEHIND_THRESHOLD} 个百分点以上（不含 {BEHIND_THRESHOLD} 个百分点）。"
-             "尚未报送进度的任务按 0% 计。"),
-    (ON_TRACK, "已开始、未完成，不属于以上任何一种情况。"),
-]
+    report_due_day: int = 10  # a month's progress report is due by this day of the following month
+    behind_threshold: float = 10  # percentage points below 序时进度 before a task counts as 滞后
+    due_soon_days: int = 15  # a task not done and due within this many days (that day included) is 临期
+    basis: str = ""
+    sample: bool = True
+
+
+DEFAULT_RULES = Rules()
+# The defaults by their old names (tests and benchmarks read them).
+BEHIND_THRESHOLD = DEFAULT_RULES.behind_threshold
+DUE_SOON_DAYS = DEFAULT_RULES.due_soon_days
+REPORT_DUE_DAY = DEFAULT_RULES.report_due_day
+
+
+def rules_of(dataset) -> Rules:
+    """The dataset's settings (site.yml `schedule:`), defaults where absent."""
+    settings = getattr(getattr(dataset, "site", None), "schedule", None)
+    if settings is None:
+        return DEFAULT_RULES
+    return Rules(settings.report_due_day, settings.behind_threshold, settings.due_soon_days,
+                 settings.basis, settings.sample)
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def status_rules(r: Rules = DEFAULT_RULES) -> list[tuple[str, str]]:
+    return [
+        (DONE, "最新一次报送的进度为 100%，或任务对应的方案措施已填写完成日期。即使已过完成时限也算已完成；"
+               "若完成时限所在月份或之后月份的报告中该任务进度仍低于 100%，之后才报 100%，标注“逾期完成”。"),
+        (OVERDUE, "已过完成时限（时限当天不算逾期，次日起算），且完成时限所在月份的进展报告已到报送截止日，"
+                  "报告中进度未达 100%（或未报送）。"),
+        (DUE_SOON, f"距完成时限不超过 {r.due_soon_days} 天（含时限当天），进度未达 100%；"
+                   "或已过完成时限、但完成时限所在月份的进展报告还没到报送截止日（等待报告确认是否按时完成）。"),
+        (NOT_STARTED, "统计时点早于任务开始日期；或已到开始日期但尚未报送进度（或进度为 0），"
+                      "且还没有落后于序时进度。"),
+        (BEHIND, f"最新进度比统计时点（统计月份最后一天）的序时进度低 {_num(r.behind_threshold)} 个百分点以上"
+                 f"（不含 {_num(r.behind_threshold)} 个百分点）。尚未报送进度的任务按 0% 计。"),
+        (ON_TRACK, "已开始、未完成，不属于以上任何一种情况。"),
+    ]
+
+
+def period_rule(r: Rules = DEFAULT_RULES) -> str:
+    return (f"按报送周期判断：某月的进展报告说明该月月底的进度，与该月月底的序时进度比较。"
+            f"某一天（数据截至日期）的状态，以当天已到报送截止日（次月 {r.report_due_day} 日）的最近一个月份为统计月份，"
+            f"统计时点为该月最后一天；下个月的报告还没到截止日的，不因此算作滞后。"
+            "某月的报告提前报送了的，统计月份取该月。")
+
+
+def missing_rules(r: Rules = DEFAULT_RULES) -> list[str]:
+    return [
+        f"每个专项行动每月报送一次进展。某月的进展报告应在次月 {r.report_due_day} 日前（含 {r.report_due_day} 日）报送。",
+        "应报月份从行动的首次报送月份（reports_from）开始；未填写的，从行动开始日期所在月份开始；"
+        "到最晚的任务完成时限所在月份为止；全部任务都已报 100% 的，此后各月不再要求报送。",
+        f"数据截至日期已过次月 {r.report_due_day} 日、仍没有该月报告（或报告的报送日期晚于数据截至日期）的，记为“缺报”；"
+        f"截止日当天及以前不算缺报。",
+        f"报告已报送、但报送日期晚于次月 {r.report_due_day} 日的，记为“迟报”。",
+    ]
+
+
+STATUS_RULES: list[tuple[str, str]] = status_rules()
 
 PRECEDENCE_RULE = ("判断顺序：已完成 → 逾期 → 临期 → 未开始（未到开始日期）→ 滞后 → 未开始（尚无进度）→ 按序时推进，"
                    "取第一个符合的状态。临期或逾期的任务即使进度落后，也只显示临期或逾期。")
 
 EXPECTED_RULE = ("序时进度 = 已过天数 ÷ 计划天数 × 100%。计划天数从开始日期到完成时限（两头都算）；"
-                 "已过天数从开始日期到数据截至日期（两头都算），不足 0 按 0、超过计划天数按 100% 计。闰年 2 月 29 日照常计为一天。")
+                 "已过天数从开始日期到统计时点（两头都算），不足 0 按 0、超过计划天数按 100% 计。闰年 2 月 29 日照常计为一天。")
 
-LATEST_RULE = ("最新进度取报送月份不晚于数据截至日期所在月份的最近一份进展报告中该任务的进度；"
+LATEST_RULE = ("最新进度取统计月份及以前、报送日期不晚于数据截至日期的最近一份进展报告中该任务的进度；"
+               "报告报送后更正过的，更正日期以前按原进度、以后按更正后的进度计。"
                "从未报送过该任务进度的，显示“—”，计算进度时按 0% 计。")
 
 PROGRESS_RULES: list[str] = [
@@ -68,13 +122,7 @@ PROGRESS_RULES: list[str] = [
     "专项督查整体进度 = 各专项行动总体进度的简单平均（每个专项行动分量相同）。",
 ]
 
-MISSING_RULES: list[str] = [
-    f"每个专项行动每月报送一次进展。某月的进展报告应在次月 {REPORT_DUE_DAY} 日前（含 {REPORT_DUE_DAY} 日）报送。",
-    "应报月份从行动的首次报送月份（reports_from）开始；未填写的，从行动开始日期所在月份开始；"
-    "到最晚的任务完成时限所在月份为止；全部任务都已报 100% 的，此后各月不再要求报送。",
-    f"数据截至日期已过次月 {REPORT_DUE_DAY} 日、仍没有该月报告（或报告的报送日期晚于数据截至日期）的，记为“缺报”。",
-    f"报告已报送、但报送日期晚于次月 {REPORT_DUE_DAY} 日的，记为“迟报”。",
-]
+MISSING_RULES: list[str] = missing_rules()
 
 PLAN_RULES: list[str] = [
     "督查方案中的工作措施和督查方式没有进度百分比，状态按完成日期和时限判断。",
@@ -85,10 +133,12 @@ PLAN_RULES: list[str] = [
 ]
 
 BULLETIN_RULES: list[str] = [
-    "月度通报从专项行动开始的月份起每月一期，到数据截至日期所在月份为止。",
-    "每期通报的状态按该月最后一天计算（当月即数据截至月份的，按数据截至日期计算）。",
-    "“本月完成的任务”指首次报送 100% 进度的报告月份为该月的任务。",
-    "年终专项督查报告按当年 12 月 31 日计算；当年尚未结束的，按数据截至日期计算并注明。",
+    "月度通报是印发的文件：每期有印发记录（data/bulletins/，印发日期、期号、印发单位、按语）。没有印发记录的月份不显示通报。",
+    "每期通报的统计月份为所通报的月份，统计时点为该月最后一天；只统计印发日期及以前报送的进展报告，"
+    "印发以后迟到或更正的报告不改变已印发的通报。",
+    "“本月完成的任务”指首次报送 100% 进度的报告月份为通报月份的任务（或对应方案措施的完成日期在该月）。",
+    "年终专项督查报告在数据截至日期已过方案规定的专项督查时间（2018年11月中旬）后才形成，按当年 12 月 31 日"
+    "（当年尚未结束的，按数据截至日期）计算。",
 ]
 
 
@@ -108,6 +158,9 @@ class TaskState:
     report_month: str | None  # month of the report the percent comes from
     completed_month: str | None  # first report month with 100 %
     completed_late: bool  # completed, but a report at/after the deadline month showed < 100 %
+    period_end: date | None = None  # the statistics point the status is judged at
+    done_by_plan: bool = False  # done because its plan measure has a 完成日期
+    deadline_text: str = ""  # the deadline as worded on as_of (before later adjustments)
 
     @property
     def gap(self) -> float:
@@ -142,6 +195,8 @@ class ActionState:
     missing: tuple[MissingReport, ...]
     late: tuple[LateReport, ...]
     latest_report_month: str | None
+    period: str | None = None  # the month judged (统计月份)
+    period_end: date | None = None  # its last day (统计时点)
 
 
 @dataclass(frozen=True)
@@ -177,6 +232,9 @@ class Derived:
     missing: tuple[MissingReport, ...]
     late_reports: tuple[LateReport, ...]
     plan_items: dict[str, PlanItemState] = field(default_factory=dict)
+    period: str | None = None  # 统计月份: the latest month whose report was due (or a bulletin's month)
+    period_end: date | None = None  # 统计时点
+    rules: Rules = DEFAULT_RULES
 
     def tasks_with(self, *statuses: str) -> list[TaskState]:
         """Tasks in any of the statuses, most urgent first, then by deadline and id."""
@@ -193,6 +251,7 @@ class Derived:
                     "completed_month": t.completed_month, "completed_late": t.completed_late}
         return {
             "as_of": self.as_of.isoformat(),
+            "period": self.period,
             "campaign": {"progress": round(self.campaign.progress, 1), "expected": round(self.campaign.expected, 1),
                          "task_counts": self.campaign.task_counts,
                          "action_counts": self.campaign.action_counts, "missing_reports": self.campaign.missing_total},
@@ -237,10 +296,28 @@ def months_between(first: str, last: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4096)
-def report_due_date(month: str) -> date:
-    """The last day a month's report is on time: REPORT_DUE_DAY of the next month."""
+def report_due_date(month: str, due_day: int = REPORT_DUE_DAY) -> date:
+    """The last day a month's report is on time: `due_day` of the next month."""
     following = month_start(next_month(month))
-    return following.replace(day=REPORT_DUE_DAY)
+    return following.replace(day=due_day)
+
+
+def month_end(month: str) -> date:
+    return last_day(int(month[:4]), int(month[5:7]))
+
+
+def previous_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:7])
+    return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
+
+
+def due_period(as_of: date, due_day: int = REPORT_DUE_DAY) -> str:
+    """The latest month whose report is past its due day on `as_of` (缺报 counts from the
+    day after): on 30 September with due day 10, August; on 10 September, July."""
+    month = previous_month(month_of(as_of))
+    while report_due_date(month, due_day) >= as_of:
+        month = previous_month(month)
+    return month
 
 
 def expected_percent(start: date, due: date, as_of: date) -> float:
@@ -252,18 +329,39 @@ def expected_percent(start: date, due: date, as_of: date) -> float:
     return max(0.0, min(100.0, 100.0 * elapsed / planned))
 
 
-def task_status(start: date, due: date, percent: float | None, as_of: date) -> str:
-    """One task's status; precedence as PRECEDENCE_RULE states."""
+def task_status(start: date, due: date, percent: float | None, as_of: date, rules: Rules = DEFAULT_RULES) -> str:
+    """One task's status at a statistics point; precedence as PRECEDENCE_RULE states."""
     if percent is not None and percent >= 100:
         return DONE
     days_left = (due - as_of).days
     if days_left < 0:
         return OVERDUE
-    if days_left <= DUE_SOON_DAYS:
+    if days_left <= rules.due_soon_days:
         return DUE_SOON
     if as_of < start:
         return NOT_STARTED
-    if expected_percent(start, due, as_of) - (percent or 0.0) > BEHIND_THRESHOLD:
+    if expected_percent(start, due, as_of) - (percent or 0.0) > rules.behind_threshold:
+        return BEHIND
+    if not percent:
+        return NOT_STARTED
+    return ON_TRACK
+
+
+def period_task_status(start: date, due: date, percent: float | None, at: date, as_of: date, period: str,
+                       rules: Rules = DEFAULT_RULES) -> str:
+    """A task's status by reporting period (period_rule): progress is compared with the
+    序时进度 at `at` (the end of the month judged), the deadline with the calendar on as_of.
+    逾期 needs evidence: the report for the deadline's month was due (or in) and not 100 %;
+    past the deadline while that report is not due yet, the task is 临期 (awaiting report)."""
+    if percent is not None and percent >= 100:
+        return DONE
+    if due < as_of:
+        return OVERDUE if month_of(due) <= period else DUE_SOON
+    if (due - as_of).days <= rules.due_soon_days:
+        return DUE_SOON
+    if at < start:
+        return NOT_STARTED
+    if expected_percent(start, due, at) - (percent or 0.0) > rules.behind_threshold:
         return BEHIND
     if not percent:
         return NOT_STARTED
@@ -301,7 +399,8 @@ def action_status(statuses: Iterable[str]) -> str:
     return ON_TRACK
 
 
-def plan_item_status(start: date | None, due: date | None, done: date | None, as_of: date) -> tuple[str, bool]:
+def plan_item_status(start: date | None, due: date | None, done: date | None, as_of: date,
+                     rules: Rules = DEFAULT_RULES) -> tuple[str, bool]:
     """(status, completed_late) of a plan measure or supervision method."""
     if done is not None and done <= as_of:
         return DONE, due is not None and done > due
@@ -312,7 +411,7 @@ def plan_item_status(start: date | None, due: date | None, done: date | None, as
     days_left = (due - as_of).days
     if days_left < 0:
         return OVERDUE, False
-    if days_left <= DUE_SOON_DAYS:
+    if days_left <= rules.due_soon_days:
         return DUE_SOON, False
     return ON_TRACK, False
 
@@ -326,9 +425,27 @@ def count_statuses(statuses: Iterable[str], order: tuple[str, ...] = TASK_STATUS
 # --- Derivation over a dataset ------------------------------------------------------------------
 
 
-def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date) -> ActionState:
-    as_of_month = month_of(as_of)
-    visible = sorted((r for r in reports if r.month <= as_of_month), key=lambda r: r.month)
+def deadline_known(task: "m.Task", as_of: date):
+    """The task's deadline as it stood on as_of: an adjustment dated later is not known yet."""
+    later = sorted((c for c in getattr(task, "deadline_changes", []) if c.date > as_of), key=lambda c: c.date)
+    return later[0].was if later else task.deadline
+
+
+def percent_known(report: "m.Report", item: "m.TaskProgress", as_of: date) -> float:
+    """A report's percent for one task as it stood on `as_of`: a correction dated later
+    is not known yet, so the originally published value stands."""
+    later = sorted((c for c in report.corrections if c.task == item.task and c.date > as_of), key=lambda c: c.date)
+    return later[0].was if later else item.percent
+
+
+def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, rules: Rules,
+                  period: str | None, plan_done: dict[str, date]) -> ActionState:
+    # Reports known on as_of: submitted by then, and for a month that has ended by then.
+    known = [r for r in reports if r.submitted <= as_of and month_end(r.month) <= as_of]
+    if period is None:
+        period = max([due_period(as_of, rules.report_due_day)] + [r.month for r in known])
+    at = min(month_end(period), as_of)
+    visible = sorted((r for r in known if r.month <= period), key=lambda r: r.month)
     latest: dict[str, tuple[float, str]] = {}
     history: dict[str, list[tuple[str, float]]] = {}
     completed: dict[str, str] = {}
@@ -336,9 +453,10 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date) ->
     task_ids = [t.id for t in action.tasks]
     for report in visible:
         for item in report.tasks:
-            latest[item.task] = (item.percent, report.month)
-            history.setdefault(item.task, []).append((report.month, item.percent))
-            if item.percent >= 100 and item.task not in completed:
+            percent = percent_known(report, item, as_of)
+            latest[item.task] = (percent, report.month)
+            history.setdefault(item.task, []).append((report.month, percent))
+            if percent >= 100 and item.task not in completed:
                 completed[item.task] = report.month
         if all_done_month is None and all(latest.get(t, (0, ""))[0] >= 100 for t in task_ids):
             all_done_month = report.month
@@ -346,28 +464,37 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date) ->
     states = []
     for task in action.tasks:
         percent, month = latest.get(task.id, (None, None))
-        due = task.deadline.due
+        deadline = deadline_known(task, as_of)
+        due = deadline.due
+        done_on = plan_done.get(task.plan_measure) if task.plan_measure else None
+        by_plan = done_on is not None and done_on <= as_of and (percent is None or percent < 100)
+        if by_plan:
+            percent, month = 100.0, None
+            completed[task.id] = month_of(done_on)
         done_month = completed.get(task.id) if percent is not None and percent >= 100 else None
+        late = (done_on > due) if by_plan else (
+            done_month is not None and completed_late(due, history.get(task.id, [])))
         states.append(TaskState(
             action_id=action.id, task_id=task.id,
-            status=task_status(task.start, due, percent, as_of),
-            percent=percent, expected=expected_percent(task.start, due, as_of),
+            status=period_task_status(task.start, due, percent, at, as_of, period, rules),
+            percent=percent, expected=expected_percent(task.start, due, at),
             start=task.start, due=due, days_left=(due - as_of).days, report_month=month,
-            completed_month=done_month,
-            completed_late=done_month is not None and completed_late(due, history.get(task.id, [])),
+            completed_month=done_month, completed_late=late, period_end=at, done_by_plan=by_plan,
+            deadline_text=deadline.text,
         ))
 
     first = action.reports_from or month_of(action.start)
-    last = month_of(max(t.deadline.due for t in action.tasks))
+    last = month_of(max(s.due for s in states))
     if all_done_month is not None:
         last = min(last, all_done_month)
     reporting_months = months_between(first, last)
-    months_due = [mo for mo in reporting_months if report_due_date(mo) < as_of]
+    months_due = [mo for mo in reporting_months if report_due_date(mo, rules.report_due_day) < as_of]
     by_month = {r.month: r for r in reports if r.submitted <= as_of}
-    missing = tuple(MissingReport(action.id, mo, report_due_date(mo)) for mo in months_due if mo not in by_month)
-    late = tuple(LateReport(action.id, mo, report_due_date(mo), by_month[mo].submitted)
+    missing = tuple(MissingReport(action.id, mo, report_due_date(mo, rules.report_due_day))
+                    for mo in months_due if mo not in by_month)
+    late = tuple(LateReport(action.id, mo, report_due_date(mo, rules.report_due_day), by_month[mo].submitted)
                  for mo in reporting_months
-                 if mo in by_month and by_month[mo].submitted > report_due_date(mo))
+                 if mo in by_month and by_month[mo].submitted > report_due_date(mo, rules.report_due_day))
     weights = [t.weight for t in action.tasks]
     return ActionState(
         action_id=action.id,
@@ -380,31 +507,38 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date) ->
         missing=missing,
         late=late,
         latest_report_month=visible[-1].month if visible else None,
+        period=period, period_end=at,
     )
 
 
-def _plan_items(dataset: "Dataset", as_of: date) -> dict[str, PlanItemState]:
+def _plan_items(dataset: "Dataset", as_of: date, rules: Rules) -> dict[str, PlanItemState]:
     plan = dataset.plan
     items: dict[str, PlanItemState] = {}
     for x in plan.measures:
         due = x.deadline.due if x.deadline else None
         start = x.start or (x.deadline.start if x.deadline else None) or plan.start
-        status, late = plan_item_status(start, due, x.done, as_of)
+        status, late = plan_item_status(start, due, x.done, as_of, rules)
         items[x.id] = PlanItemState("measure", x.id, status, start, due, x.done, late)
     for x in plan.methods:
         due = x.deadline.due if x.deadline else None
         start = (x.deadline.start if x.deadline else None) or plan.start
         done = x.done
-        status, late = plan_item_status(start, due, done, as_of)
+        status, late = plan_item_status(start, due, done, as_of, rules)
         items[x.id] = PlanItemState("method", x.id, status, start, due, done, late)
     return items
 
 
-def derive(dataset: "Dataset", as_of: date | None = None) -> Derived:
-    """All schedule facts of the dataset as of `as_of` (default: the data date)."""
+def derive(dataset: "Dataset", as_of: date | None = None, period: str | None = None) -> Derived:
+    """All schedule facts of the dataset known on `as_of` (default: the data date).
+
+    Statuses are judged by reporting period (period_rule): at the end of `period`, or, by
+    default, of the latest month whose report was due by `as_of` (or already submitted).
+    """
     as_of = as_of or dataset.as_of
+    rules = rules_of(dataset)
+    plan_done = {x.id: x.done for x in dataset.plan.measures if x.done is not None}
     reports_by_action = dataset.reports_by_action
-    actions = {a.id: _action_state(a, reports_by_action.get(a.id, []), as_of)
+    actions = {a.id: _action_state(a, reports_by_action.get(a.id, []), as_of, rules, period, plan_done)
                for a in sorted(dataset.action_list, key=lambda a: a.id)}
     tasks = {t.task_id: t for a in actions.values() for t in a.tasks}
     missing = tuple(x for a in actions.values() for x in a.missing)
@@ -417,21 +551,44 @@ def derive(dataset: "Dataset", as_of: date | None = None) -> Derived:
         action_counts=count_statuses(a.status for a in actions.values()),
         task_total=len(tasks), action_total=len(actions), missing_total=len(missing),
     )
-    return Derived(as_of, tasks, actions, campaign, missing, late, _plan_items(dataset, as_of))
+    shown = period or due_period(as_of, rules.report_due_day)
+    return Derived(as_of, tasks, actions, campaign, missing, late, _plan_items(dataset, as_of, rules),
+                   period=shown, period_end=min(month_end(shown), as_of), rules=rules)
 
 
-def derive_once(dataset: "Dataset", as_of: date | None = None) -> Derived:
+def derive_once(dataset: "Dataset", as_of: date | None = None, period: str | None = None) -> Derived:
     """derive() memoised on the dataset per date: pages, bulletins and open data read the
     same facts, and a build derives each date once."""
     day = as_of or dataset.as_of
-    return dataset.once(("schedule.derive", day), lambda: derive(dataset, day))
+    return dataset.once(("schedule.derive", day, period), lambda: derive(dataset, day, period))
 
 
 def period_ends(dataset: "Dataset") -> list[tuple[str, date]]:
-    """(YYYY-MM, the date its bulletin is computed at) from campaign start to as_of's month."""
+    """(YYYY-MM, its last day) for every month from the campaign start whose month has
+    ended by as_of: the months a bulletin may have been issued for."""
     as_of = dataset.as_of
     months = months_between(month_of(dataset.site.campaign_start), month_of(as_of))
-    return [(mo, min(last_day(int(mo[:4]), int(mo[5:])), as_of)) for mo in months]
+    return [(mo, month_end(mo)) for mo in months if month_end(mo) < as_of]
+
+
+def year_end_supervision(dataset: "Dataset", year: int) -> date:
+    """When the year's 专项督查 (the plan's supervision method of that name) is over: its
+    完成日期 if recorded, else its deadline when in that year, else 31 December."""
+    for method in dataset.plan.methods:
+        if method.name == "专项督查":
+            if method.done is not None and method.done.year == year:
+                return method.done
+            if method.deadline is not None and method.deadline.due.year == year:
+                return method.deadline.due
+    return date(year, 12, 31)
+
+
+def year_end_due(dataset: "Dataset", year: int) -> bool:
+    """A year-end report exists once the data date has passed the year's 专项督查 (the day
+    a completion is recorded counts)."""
+    over = year_end_supervision(dataset, year)
+    done = any(m_.name == "专项督查" and m_.done == over for m_ in dataset.plan.methods)
+    return dataset.as_of >= over if done else dataset.as_of > over
 
 
 def year_end(dataset: "Dataset", year: int) -> date:
@@ -439,7 +596,102 @@ def year_end(dataset: "Dataset", year: int) -> date:
     return min(date(year, 12, 31), dataset.as_of)
 
 
+# --- Issued bulletins ---------------------------------------------------------------------------
 
-def monthly(dataset: "Dataset") -> list[tuple[str, Derived]]:
-    """(YYYY-MM, facts as of that month's end) for every bulletin month, oldest first."""
-    return [(month, derive(dataset, at)) for month, at in period_ends(dataset)]
+
+@dataclass(frozen=True)
+class ReportState:
+    """One action's report for the bulletin's month, as known on the issue date."""
+
+    action_id: str
+    state: str  # "on_time", "late", "missing", "pending" (not yet due), "none" (not required)
+    day: date | None  # submitted, or the due date
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """Everything a monthly 通报 says, computed only from what was known on its issue date.
+
+    One function builds it (`bulletin`), so the page and the .docx export print the same."""
+
+    month: str
+    record: "m.Bulletin"
+    period_end: date
+    x: Derived
+    completed: tuple[TaskState, ...]  # first reported 100 % for this month
+    problems: tuple[TaskState, ...]  # 逾期, 临期, 滞后
+    reports: tuple[ReportState, ...]  # this month's report per action
+    cases: tuple  # cases published in the month by the issue date
+    sample: bool  # derived from sample data (or the record itself is sample)
+
+    @property
+    def issued(self) -> date:
+        return self.record.issued
+
+
+def bulletin_records(dataset: "Dataset") -> dict[str, "m.Bulletin"]:
+    """Issue records known on the data date, by month."""
+    records = getattr(dataset, "bulletins", None) or []
+    return {b.month: b for b in records if b.issued <= dataset.as_of}
+
+
+def bulletin(dataset: "Dataset", month: str) -> Bulletin | None:
+    """The 通报 for `month` as issued; None when no issue record is known on the data date."""
+    record = bulletin_records(dataset).get(month)
+    if record is None:
+        return None
+    return bulletin_from_record(dataset, record)
+
+
+def bulletin_from_record(dataset: "Dataset", record: "m.Bulletin") -> Bulletin:
+    month, issued = record.month, record.issued
+    rules = rules_of(dataset)
+    x = derive_once(dataset, issued, month) if hasattr(dataset, "once") else derive(dataset, issued, month)
+    completed = tuple(sorted((t for t in x.tasks.values() if t.completed_month == month),
+                             key=lambda t: (t.action_id, t.task_id)))
+    problems = tuple(x.tasks_with(OVERDUE, DUE_SOON, BEHIND))
+    due = report_due_date(month, rules.report_due_day)
+    states = []
+    for action in sorted(dataset.action_list, key=lambda a: a.id):
+        report = next((r for r in dataset.reports_by_action.get(action.id, [])
+                       if r.month == month and r.submitted <= issued), None)
+        if report is not None:
+            states.append(ReportState(action.id, "late" if report.submitted > due else "on_time", report.submitted))
+        elif any(r.month == month for r in x.actions[action.id].missing):
+            states.append(ReportState(action.id, "missing", due))
+        elif month in _reporting_months(action) and due >= issued:
+            states.append(ReportState(action.id, "pending", due))
+        else:
+            states.append(ReportState(action.id, "none", None))
+    cases = tuple(c for c in getattr(dataset, "cases", []) if month_of(c.date) == month and c.date <= issued)
+    used = {r.action for r in dataset.reports if r.month <= month and r.submitted <= issued and r.sample}
+    sample = (record.sample or any(a.sample for a in dataset.action_list) or bool(used)
+              or any(c.sample for c in cases))
+    return Bulletin(month, record, month_end(month), x, completed, problems, tuple(states), cases, sample)
+
+
+def _reporting_months(action: "m.Action") -> tuple[str, ...]:
+    first = action.reports_from or month_of(action.start)
+    return months_between(first, month_of(max(t.deadline.due for t in action.tasks)))
+
+
+def bulletins(dataset: "Dataset") -> list[Bulletin]:
+    """Every issued bulletin known on the data date, oldest first."""
+    return [bulletin_from_record(dataset, r) for _, r in sorted(bulletin_records(dataset).items())]
+
+
+def progress_series(dataset: "Dataset", action_id: str | None = None) -> list[tuple[str, float, float]]:
+    """(month, actual, expected) at each month end whose report was due by the data date:
+    the campaign's (or one action's) progress over time, as it is known now."""
+    as_of = dataset.as_of
+    rules = rules_of(dataset)
+    last = due_period(as_of, rules.report_due_day)
+    rows = []
+    for month in months_between(month_of(dataset.site.campaign_start), last):
+        x = derive_once(dataset, as_of, month) if hasattr(dataset, "once") else derive(dataset, as_of, month)
+        if action_id is None:
+            rows.append((month, x.campaign.progress, x.campaign.expected))
+        else:
+            a = x.actions[action_id]
+            rows.append((month, a.progress, a.expected))
+    return rows

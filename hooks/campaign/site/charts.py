@@ -24,6 +24,9 @@ class ChartPoint:
     y: float
     value: float
     category: str
+    label_x: float = 0.0  # where the value label goes (primary series only): clear of other points
+    label_y: float = 0.0
+    label_anchor: str = "middle"
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class LineChart:
     y_ticks: list[tuple[float, str]]  # (y pixel, label)
     x_ticks: list[tuple[float, str]]
     series: list[ChartSeries]
+    cut_at: int = 0  # the y axis starts here instead of 0 (marked as cut on the chart)
 
     @property
     def plot_right(self) -> int:
@@ -74,11 +78,14 @@ def _range(values: list[float]) -> tuple[int, int]:
     return low, high
 
 
-def line_chart(categories: list[str], series: list[tuple[str, list[float | None]]]) -> LineChart:
-    """Place each series (name, one value or None per category) on a shared 0-100 scale."""
+def line_chart(categories: list[str], series: list[tuple[str, list[float | None]]],
+               zero_based: bool = False) -> LineChart:
+    """Place each series (name, one value or None per category) on a shared 0-100 scale.
+    The y axis starts at 0 when zero_based; otherwise it may start higher, and the chart
+    says so (cut_at) so that a small change does not look like a large one."""
     top = TOP + 20 * ((len(series) - 1) // LEGEND_PER_ROW)
     values = [v for _, vs in series for v in vs if v is not None] or [0.0]
-    low, high = _range(values)
+    low, high = (0, 100) if zero_based else _range(values)
     plot_w = WIDTH - LEFT - RIGHT
     height = HEIGHT + top - TOP
     plot_h = height - top - BOTTOM
@@ -92,7 +99,7 @@ def line_chart(categories: list[str], series: list[tuple[str, list[float | None]
     def y_at(value: float) -> float:
         return top + plot_h * (high - value) / (high - low)
 
-    step = 5 if high - low <= 30 else 10
+    step = 5 if high - low <= 30 else (10 if high - low <= 60 else 20)
     y_ticks = [(y_at(v), str(v)) for v in range(low, high + 1, step)]
     x_ticks = [(x_at(i), c) for i, c in enumerate(categories)]
     drawn = []
@@ -100,4 +107,53 @@ def line_chart(categories: list[str], series: list[tuple[str, list[float | None]
         color, dash, stroke = STYLES[index % len(STYLES)]
         points = [ChartPoint(x_at(i), y_at(v), v, categories[i]) for i, v in enumerate(vs) if v is not None]
         drawn.append(ChartSeries(name, color, dash, stroke, points))
-    return LineChart(WIDTH, height, LEFT, RIGHT, top, BOTTOM, y_ticks, x_ticks, drawn)
+    if drawn:
+        drawn[0] = _placed_labels(drawn[0], drawn[1:])
+    return LineChart(WIDTH, height, LEFT, RIGHT, top, BOTTOM, y_ticks, x_ticks, drawn, cut_at=low)
+
+
+LABEL_CLEAR = 16  # px between a value label and another series' point or line at that category
+
+
+def _placed_labels(primary: ChartSeries, others: list[ChartSeries]) -> ChartSeries:
+    """Value labels of the primary series above its points, or below, or beside them when
+    another series passes there, so that labels do not overlap other points."""
+    placed = []
+    for p in primary.points:
+        near = [q.y for s in others for q in s.points if q.category == p.category]
+        above = not any(p.y - 10 - LABEL_CLEAR < y <= p.y + 2 for y in near)
+        below = not any(p.y - 2 <= y < p.y + 18 + LABEL_CLEAR for y in near)
+        if above:
+            x, y, anchor = p.x, p.y - 10, "middle"
+        elif below:
+            x, y, anchor = p.x, p.y + 20, "middle"
+        else:
+            x, y, anchor = p.x + 10, p.y + 4, "start"
+        placed.append(ChartPoint(p.x, p.y, p.value, p.category, x, y, anchor))
+    return ChartSeries(primary.name, primary.color, primary.dash, primary.stroke, placed)
+
+
+def month_axis(months: list[str]) -> list[str]:
+    """Short month labels: 5月 within one year, 18年5月 across years (they must not overlap)."""
+    if len({m[:4] for m in months}) <= 1:
+        return [f"{int(m[5:])}月" for m in months]
+    return [f"{m[2:4]}年{int(m[5:])}月" for m in months]
+
+
+@dataclass(frozen=True)
+class ProgressChart:
+    chart: LineChart
+    rows: list[tuple[str, float, float]]  # (YYYY-MM, actual, expected)
+    desc: str  # the numbers in words, for the SVG <desc>
+
+
+def progress_chart(rows: list[tuple[str, float, float]]) -> ProgressChart:
+    """Actual against expected progress by month (schedule.progress_series), on 0-100 %."""
+    desc = "；".join(f"{int(m[:4])}年{int(m[5:])}月实际进度 {a:.1f}%，序时进度 {e:.1f}%" for m, a, e in rows) + "。"
+    return ProgressChart(_progress_line(rows), rows, desc)
+
+
+def _progress_line(rows: list[tuple[str, float, float]]) -> LineChart:
+    return line_chart(month_axis([r[0] for r in rows]),
+                      [("实际进度", [round(r[1], 1) for r in rows]), ("序时进度", [round(r[2], 1) for r in rows])],
+                      zero_based=True)

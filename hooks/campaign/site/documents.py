@@ -16,8 +16,11 @@ def document_files(d: Dataset) -> dict[str, bytes]:
 
 def _files(d: Dataset) -> dict[str, bytes]:
     files = {}
-    for month, _ in schedule.period_ends(d):
-        files[bulletins.docx_src(month)] = to_docx(bulletins.bulletin_document(d, month))
+    # Only what has been issued: a bulletin with its issue record, a year-end report once
+    # the year's 专项督查 is over (the same rules as their pages).
+    for b in schedule.bulletins(d):
+        files[bulletins.docx_src(b.month)] = to_docx(bulletins.bulletin_document(d, b.month))
     for year in range(d.site.campaign_start.year, d.as_of.year + 1):
-        files[yearend.docx_src(year)] = to_docx(yearend.yearend_document(d, year))
+        if schedule.year_end_due(d, year):
+            files[yearend.docx_src(year)] = to_docx(yearend.yearend_document(d, year))
     return dict(sorted(files.items()))

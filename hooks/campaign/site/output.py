@@ -48,7 +48,7 @@ def _sha256(text: str) -> str:
 # expressions with lazy bodies. Tags are matched in lower case as MkDocs and Material write
 # them; anything missed fails closed (the browser refuses code without a hash).
 def _elements(page: str, name: str):
-    """(attributes, body) of every <name ...>body</name> in the page."""
+    """(position, attributes, body) of every <name ...>body</name> in the page."""
     opening, closing = f"<{name}", f"</{name}>"
     at = page.find(opening)
     while at != -1:
@@ -62,7 +62,7 @@ def _elements(page: str, name: str):
         close = page.find(closing, end + 1)
         if close == -1:
             return
-        yield page[after:end], page[end + 1:close]
+        yield at, page[after:end], page[end + 1:close]
         at = page.find(opening, close + len(closing))
 
 
@@ -82,11 +82,27 @@ def _style_attributes(page: str):
             at = page.find("style=", quote_at)
 
 
+def _article(page: str) -> tuple[int, int]:
+    """Where the page body (Material's <article>) starts and ends; (-1, -1) without one.
+    The last </article>: a body cannot end the real one early by writing its own."""
+    start = page.find(_ARTICLE)
+    end = page.rfind("</article>")
+    return (start, end) if start != -1 and end > start else (-1, -1)
+
+
+_ARTICLE = '<article class="md-content__inner'
+
+
 def policy_for(page: str) -> str:
-    """A policy that admits only this site's own files plus the page's own inline code."""
-    scripts = sorted({_sha256(body) for attrs, body in _elements(page, "script")
-                      if "src=" not in attrs and not _DATA_TYPE.search(attrs)})
-    styles = sorted({_sha256(body) for _, body in _elements(page, "style")})
+    """A policy that admits only this site's own files plus the page's own inline code.
+
+    Scripts and <style> elements inside the page body are never hashed: the theme and the
+    project emit none there, and editors' Markdown is sanitised, so one found there came
+    from content and the browser must refuse it (defence in depth)."""
+    start, end = _article(page)
+    scripts = sorted({_sha256(body) for at, attrs, body in _elements(page, "script")
+                      if not start < at < end and "src=" not in attrs and not _DATA_TYPE.search(attrs)})
+    styles = sorted({_sha256(body) for at, _, body in _elements(page, "style") if not start < at < end})
     attrs = sorted({_sha256(html.unescape(value)) for value in _style_attributes(page)})
     style_src = ["'self'", *styles] + (["'unsafe-hashes'", *attrs] if attrs else [])
     return "; ".join([

@@ -8,11 +8,13 @@ they do not compute.
 from __future__ import annotations
 
 import html
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 from datetime import date
 
 from campaign.records import models as m
+from campaign.records.dates import zh_month_of
 from campaign.records.loading import Dataset, PolicyPage
 
 ICP_REGISTRY = "https://beian.miit.gov.cn/"
@@ -111,12 +113,29 @@ def article_for(d: Dataset, record: Any) -> Article | None:
         return Article(f"{record.quarter} 营商环境满意度测评", record.published,
                        _unit_name(d, record.unit, d.site.sponsor), ["满意度测评", "营商环境"],
                        record.notes or record.method)
+    if isinstance(record, m.Bulletin):
+        office = d.units.get(record.office)
+        return Article(f"{zh_month_of(record.month)}专项行动进展通报（{record.number}）", record.issued,
+                       office.name if office else d.leadership.office.name, ["月度通报", "专项督查", "营商环境"],
+                       record.comment or f"{zh_month_of(record.month)}各专项行动进展、完成、逾期和缺报情况通报。")
+    if isinstance(record, m.PublicityWeek):
+        return Article(record.title, record.start, d.site.sponsor, ["政策宣传周", "营商环境"], record.intro)
     if isinstance(record, m.Action):
         submitted = [r.submitted for r in d.reports_by_action.get(record.id, [])]
         published = max(submitted) if submitted else record.start
         return Article(record.name, published, _unit_name(d, record.lead_unit, d.site.sponsor),
                        ["专项行动", "营商环境"], record.goal)
     return None
+
+
+def cleanup_article(d: Dataset) -> Article | None:
+    """The cleanup list is one document compiled from its entries: dated by the newest."""
+    if not d.cleanup:
+        return None
+    counts = Counter(entry.decision for entry in d.cleanup)
+    summary = "、".join(f"{decision} {counts[decision]} 件" for decision in ("保留", "修改", "废止") if counts[decision])
+    return Article("规范性文件清理结果", max(entry.date for entry in d.cleanup), d.site.sponsor,
+                   ["规范性文件清理", "营商环境"], f"清理规范性文件 {len(d.cleanup)} 件：{summary}。")
 
 
 def article_from_front_matter(meta: dict) -> Article | None:

@@ -116,6 +116,18 @@ def sample_badge(record: Any) -> Markup:
     return Markup("")
 
 
+def sample_mark(flag: Any) -> Markup:
+    """The 示例 mark on a figure derived from sample data (flag true)."""
+    return sample_badge(_SAMPLE) if flag else Markup("")
+
+
+class _Sample:
+    sample = True
+
+
+_SAMPLE = _Sample()
+
+
 def percent(value: float | None) -> str:
     if value is None:
         return "—"
@@ -150,7 +162,8 @@ def make_environment() -> Environment:
     )
     env.filters.update(md=md_escape, h=html_escape, paras=paragraphs, zh_date=zh_date, percent=percent)
     env.globals.update(link=link, href=href, front_matter=front_matter, unit_link=unit_link,
-                       unit_links=unit_links, sample_badge=sample_badge)
+                       unit_links=unit_links, sample_badge=sample_badge,
+                       sample_mark=sample_mark)
     from campaign.site import cells, tables  # both build on this module's helpers
     env.globals.update(cells.GLOBALS)
     env.globals.update(tables.GLOBALS)

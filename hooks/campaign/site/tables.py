@@ -61,7 +61,8 @@ def _action_name(context: Context, action_id: str) -> str:
 
 
 def _deadline(context: Context, task: Any) -> str:
-    return md_text(context["task_of"][task.task_id][1].deadline.text)
+    # The deadline the state was computed with (a bulletin keeps the one in force when issued).
+    return md_text(getattr(task, "deadline_text", "") or context["task_of"][task.task_id][1].deadline.text)
 
 
 def _status_bar(action: Any, state: Any) -> str:
@@ -118,20 +119,20 @@ def action_bars(context: Context, rows: Sequence[Any]) -> str:
         for a in rows))
 
 
-# How the previous month's report stands in a bulletin (pages/bulletins.py _report_state).
+# How the bulletin month's report stood on the issue date (schedule.bulletin).
 _REPORT_STATE = {"on_time": "{}报送", "late": "{}报送（迟报）", "missing": "**缺报**",
                  "pending": "应于{}前报送", "none": "无需报送"}
 
 
 @_table
 def bulletin_actions(context: Context, rows: Sequence[Any]) -> str:
-    states, reports = context["x"].actions, context["prev_reports"]
+    states, reports = context["x"].actions, context["report_states"]
 
     def report(action_id: str) -> str:
         kind, day = reports[action_id]
         return _REPORT_STATE[kind].format(zh_date(day) if day else "")
 
-    return _grid(["专项行动", "牵头单位", f"{month_label(context['prev_month'])}进展报告", "进度", "状态"], (
+    return _grid(["专项行动", "牵头单位", f"{month_label(context['report_month'])}进展报告", "进度", "状态"], (
         (_action(context, a), unit_link(context, a.lead_unit), report(a.id), _pct(states[a.id].progress),
          badge(states[a.id].status))
         for a in rows))

@@ -98,14 +98,19 @@ def cmd_import(args, project: Path) -> int:
     if not path.is_file():
         raise Failure(f"找不到台账文件 {args.ledger}。")
     try:
-        table = ledger.read_table(path)
+        table = ledger.read_table(path, args.sheet)
         items = ledger.parse(table, dataset)
-        written = ledger.write_reports(project, items, path.name, args.replace, as_of_from_environment())
+        written, replaced = ledger.write_reports(project, items, path.name, args.replace, as_of_from_environment(),
+                                                 dataset)
     except ColumnError as err:  # reworded here: the editor must know nothing was written
         raise Failure("台账没有导入，没有写入任何文件。\n" + str(err)) from None
-    print(f"已从 {path.name} 导入 {len(written)} 份月度报告：")
+    source = f"{path.name} 工作表「{table.sheet}」" if table.sheet else f"{path.name} "
+    print(f"已从 {source}导入 {len(written)} 份月度报告：")
     for name in written:
-        print(f"  {name}")
+        print(f"  {name}{'（覆盖了原有的报告）' if name in replaced else '（新建）'}")
+    if replaced:
+        print(f"其中 {len(replaced)} 份覆盖了原有的同月报告（--replace）：{'、'.join(replaced)}。"
+              "原来的内容可用 git diff 查看，用 git checkout -- <文件> 恢复。")
     print("请运行 ./column check，检查无误后提交。")
     return 0
 
@@ -194,8 +199,9 @@ def cmd_publish(args, project: Path) -> int:
 
     root = _publish_root(args)
     # The pipeline first, strict as the build will be: a clear list instead of build output.
-    report = check_project(project, as_of_from_environment())
-    if not report.passed(strict=True):
+    # (A project without data/ is a bare MkDocs site: its build decides alone.)
+    report = check_project(project, as_of_from_environment()) if (project / "data" / "site.yml").is_file() else None
+    if report is not None and not report.passed(strict=True):
         listed = Problems(report.errors + report.warnings).render()
         raise Failure("检查没有通过（发布时警告也算不通过），没有发布，正在使用的网站没有改动。\n" + listed)
     name = args.release or publish.default_release_name(project)
@@ -270,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="检查全部数据和内容（不生成网站，几秒内完成）",
                                 description="检查 data/ 和 content/ 中的全部数据，提示与生成网站时相同。")
-    check.add_argument("--strict", action="store_true", help="还有“待填写”内容时也算不通过（退出码 1）")
+    check.add_argument("--strict", action="store_true", help="还有“待填写”内容或文字把关警告时也算不通过（退出码 1）")
     check.set_defaults(run=cmd_check)
 
     new = commands.add_parser("new", help="新建一份报告、案例、政策文件、解读或测评（带中文注释的草稿）",
@@ -301,7 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="从台账（.xlsx 或 .csv）导入月度报告",
                               description="读取月度进展台账，生成 data/reports/ 中的报告。有任何错误时一个文件也不写。")
     imp.add_argument("ledger", metavar="台账文件", help="台账文件，如 台账.xlsx 或 台账.csv")
-    imp.add_argument("--replace", action="store_true", help="允许覆盖已有的同月报告")
+    imp.add_argument("--replace", action="store_true", help="允许覆盖已有的同一行动同一月份的报告（会列出覆盖了哪些文件）")
+    imp.add_argument("--sheet", metavar="工作表", help="要导入的工作表名（默认：台账）")
     imp.set_defaults(run=cmd_import)
 
     doc = commands.add_parser("import-doc", help="从 Word 公文（.docx）导入政策文件",

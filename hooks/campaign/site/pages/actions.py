@@ -4,7 +4,8 @@ from __future__ import annotations
 from campaign.exports import feeds
 from campaign.records.dates import Month
 from campaign.records.loading import Dataset
-from campaign.rules.schedule import derive_once
+from campaign.rules.schedule import derive_once, progress_series
+from campaign.site.charts import progress_chart
 from campaign.site.pages.base import GeneratedPage, action_src, render_page
 from campaign.site.pages.paginate import paginate
 
@@ -21,18 +22,22 @@ def build(d: Dataset) -> list[GeneratedPage]:
     for policy in d.policies:
         for aid in dict.fromkeys(policy.doc.actions):
             policies_by_action.setdefault(aid, []).append(policy)
-    pages = [render_page(d, p.src_uri, "actions_index.md.j2", feeds=feeds.ACTIONS, x=x, p=p)
+    any_sample = any(a.sample for a in d.action_list)
+    pages = [render_page(d, p.src_uri, "actions_index.md.j2", feeds=feeds.ACTIONS,
+                         shows_sample=any(a.sample for a in p.items), x=x, p=p)
              for p in paginate("actions/index.md", d.action_list)]
     for action in d.actions.values():
         st = x.actions[action.id]
         # Newest first: the timeline reads like a news column.
-        reports = sorted((r for r in d.reports_by_action[action.id] if r.month <= as_of_month),
+        reports = sorted((r for r in d.reports_by_action[action.id] if r.month <= as_of_month and r.submitted <= d.as_of),
                          key=lambda r: r.month, reverse=True)
         cases = cases_by_action[action.id]
         policies = policies_by_action[action.id]
         pages.append(render_page(d, action_src(action.id), "action.md.j2", record=action,
-                                 feeds=feeds.for_action(action.id), action=action, st=st, reports=reports,
+                                 feeds=feeds.for_action(action.id),
+                                 shows_sample=action.sample or any(r.sample for r in reports), action=action, st=st, reports=reports,
                                  late_months={r.month for r in st.late},
                                  weight_total=sum(t.weight for t in action.tasks),
-                                 cases=cases, policies=policies))
+                                 cases=cases, policies=policies,
+                                 progress=progress_chart(progress_series(d, action.id))))
     return pages

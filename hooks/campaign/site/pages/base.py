@@ -16,16 +16,22 @@ class GeneratedPage:
     `record` is the record an item page is about (an Action, Case, Survey, PublicityWeek …),
     None for index and list pages; the adapter reads the page's article meta tags, its feed
     links and its change history from it, and `edit_path` is the data file an editor
-    changes. The Markdown is rendered on first use of `content`, so the check pipeline can
-    list every page's path without rendering any.
+    changes. `sample` says the page shows figures, lists, names or procedures computed from
+    or written for sample data (site/sample_marks.py then requires the visible 示例 mark).
+    The Markdown is rendered on first use of `content`, so the check pipeline can list
+    every page's path without rendering any.
     """
 
-    __slots__ = ("src_uri", "record", "feeds", "edit_path", "_render", "_content")
+    __slots__ = ("src_uri", "record", "article", "feeds", "edit_path", "sample", "_render", "_content")
 
-    def __init__(self, src_uri: str, render: Callable[[], str] | str, *, record: Any = None,
-                 feeds: Sequence[Any] = (), edit_path: str | None = None):
+    def __init__(self, src_uri: str, render: Callable[[], str] | str, sample: bool = False, *, record: Any = None,
+                 feeds: Sequence[Any] = (), edit_path: str | None = None, article: Any = None):
         self.src_uri = src_uri  # path as if under content/, e.g. actions/a01.md
+        self.sample = sample
         self.record = record
+        # Article facts for the portal's meta tags when the page is no single record's
+        # (a document compiled from many, like the cleanup list); else from the record.
+        self.article = article
         self.feeds = tuple(feeds)
         self.edit_path = edit_path
         self._render = render
@@ -42,10 +48,11 @@ class GeneratedPage:
 
 
 def render_page(dataset: Dataset, src_uri: str, template: str, *, record: Any = None, feeds: Sequence[Any] = (),
-                **context: Any) -> GeneratedPage:
+                article: Any = None, shows_sample: Any = False, **context: Any) -> GeneratedPage:
     """The page at src_uri: `template` rendered with the shared context when first read.
 
     An item page names its record; its edit path is the data file the record came from.
+    shows_sample declares that the page shows sample-derived data (it must carry the 示例 mark).
     """
     edit_path = dataset.locate(record).file if record is not None and id(record) in dataset.where else None
     return GeneratedPage(src_uri, functools.partial(
@@ -65,4 +72,4 @@ def render_page(dataset: Dataset, src_uri: str, template: str, *, record: Any = 
         yearend_src=yearend_src,
         task_of=dataset.tasks,
         **context,
-    ), record=record, feeds=feeds, edit_path=edit_path)
+    ), bool(shows_sample), record=record, feeds=feeds, edit_path=edit_path, article=article)

@@ -55,7 +55,9 @@ def build(d: Dataset) -> list[GeneratedPage]:
     unit_rows = [(uid, Counter(kind_slug(c) for c in by_unit[uid]),
                   sum(1 for c in by_unit[uid] if c.id in states and states[c.id].overdue))
                  for uid in unit_ids]
-    pages += [render_page(d, p.src_uri, "cases_units.md.j2", p=p, rows=p.items, **common)
+    any_sample = any(c.sample for c in d.cases)
+    pages += [render_page(d, p.src_uri, "cases_units.md.j2", shows_sample=any_sample, any_sample=any_sample,
+                          p=p, rows=p.items, **common)
               for p in paginate("cases/units.md", unit_rows)]
 
     for slug, title, kind, category in KINDS:
@@ -69,7 +71,8 @@ def build(d: Dataset) -> list[GeneratedPage]:
         pages += _list(d, unit_cases_src(uid), f"{d.units[uid].short}的典型案例", by_unit[uid], scope="unit",
                        unit=d.units[uid], **common)
     for case in d.cases:
-        pages.append(render_page(d, case_src(case.id), "case.md.j2", record=case, case=case,
+        pages.append(render_page(d, case_src(case.id), "case.md.j2", record=case,
+                                 shows_sample=case.sample or any(d.units[u].sample for u in case.units if u in d.units), case=case,
                                  state=states.get(case.id), **common))
     for page in pages:
         page.feeds = feeds.CASES

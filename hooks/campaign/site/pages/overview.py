@@ -13,6 +13,7 @@ from campaign.records.loading import Dataset
 from campaign.site.pages.base import GeneratedPage, render_page
 from campaign.site.pages.lists import summarised
 from campaign.site.pages.paginate import excerpt
+from campaign.site.charts import progress_chart
 
 NEWEST_REPORTS = 5  # the dashboard lists a fixed number, so its size does not grow with data
 URGENT = 10  # rows per attention list: the dashboard holds four such lists and the action bars
@@ -35,10 +36,12 @@ def build(d: Dataset) -> list[GeneratedPage]:
     visible = [r for r in d.reports if r.submitted <= d.as_of]
     newest = sorted(visible, key=lambda r: (r.submitted, r.month, r.action), reverse=True)[:NEWEST_REPORTS]
     pages.append(render_page(
-        d, "index.md", "index.md.j2", feeds=feeds.EVERYTHING, x=x, attention=attention, newest=newest, missing=missing,
+        d, "index.md", "index.md.j2", feeds=feeds.EVERYTHING, shows_sample=any(a.sample for a in d.action_list),
+        x=x, attention=attention, newest=newest, missing=missing,
         action_rows=excerpt(d.action_list, "actions/index.md", ACTION_BARS),
         campaign_status=schedule.action_status(a.status for a in x.actions.values()),
         missing_actions=sorted({r.action_id for r in x.missing}),
         started=d.as_of >= d.site.campaign_start,
+        progress=progress_chart(schedule.progress_series(d)),
     ))
     return pages

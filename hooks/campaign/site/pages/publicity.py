@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from campaign import routes
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from campaign.exports import feeds
 from campaign.records.loading import Dataset
@@ -76,6 +76,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
         reports = {e.report: resolve_report(d, e.report) for e in week.events if e.report}
         extra_leads = [u for u in leads if u not in week.units] if week.all_action_leads else []
         pages.append(render_page(d, week_src(week.year), "publicity_week.md.j2", record=week, feeds=feeds.PUBLICITY,
-                                 week=week, days=days_of(week),
-                                 reports=reports, extra_leads=extra_leads, weeks=weeks, week_src=week_src))
+                                 shows_sample=bool(extra_leads) and any(a.sample for a in d.action_list), week=week,
+                                 days=days_of(week), reports=reports, extra_leads=extra_leads,
+                                 leads_sample=any(a.sample for a in d.action_list), weeks=weeks, week_src=week_src))
     return pages

@@ -54,7 +54,9 @@ def _year_facts(d: Dataset, year: int) -> dict:
 
 def build(d: Dataset) -> list[GeneratedPage]:
     start_year = d.site.campaign_start.year
-    years = list(range(start_year, d.as_of.year + 1))
+    # A year's report is formed only after that year's 专项督查 (schedule.year_end_due).
+    years = [y for y in range(start_year, d.as_of.year + 1) if schedule.year_end_due(d, y)]
+    # 年终 statuses judged at the year's end (reporting period rule applies inside derive).
     pages = []
     for year in years:
         f = _year_facts(d, year)
@@ -77,7 +79,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
                              **common),
         )
         pages.append(render_page(
-            d, yearend_src(year), "yearend.md.j2", year=year, at=at, x=x,
+            d, yearend_src(year), "yearend.md.j2", shows_sample=any(a.sample for a in d.action_list), year=year, at=at, x=x,
             finished=at.month == 12 and at.day == 31,
             completed=completed, open_tasks=open_tasks, lists=lists,
             measures=[(i, "工作措施") for i in d.plan.measures] + [(i, "督查方式") for i in d.plan.methods],
@@ -86,10 +88,11 @@ def build(d: Dataset) -> list[GeneratedPage]:
             case_categories=Counter(c.category for c in cases if c.category),
             surveys=[s for s in d.surveys if s.quarter.startswith(str(year)) and s.published <= at],
             months_due=months_due, year_missing=year_missing, year_late=year_late,
-            bulletins=[mo for mo, _ in schedule.period_ends(d) if mo.startswith(f"{year}-")],
+            bulletins=[b.month for b in schedule.bulletins(d) if b.month.startswith(f"{year}-")],
             docx=docx_src(year),
         ))
-    pages.append(render_page(d, "reports/index.md", "yearend_index.md.j2", years=list(reversed(years))))
+    pending = [(y, schedule.year_end_supervision(d, y)) for y in range(start_year, d.as_of.year + 1) if y not in years]
+    pages.append(render_page(d, "reports/index.md", "yearend_index.md.j2", years=list(reversed(years)), pending=pending))
     return pages
 
 

@@ -1,0 +1,18 @@
+"""Sample marks follow the data (DESIGN rule 9), enforced: every generated page that
+declares it shows sample-derived data (GeneratedPage.sample) must carry the visible 示例
+mark (rendering.sample_badge / sample_mark: the `badge-sample` class) in its Markdown.
+
+`check_sample_marks` returns warnings; the adapter logs them, so `mkdocs build --strict`
+fails on a page that shows sample-derived values without the mark.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+MARK_CLASS = "badge-sample"
+
+
+def check_sample_marks(pages: Iterable) -> list[str]:
+    return [f"生成的页面 {p.src_uri} 显示了由示例数据得出的内容，但页面上没有“示例”标记"
+            f"（{MARK_CLASS}）。请在相应的数字、表格或名称旁加上 sample_badge/sample_mark。"
+            for p in pages if getattr(p, "sample", False) and MARK_CLASS not in p.content]
