@@ -13,6 +13,8 @@ import json
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 from urllib.parse import urljoin
@@ -32,6 +34,8 @@ from campaign.site import documents, output, pages, portal, sanitizer
 from campaign.site.pages import history as history_pages
 from campaign.site.sample_marks import check_sample_marks
 from campaign.site.pages import policies
+from campaign.site import contact, responsive
+from campaign.site.pages import search as search_page
 
 log = logging.getLogger("mkdocs.hooks.column")
 
@@ -100,8 +104,25 @@ def on_config(config):
     config.extra["portal"] = portal.footer(dataset.site)
     config.extra["site_meta"] = portal.site_meta(dataset.site)
     _resolve_history(config)
+    _bundle_styles(config)
     _build_aside(config)
     return config
+
+
+def _bundle_styles(config) -> None:
+    # Our stylesheets go out as one file, named by its content hash (the server caches it
+    # for a year): one request blocking the first paint instead of seven. The order of
+    # extra_css is kept, so print rules still come last.
+    docs = Path(config.docs_dir)
+    sources = [s for s in config.extra_css if isinstance(s, str) and s.endswith(".css") and (docs / s).is_file()]
+    if not sources:
+        return
+    text = "".join(f"/* {s} */\n" + (docs / s).read_text(encoding="utf-8").rstrip() + "\n" for s in sources)
+    name = output.bundle_name(text)
+    config.extra_css = [name if s == sources[0] else s for s in config.extra_css if s not in sources[1:]]
+    _state["styles"] = (name, text, sources)
+
+
 
 
 # --- Building into a temporary folder ---------------------------------------------------------
@@ -180,8 +201,11 @@ def on_files(files: Files, config) -> Files:
     # hand-written page someone forgot to link. The pipeline has already refused any
     # content/ file with a generated page's name.
     dataset = _state["dataset"]
+    # mkdocs-guide.yml builds the editors' guide as a site of its own (extra.editors_guide):
+    # only its pages there, and no guide page in the public column.
+    guide = _is_guide(config)
     in_nav = set(nav_paths(config.nav))
-    generated = sorted(pages.build_all(dataset) + guide_pages.build(dataset), key=lambda page: page.src_uri)
+    generated = sorted(guide_pages.build(dataset) if guide else pages.build_all(dataset), key=lambda page: page.src_uri)
     _state["pages"] = {page.src_uri: page for page in generated}
     # A self-check of the generator, not of editors' input: a page that shows sample-derived
     # values must carry the 示例 mark (--strict fails otherwise).
@@ -190,8 +214,21 @@ def on_files(files: Files, config) -> Files:
     for page in generated:
         inclusion = InclusionLevel.INCLUDED if page.src_uri in in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
-    _add_downloads(files, config)
+    if "styles" in _state:
+        name, text, sources = _state["styles"]
+        for source in sources:  # in the bundle: not served apart
+            bundled = files.get_file_from_path(source)
+            if bundled is not None:
+                files.remove(bundled)
+        files.append(File.generated(config, name, content=text))
+    if not guide:
+        _add_downloads(files, config)
+        files.append(File.generated(config, search_page.DIRECT, content=search_page.direct_index(dataset)))
     return files
+
+
+def _is_guide(config) -> bool:
+    return bool(config.extra.get("editors_guide"))
 
 
 def _add_downloads(files: Files, config) -> None:
@@ -223,6 +260,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             page.meta[key] = html.escape(page.meta[key], quote=True)
     # Policy pages are editors' Markdown; the 政务公开 block on top comes from their
     # front matter, rendered by the core so that every policy page carries it.
+    # Reference pages (统计口径, 开放数据) rank below the citizen pages in search.
+    if page.file.src_uri == "method.md" or page.file.src_uri.startswith("opendata/"):
+        page.meta.setdefault("search_weight", "0.3")
     decorated = policies.decorate(_state["dataset"], page.file.src_uri, markdown)
     markdown = markdown if decorated is None else decorated
     with_history = history_pages.decorate(_state["dataset"], _state["history"], _record(page), markdown)
@@ -247,13 +287,17 @@ def _feeds(page):
 
 
 @_timed
-def on_page_content(html_text: str, page, config, files) -> str:
+def on_page_content(html_content: str, page, config, files) -> str:
     # Editors' Markdown may carry raw HTML: reduce it to the tags and attributes our own
     # Markdown needs (the check has already refused scripts, frames and handlers with file
     # and line). Generated pages print every record value escaped and are left as they are.
-    if page.file.generated_by is not None:
-        return html_text
-    return sanitizer.sanitize(html_text)
+    if page.file.generated_by is None:
+        html_content = sanitizer.sanitize(html_content)
+    # Cells of wide tables carry their column's name, for the card layout on phones; the
+    # complaint line is a tap-to-call link wherever it appears.
+    site = _state["dataset"].site
+    html_content = contact.link_number(html_content, site.hotline, contact.hotline_href(site))
+    return responsive.label_tables(html_content)
 
 
 @_timed
@@ -267,7 +311,7 @@ def on_pre_page(page, config, files):
 @_timed
 def on_page_context(context, page, config, nav):
     # Feeds for <head> and the page's 订阅 links.
-    page.meta["feeds"] = _feeds(page)
+    page.meta["feeds"] = [] if _is_guide(config) else _feeds(page)
     # The portal's article meta tags come from the record behind the page (or from
     # front matter of pages built elsewhere); the theme override only prints them.
     generated = _state["pages"].get(page.file.src_uri)
@@ -305,7 +349,7 @@ def on_serve(server, config, builder):
 def on_post_page(output_html: str, page, config) -> str:
     # Each page's Content-Security-Policy gets the hashes of its own inline code, on the
     # HTML MkDocs is about to write (no second pass reading and rewriting every file).
-    return output.apply_csp(output_html, enforce=_state.get("command") != "serve")
+    return output.apply_csp(output.tidy_theme_markup(output_html), enforce=_state.get("command") != "serve")
 
 
 # last, for the same reason as on_post_page
@@ -313,23 +357,28 @@ def on_post_page(output_html: str, page, config) -> str:
 @_timed
 def on_post_template(output_content: str, template_name: str, config) -> str:
     # 404.html is rendered as a static template, not a page: it gets its policy here.
-    return output.apply_csp(output_content, enforce=_state.get("command") != "serve")
+    return output.apply_csp(output.tidy_theme_markup(output_content), enforce=_state.get("command") != "serve")
 
 
-@_timed
-def _compact_search_index(config) -> None:
-    # Material has written search/search_index.json by now: rewrite it compactly.
-    index = Path(config.site_dir) / "search" / "search_index.json"
-    if index.exists() and config.extra.get("compact_search_index", True):
-        index.write_bytes(output.compact_search_index(index.read_bytes()))
+def _pagefind(config) -> None:
+    # The full-text index for the search page: Pagefind over the pages just written, into
+    # site/pagefind/ (chunked: a visitor fetches only the parts a query needs). It replaces
+    # the theme's search indexing, so the benchmark counts it apart from our own code.
+    if _is_guide(config):
+        return
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(config.site_dir), "--silent"],
+                            capture_output=True, text=True)
+    _timings["external:pagefind"] = time.perf_counter() - start
+    if result.returncode != 0:
+        raise PluginError("生成搜索索引（Pagefind）失败：" + (result.stderr or result.stdout).strip())
 
 
-# last: Material's search plugin must have written search_index.json
-@event_priority(-100)
-# last: the search index is written, and the finished folder replaces site_dir
+# last: every page is written before Pagefind indexes them, and the finished folder then
+# replaces site_dir
 @event_priority(-100)
 def on_post_build(config):
-    _compact_search_index(config)
+    _pagefind(config)
     # Last event of a build: hand the benchmark our own time, if it asked.
     _write_timings()
     _timings.clear()

@@ -25,7 +25,7 @@ COLUMN = ROOT / "column"
 
 def copy_project(target: Path) -> Path:
     """Copy what a build needs (config, data, content, hooks, overrides) into target."""
-    for name in ("mkdocs.yml",):
+    for name in ("mkdocs.yml", "mkdocs-guide.yml"):
         shutil.copy2(ROOT / name, target / name)
     for name in ("data", "content", "hooks", "overrides"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -193,14 +193,16 @@ def watch_console(page) -> list[str]:
     return errors
 
 
+SEARCH_DONE = "() => { const s = document.querySelector('[data-site-search-status]').textContent; return s && !s.startsWith('正在'); }"
+
+
 def open_search(page, term: str):
-    if page.viewport_size["width"] < 960:
-        page.click("label.md-header__button[for=__search]")
-    page.fill("input.md-search__input", term)
-    # Material searches on key events; fill() alone (like an IME commit) sends none.
-    page.press("input.md-search__input", "End")
-    page.wait_for_selector(".md-search-result__item", timeout=20000)
-    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    """Go to the search page from the top bar, type term, return the result links."""
+    page.click("a.portal-tools__search")
+    page.wait_for_selector("#site-search-q")
+    page.fill("#site-search-q", term)  # an input event, as pasting or an IME commit sends
+    page.wait_for_function(SEARCH_DONE, timeout=20000)
+    return page.eval_on_selector_all(".site-search__results li > a", "els => els.map(e => e.href)")
 
 
 def check_run(project: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -244,3 +246,16 @@ def make_xlsx(path: Path, rows: list[list], title_row: bool = False) -> Path:
 
 def snapshot(project: Path) -> dict[str, bytes]:
     return {p.relative_to(project).as_posix(): p.read_bytes() for p in sorted((project / "data").rglob("*")) if p.is_file()}
+
+
+def page_kinds(site: Path) -> list[str]:
+    """One URL path per kind of page: home, each section index, each section's first item."""
+    paths = [""]
+    for section in sorted(p for p in site.iterdir() if p.is_dir() and (p / "index.html").exists()):
+        if section.name in ("assets", "search"):
+            continue
+        paths.append(f"{section.name}/")
+        items = sorted(p.parent for p in section.glob("*/index.html"))
+        if items:
+            paths.append(items[0].relative_to(site).as_posix() + "/")
+    return paths

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
+import pytest
 import yaml
 from pydantic import BaseModel
 
@@ -14,7 +18,7 @@ from campaign.records.kinds import KINDS
 from campaign.check import load
 from campaign.editors import guide_pages as guide
 from support import run_cli
-from support import ROOT
+from support import ROOT, copy_project
 
 
 def all_record_models() -> set[type[BaseModel]]:
@@ -85,9 +89,30 @@ def test_every_field_appears_in_the_generated_field_page():
                 assert f"| <code>{doc.name}</code> | {doc.title}" in section.replace("\\", ""), (anchor, doc.name)
 
 
-def test_guide_is_in_the_built_site(built_site):
-    index = (built_site / "index.html").read_text(encoding="utf-8")
-    assert 'href="guide/"' in index and "编辑指南" in index
+def test_guide_is_not_in_the_public_site(built_site):
+    # Internal material (git workflow, the tool, server paths) stays out of the column:
+    # no page, menu entry, search entry or sitemap line.
+    assert not (built_site / "guide").exists()
+    for name in ("index.html", "sitemap.xml", "search/direct.json"):
+        text = (built_site / name).read_text(encoding="utf-8")
+        assert "guide/" not in text and "编辑指南" not in text, name
+
+
+@pytest.fixture(scope="module")
+def guide_site(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("guide"))
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", "mkdocs-guide.yml"],
+                            cwd=project, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "site-guide"
+
+
+def test_guide_is_a_site_of_its_own(guide_site):
+    built_site = guide_site
+    index = (built_site / "guide/index.html").read_text(encoding="utf-8")
+    assert "编辑指南" in index and 'href="fields/"' in index
+    assert not (built_site / "actions").exists() and not (built_site / "opendata").exists()
     fields = (built_site / "guide/fields/index.html").read_text(encoding="utf-8")
     for anchor in ("deadlines", "ledger"):
         assert f'id="{anchor}"' in fields, anchor

@@ -1,22 +1,7 @@
-"""Unit tests of the post-build passes (no MkDocs): compact index and CSP."""
+"""Unit tests of the post-build passes (no MkDocs): CSP and theme markup."""
 from __future__ import annotations
 
-import json
-
 from campaign.site import output
-
-
-def test_compact_index_is_utf8_and_keeps_meaning():
-    stock = json.dumps({"config": {"separator": "[\\s\\u200b\\-]+"},
-                        "docs": [{"location": "a/", "title": "营商\u200b环境",
-                                  "text": "<p>\u200b明查\u200b暗访\u200b 441111 \u200b慢作为</p>"}]},
-                       separators=(",", ":")).encode()
-    compact = output.compact_search_index(stock)
-    assert b"\\u" not in compact.split(b'"docs"')[1]
-    data = json.loads(compact)
-    assert data["docs"][0]["text"] == "<p>\u200b明查\u200b暗访 441111 慢作为</p>"
-    assert data["config"] == json.loads(stock)["config"]
-    assert len(compact) < len(stock)
 
 
 def test_policy_hashes_inline_scripts_only():
@@ -29,3 +14,18 @@ def test_policy_hashes_inline_scripts_only():
     assert filled.count("'sha256-") == 2  # one script, one style attribute
     assert "'unsafe-hashes'" in filled and "unsafe-inline" not in filled
     assert "Content-Security-Policy" not in output.apply_csp(page, enforce=False)
+
+
+def test_theme_markup_made_valid():
+    page = ('<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">'
+            '<label class="md-nav__title" for="__toc"><span></span>目录</label>')
+    tidy = output.tidy_theme_markup(page)
+    assert 'autocomplete' not in tidy and '<div class="md-nav__title"><span></span>目录</div>' in tidy
+    with_toc = page + '<input class="md-nav__toggle md-toggle" type="checkbox" id="__toc">'
+    assert 'for="__toc"' in output.tidy_theme_markup(with_toc)
+
+
+def test_wasm_allowed_on_the_search_page_only():
+    head = '<head><meta http-equiv="Content-Security-Policy" content="__CAMPAIGN_CSP__"></head>'
+    assert "wasm-unsafe-eval" not in output.apply_csp(head + "<body></body>")
+    assert "'wasm-unsafe-eval'" in output.apply_csp(head + "<body><form data-site-search></form></body>")

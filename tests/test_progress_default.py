@@ -55,6 +55,12 @@ def test_bulletins_and_year_end_report(built_site):
     # The year-end report is formed only after the 专项督查 of mid-November.
     assert not (built_site / "reports/2018/index.html").exists()
     assert "尚未形成" in text(parse(built_site, "reports/index.html"))
+    # Print styles (print.css, last) are in the one fingerprinted stylesheet, by media query.
+    page = (built_site / "bulletins/2018-08/index.html").read_text(encoding="utf-8")
+    bundle = re.search(r'href="((?:\.\./)*assets/site\.[0-9a-f]{10}\.css)"', page)
+    assert bundle, "no bundled stylesheet"
+    css = (built_site / "bulletins/2018-08" / bundle.group(1)).resolve().read_text(encoding="utf-8")
+    assert "/* assets/print.css */" in css and "@media print" in css
 
 
 def test_nav_lists_index_pages_only(built_site):

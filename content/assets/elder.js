@@ -26,13 +26,13 @@
 // must be reachable by keyboard to be scrolled, and named for screen readers.
 (function () {
   function mark() {
-    var boxes = document.querySelectorAll(".md-typeset__scrollwrap");
+    var boxes = document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset figure.trend-chart");
     Array.prototype.forEach.call(boxes, function (box, index) {
       if (box.scrollWidth > box.clientWidth + 1) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
         // Landmarks need distinct names: number the tables of the page.
-        box.setAttribute("aria-label", "第" + (index + 1) + "个表格（可左右滚动）");
+        box.setAttribute("aria-label", "第" + (index + 1) + (box.tagName === "FIGURE" ? "个图表" : "个表格") + "（可左右滚动）");
       } else if (box.getAttribute("role") === "region") {
         box.removeAttribute("tabindex");
         box.removeAttribute("role");

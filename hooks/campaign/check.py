@@ -229,19 +229,39 @@ def _check_front_matter(root: Path, content: Path, found: Problems, limits: Limi
 
 def _check_pages_in_nav(root: Path, content: Path, warnings: Problems) -> None:
     """A hand-written page that neither the nav nor `not_in_nav` in mkdocs.yml names is one
-    someone forgot to link: readers cannot reach it from the menu (MkDocs warns too)."""
+    someone forgot to link: readers cannot reach it from the menu (MkDocs warns too). Pages
+    excluded from the column (`exclude_docs`, the editors' guide) must be in the nav of the
+    guide's own site (mkdocs-guide.yml)."""
     config = _mkdocs_config(root / "mkdocs.yml")
     if config is None or not content.is_dir():
         return
     named = set(nav_paths(config.get("nav")))
-    patterns = [line.strip() for line in str(config.get("not_in_nav") or "").splitlines() if line.strip()]
+    patterns = _patterns(config.get("not_in_nav"))
+    excluded = _patterns(config.get("exclude_docs"))
+    guide = _mkdocs_config(root / "mkdocs-guide.yml") or {}
+    guide_named = set(nav_paths(guide.get("nav")))
     for path in _markdown_files(content):
         src = path.relative_to(content).as_posix()
-        if src in named or any(fnmatch.fnmatch("/" + src, pattern) for pattern in patterns):
+        if _matches("/" + src, excluded):
+            if not guide or src in guide_named:
+                continue
+            where = "mkdocs-guide.yml 的 nav（编辑指南的导航菜单）"
+        elif src in named or _matches("/" + src, patterns):
             continue
+        else:
+            where = "mkdocs.yml 的 nav（导航菜单）"
         warnings.add(_display(root, path), None, "",
-                     "这个页面没有列入 mkdocs.yml 的 nav（导航菜单），读者从菜单找不到它。请把它加进 nav，"
+                     f"这个页面没有列入 {where}，读者从菜单找不到它。请把它加进 nav，"
                      "或在 not_in_nav 中说明它由其他页面链接。", WARNING)
+
+
+def _patterns(value) -> list[str]:
+    """The lines of a gitignore-style setting (not_in_nav, exclude_docs), negations left out."""
+    return [line.strip() for line in str(value or "").splitlines() if line.strip() and not line.strip().startswith("!")]
+
+
+def _matches(path: str, patterns: list[str]) -> bool:
+    return any(path.startswith(p) if p.endswith("/") else fnmatch.fnmatch(path, p) for p in patterns)
 
 
 def _markdown_files(content: Path) -> list[Path]:

@@ -6,27 +6,13 @@ index, the first item page of each section, and the search dialog open.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from support import ELDER_ON, open_search
+from support import ELDER_ON, open_search, page_kinds
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]
-
-
-def page_kinds(site: Path) -> list[str]:
-    """One URL path per kind of page: home, each section index, each section's first item."""
-    paths = [""]
-    for section in sorted(p for p in site.iterdir() if p.is_dir() and (p / "index.html").exists()):
-        if section.name in ("assets", "search"):
-            continue
-        paths.append(f"{section.name}/")
-        items = sorted(p.parent for p in section.glob("*/index.html"))
-        if items:
-            paths.append(items[0].relative_to(site).as_posix() + "/")
-    return paths
 
 
 @pytest.fixture(scope="module")

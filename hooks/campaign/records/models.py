@@ -193,7 +193,17 @@ class Site(Record):
                                   description="默认数据中的备案号为示例，县信息中心部署前须替换并改为 false")
     hotline: Text = Field(title="投诉举报热线", json_schema_extra={"examples": ["441111"]})
     hotline_operator: Text = Field(title="热线承办单位")
-    interaction_links: list["OutboundLink"] = Field(default_factory=list, title="政民互动渠道")
+    hotline_dial: Text | None = Field(None, title="投诉举报热线拨号号码", pattern=r"^\+?[0-9-]{3,20}$",
+                                      description="页面上点击专线号码时拨打的号码（tel: 链接）；手机拨打固定电话须加区号，"
+                                      "如 0915-441111。不填则直接拨打 hotline",
+                                      json_schema_extra={"examples": ["0915-441111"]})
+    interaction_url: Text | None = Field(None, title="政民互动栏目地址", pattern=r"^https?://",
+                                         description="县政府门户网站政民互动（网上咨询、投诉、建议）栏目的地址；域名须在 outbound_allowlist 中")
+    service_hotline_url: Text | None = Field(None, title="12345 热线网上入口地址", pattern=r"^https?://",
+                                             description="12345 政务服务便民热线网上留言入口的地址；域名须在 outbound_allowlist 中")
+    contact_sample: bool = Field(False, title="联系渠道地址为示例",
+                                 description="政民互动和 12345 的地址为示例时填 true，页面标“示例”；县信息中心提供真实地址后改为 false")
+    interaction_links: list["OutboundLink"] = Field(default_factory=list, title="其他政民互动渠道")
     outbound_allowlist: list[Text] = Field(default_factory=list, title="允许链接的外部网站域名")
     as_of: IsoDate = Field(title="数据截至日期", description="页面上的状态按这一天计算；可用环境变量 AS_OF 覆盖")
     campaign_start: IsoDate = Field(title="专项行动开始日期")
@@ -230,7 +240,8 @@ class Site(Record):
     @model_validator(mode="after")
     def _outbound_links_allowed(self) -> "Site":
         # Every link leaving the column must go to a site on the allowlist (PORTAL-RULES 10).
-        for link in [self.portal_url] + [x.url for x in self.interaction_links]:
+        contacts = [u for u in (self.interaction_url, self.service_hotline_url) if u]
+        for link in [self.portal_url] + contacts + [x.url for x in self.interaction_links]:
             host = re.sub(r"^https?://", "", link).split("/")[0].split(":")[0]
             if host not in self.outbound_allowlist:
                 raise _field_error("outbound_allowlist", f"链接「{link}」的域名「{host}」不在 outbound_allowlist（允许链接的外部网站）中，"

@@ -1,4 +1,5 @@
-"""Passes over the built site: a compact search index and the Content-Security-Policy.
+"""Passes over the built pages: valid theme markup, the stylesheet bundle's name and the
+Content-Security-Policy.
 
 Pure functions on bytes and strings, so they are tested without MkDocs; the adapter runs
 them in on_post_build over the files MkDocs wrote.
@@ -8,28 +9,34 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 import re
 from functools import lru_cache
 
 CSP_PLACEHOLDER = "__CAMPAIGN_CSP__"
 
-# --- Search index -------------------------------------------------------------------------
+# --- Theme markup the Nu HTML checker rejects -----------------------------------------
 
-# A zero-width space next to whitespace separates nothing the whitespace does not already
-# separate (the search separator is [\s\u200b\-]+), so it can go.
-_REDUNDANT_ZWSP = re.compile(r"\u200b+(?=\s)|(?<=\s)\u200b+")
+# Material's hidden toggles carry autocomplete="off" (not allowed on checkboxes); the table
+# of contents' title is a label for the "__toc" toggle, which only pages listed in the menu
+# have.
+_TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-(?:nav__)?toggle[^>]*?type="checkbox"[^>]*?) autocomplete="off"')
+_TOC_LABEL = re.compile(r'<label class="md-nav__title" for="__toc">(.*?)</label>', re.S)
 
 
-def compact_search_index(raw: bytes) -> bytes:
-    """Material writes its index with \\u escapes (6 bytes per Chinese character); the
-    same index as plain UTF-8 with no redundant separators is about half the size."""
-    data = json.loads(raw)
-    for doc in data.get("docs", []):
-        for key in ("title", "text"):
-            if isinstance(doc.get(key), str):
-                doc[key] = _REDUNDANT_ZWSP.sub("", doc[key])
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def tidy_theme_markup(page: str) -> str:
+    """The page with the theme's invalid markup made valid; nothing a reader sees changes."""
+    page = _TOGGLE_AUTOCOMPLETE.sub(r"\1", page)
+    if 'id="__toc"' not in page:
+        page = _TOC_LABEL.sub(r'<div class="md-nav__title">\1</div>', page)
+    return page
+
+
+# --- Stylesheet bundle -----------------------------------------------------------------
+
+
+def bundle_name(text: str) -> str:
+    """assets/site.<hash>.css: the name changes whenever the content does."""
+    return f"assets/site.{hashlib.sha256(text.encode('utf-8')).hexdigest()[:10]}.css"
 
 
 # --- Content-Security-Policy --------------------------------------------------------------
@@ -105,9 +112,11 @@ def policy_for(page: str) -> str:
     styles = sorted({_sha256(body) for at, _, body in _elements(page, "style") if not start < at < end})
     attrs = sorted({_sha256(html.unescape(value)) for value in _style_attributes(page)})
     style_src = ["'self'", *styles] + (["'unsafe-hashes'", *attrs] if attrs else [])
+    # Pagefind's search runs WebAssembly: compiling it is allowed on the search page only.
+    wasm = ["'wasm-unsafe-eval'"] if "data-site-search" in page else []
     return "; ".join([
         "default-src 'self'",
-        "script-src " + " ".join(["'self'", *scripts]),
+        "script-src " + " ".join(["'self'", *wasm, *scripts]),
         "style-src " + " ".join(style_src),
         # Material's icons are data: URIs inside its stylesheet.
         "img-src 'self' data:",

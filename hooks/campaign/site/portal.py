@@ -16,6 +16,7 @@ from datetime import date
 from campaign.records import models as m
 from campaign.records.dates import zh_month_of
 from campaign.records.loading import Dataset, PolicyPage
+from campaign.site import contact
 
 ICP_REGISTRY = "https://beian.miit.gov.cn/"
 POLICE_REGISTRY = "http://www.beian.gov.cn/portal/registerSystemInfo?recordcode="
@@ -39,6 +40,10 @@ def footer(site: m.Site) -> dict[str, object]:
         "conac_url": CONAC_RECORD + site.site_id_code,
         "sample": site.identity_sample,
         "hotline": site.hotline,
+        "hotline_href": contact.hotline_href(site),
+        "interaction_url": site.interaction_url,
+        "service_hotline_url": site.service_hotline_url,
+        "contact_sample": site.contact_sample,
         "archived": site.archived,
         "portal_name": site.portal_name,
         "portal_url": site.portal_url,

@@ -269,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
                "  ./column export-template --month 2018-09\n"
                "  ./column import 台账.xlsx\n"
                "  ./column import-doc 紫政办发〔2018〕30号.docx --id zzbf-2018-30\n"
-               "每个命令的详细用法：./column <命令> -h。编辑指南见网站“编辑指南”栏目（content/guide/）。",
+               "每个命令的详细用法：./column <命令> -h。编辑指南：mkdocs serve -f mkdocs-guide.yml 预览（content/guide/，不在门户网站发布）。",
     )
     parser.add_argument("--project", metavar="目录", help="项目目录（默认：从当前目录向上查找 mkdocs.yml）")
     commands = parser.add_subparsers(dest="command", metavar="命令", required=True)

@@ -1,14 +1,15 @@
 """Page builders: each module turns part of the Dataset into generated Markdown pages.
 
 The adapter adds every GeneratedPage to MkDocs as a virtual file; nothing is written
-into content/. Builders are listed in BUILDERS in menu order. The editors' guide pages come
-from campaign/editors/guide_pages.py (they describe the editors' tools, a layer above).
+into content/. Builders are listed in BUILDERS in menu order. The editors' guide is not
+part of the public column: its generated pages come from editors/guide_pages.build, for the guide's own
+site (mkdocs-guide.yml).
 """
 from __future__ import annotations
 
 from campaign.records.loading import Dataset
 from campaign.site.pages import actions, cases, cleanup, hotline, opendata, overview, plan, policies, publicity, surveys, units
-from campaign.site.pages import bulletins, method, yearend
+from campaign.site.pages import bulletins, method, search, yearend
 from campaign.site.pages.base import GeneratedPage
 
 BUILDERS = [
@@ -26,10 +27,10 @@ BUILDERS = [
     yearend.build,
     method.build,
     opendata.build,
+    search.build,
 ]
-
-
 def build_all(dataset: Dataset) -> list[GeneratedPage]:
+    """The public column's generated pages (the guide's are editors/guide_pages.build)."""
     pages: list[GeneratedPage] = []
     for builder in BUILDERS:
         pages.extend(builder(dataset))

@@ -1,0 +1,140 @@
+"""Search that finds documents (issue 15): Pagefind's chunked index behind the column's
+search page (content/assets/search.js), measured on the queries citizens type."""
+from __future__ import annotations
+
+import pytest
+
+from support import ELDER_ON, SEARCH_DONE, watch_console
+
+# Query -> the page that must be among the first three results (paths under the site).
+QUERIES = [
+    ("紫政办发〔2018〕25号", "policies/zzbf-2018-25/"),   # 文号, full form
+    ("紫政办发[2018]25号", "policies/zzbf-2018-25/"),     # other brackets
+    ("25号", "policies/zzbf-2018-25/"),                  # 文号, short form
+    ("zyxzfzyxzfbgs/2018-0025", "policies/zzbf-2018-25/"),  # 索引号
+    ("紫阳县市场监督管理局", "units/scj/"),                  # unit, full name
+    ("县市场监管局", "units/scj/"),                         # unit, short name
+    ("县民调中心", "units/mdzx/"),
+    ("罗云忠", "plan/"),                                    # leader's name
+    ("441111", "hotline/"),
+    ("互联网+政务服务", "actions/a03/"),
+    ("明查暗访", "plan/"),
+    ("规范性文件", "cleanup/"),
+]
+REFERENCE = ("opendata/", "method/")
+
+
+def search(page, term: str) -> list[str]:
+    page.fill("#site-search-q", term)
+    page.wait_for_function(SEARCH_DONE, timeout=20000)
+    return page.eval_on_selector_all(".site-search__results li > a", "els => els.map(e => new URL(e.href).pathname)")
+
+
+@pytest.fixture
+def search_page(page, site_url):
+    page.goto(site_url + "search/")
+    return page
+
+
+def test_query_set_finds_the_page_in_the_first_three(search_page, site_url):
+    errors = watch_console(search_page)
+    base = "/zt/yshj/"
+    missed = {}
+    for term, expected in QUERIES:
+        top = search(search_page, term)[:3]
+        if base + expected not in top:
+            missed[term] = top
+        # Citizen pages first: no reference page above the expected one.
+        first = top.index(base + expected) if base + expected in top else 3
+        assert not any(p.startswith(base + r) for p in top[:first] for r in REFERENCE), (term, top)
+    assert missed == {}
+    assert errors == []
+
+
+def test_no_noise_passed_off_as_a_match(search_page):
+    # A dictionary term that appears nowhere: the reader is told nothing matches it whole.
+    search(search_page, "一网通办")
+    assert "没有完全包含“一网通办”" in search_page.inner_text("[data-site-search-status]")
+
+
+def test_paste_ime_and_dictation_search(search_page):
+    box = "#site-search-q"
+    # IME: nothing while composing, the search on compositionend.
+    search_page.evaluate("""() => { const i = document.querySelector('#site-search-q');
+        i.dispatchEvent(new CompositionEvent('compositionstart'));
+        i.value = '县民调中心';
+        i.dispatchEvent(new InputEvent('input', {isComposing: true, inputType: 'insertCompositionText'}));
+    }""")
+    search_page.wait_for_timeout(400)
+    assert search_page.inner_text("[data-site-search-status]") == ""
+    search_page.dispatch_event(box, "compositionend")
+    search_page.wait_for_function(SEARCH_DONE, timeout=20000)
+    assert "/units/mdzx/" in search_page.eval_on_selector(".site-search__results li > a", "e => e.href")
+    # Paste: a paste event and the new value, no key pressed.
+    search_page.evaluate("""() => { const i = document.querySelector('#site-search-q');
+        i.value = '441111'; i.dispatchEvent(new Event('paste')); }""")
+    search_page.wait_for_function("() => document.querySelector('.site-search__results li > a') && "
+                                  "document.querySelector('.site-search__results li > a').href.includes('/hotline/')",
+                                  timeout=20000)
+    # Dictation and handwriting insert text as one input event.
+    search_page.fill(box, "")
+    search_page.focus(box)
+    search_page.keyboard.insert_text("明查暗访")
+    search_page.wait_for_function(SEARCH_DONE, timeout=20000)
+    assert "/plan/" in search_page.eval_on_selector(".site-search__results li > a", "e => e.href")
+
+
+def test_no_stale_answer(search_page):
+    search(search_page, "qqzzxx")
+    assert search_page.inner_text("[data-site-search-status]").startswith("没有找到")
+    # A new query: the old "没有找到" goes at once, and a slow old answer never comes back.
+    search_page.fill("#site-search-q", "zzqq没有")
+    search_page.fill("#site-search-q", "441111")
+    assert search_page.inner_text("[data-site-search-status]") == "正在搜索…"
+    search_page.wait_for_function(SEARCH_DONE, timeout=20000)
+    search_page.wait_for_timeout(500)
+    assert search_page.inner_text("[data-site-search-status]").startswith("找到")
+    assert search_page.query_selector(".site-search__results li")
+
+
+def test_keyboard_and_address_with_query(page, site_url):
+    page.goto(site_url + "search/?q=441111")
+    page.wait_for_function(SEARCH_DONE, timeout=20000)
+    assert page.input_value("#site-search-q") == "441111"
+    page.focus("#site-search-q")
+    page.fill("#site-search-q", "罗云忠")
+    page.keyboard.press("Enter")
+    page.wait_for_function(SEARCH_DONE, timeout=20000)
+    assert "q=%E7%BD%97" in page.url
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('site-search__button')")
+    page.keyboard.press("Tab")
+    assert "/plan/" in page.evaluate("document.activeElement.href")
+    assert page.get_attribute("[data-site-search-status]", "role") == "status"
+
+
+def test_search_session_downloads_little(browser, site_url):
+    # Open the page and ask three questions: everything search fetched, as transferred.
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(site_url + "search/")
+    for term in ("营商环境", "紫政办发〔2018〕25号", "县市场监管局"):
+        search(page, term)
+    size = page.evaluate("performance.getEntriesByType('resource')"
+                         ".filter(e => /pagefind|search/.test(e.name)).reduce((a, e) => a + e.transferSize, 0)")
+    ctx.close()
+    assert 0 < size < 500_000, size
+
+
+def test_results_large_in_elder_mode(browser, site_url):
+    ctx = browser.new_context(viewport={"width": 375, "height": 800})
+    ctx.add_init_script(ELDER_ON)
+    page = ctx.new_page()
+    page.goto(site_url + "search/")
+    search(page, "营商环境")
+    sizes = page.evaluate("""() => [...document.querySelectorAll('.site-search *, .site-search__status, .site-search__results *')]
+        .filter(e => e.textContent.trim()).map(e => parseFloat(getComputedStyle(e).fontSize))""")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    ctx.close()
+    assert sizes and min(sizes) >= 18, min(sizes)
+    assert overflow <= 0

@@ -1,0 +1,35 @@
+"""Table cells carry their column names for the phone layout; dates never break."""
+from campaign.site.responsive import label_tables
+
+TABLE = """<table>
+<thead>
+<tr>
+<th>任务</th>
+<th style="text-align: left;">状态</th>
+<th>完成时限</th>
+</tr>
+</thead>
+<tbody>
+<tr>
+<td><a href="x/" title="2018年6月30日">任务 "甲"</a></td>
+<td style="text-align: left;"><span class="status">已完成</span></td>
+<td>2018年6月30日</td>
+</tr>
+</tbody>
+</table>"""
+
+
+def test_cells_get_their_column_name_and_dates_stay_whole():
+    out = label_tables("<p>前</p>" + TABLE)
+    assert out.startswith("<p>前</p><table data-stack>")
+    assert '<td data-label="任务"><a href="x/" title="2018年6月30日">任务 "甲"</a></td>' in out
+    assert '<td style="text-align: left;" data-label="状态">' in out
+    assert '<td data-label="完成时限"><span class="nowrap">2018年6月30日</span></td>' in out
+
+
+def test_two_column_tables_and_other_html_stay():
+    two = "<table>\n<thead>\n<tr>\n<th>名称</th>\n<th>内容</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>a</td>\n<td>b</td>\n</tr>\n</tbody>\n</table>"
+    assert label_tables(two) == two
+    assert label_tables("<p>无表格</p>") == "<p>无表格</p>"
+    meta = '<table class="gk-meta"><tr><th>a</th><td>b</td></tr></table>'
+    assert label_tables(meta) == meta
