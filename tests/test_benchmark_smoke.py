@@ -1,4 +1,5 @@
-"""The benchmark runs at ×1 and prints every figure (a smoke test: no timing asserted)."""
+"""The benchmark runs at ×1 of both profiles and prints every figure (a smoke test: no timing
+asserted), with the preview measurement and two county projects built in parallel."""
 from __future__ import annotations
 
 import subprocess
@@ -14,13 +15,16 @@ pytestmark = pytest.mark.slow
 
 FIGURES = ["记录数 records", "生成页面 generated pages", "构建总耗时 build time", "自有代码耗时 own code",
            "峰值内存 peak RSS", "最大 HTML 页面 largest page", "搜索索引 search index", "开放数据 open data",
-           "仅检查数据 check", "其中文字把关 proofreading pass", "原版 Material 构建同样页面 stock build", "原版搜索索引 stock search index",
-           "== 目标 targets =="]
+           "仅检查数据 check（./column check）", "其中文字把关 proofreading pass", "变更记录 history", "原版 Material 构建同样页面 stock build",
+           "原版搜索索引 stock search index", "预览刷新 preview", "吞吐量 throughput", "== 目标 targets =="]
 
 
 def test_benchmark_x1_prints_every_figure():
-    result = subprocess.run([sys.executable, "benchmarks/run.py", "--scales", "1"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run([sys.executable, "benchmarks/run.py", "--scales", "1", "--preview-scale", "1",
+                             "--counties", "2"], cwd=ROOT, capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stdout + result.stderr
     for label in FIGURES:
         assert label in result.stdout, label
+    for profile in ("short", "long"):
+        assert f"== {profile} ×1 ==" in result.stdout
+        assert f"== {profile}：2 个县并行构建 counties ==" in result.stdout

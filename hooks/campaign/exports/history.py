@@ -9,11 +9,20 @@ The logic reaches git only through a `Runner` (the adapter passes `subprocess_ru
 the project folder), so tests can hand it any repository or none. Without git, in a folder
 that is no repository (an export) or in a shallow clone, the history is unavailable and the
 pages say so; the build goes on.
+
+Cost: linear in commits. `git log` lists the files each commit touched; each (commit, file)
+is read (one `git cat-file --batch` call) and parsed with libyaml once, then kept in a cache
+inside the repository's git folder (.git/column-cache/), keyed by commit id, so later builds
+read and parse only new commits. The walk then updates, per commit, only the tasks the
+touched files name. With one commit per monthly report, as the editors' guide prescribes, a
+province's thousands of commits cost about as much as their files.
 """
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -164,15 +173,117 @@ def task_history(run: Runner) -> History:
     shallow = run(["rev-parse", "--is-shallow-repository"], None)
     if shallow is not None and shallow.strip() == b"true":
         return unavailable("生成网站的仓库是浅克隆（只有最近的提交），修改历史不完整，因此不显示。")
-    log = run(["-c", "core.quotePath=off", "log", "--first-parent", "-m", "--reverse", "--no-renames", "--format=%x00%H %cI", "--name-only",
-               "--", *WATCHED], None)
-    if log is None:
+    cache = _Cache.open(run)
+    commits = _first_parent_log(run, cache)
+    if commits is None:
         return unavailable("读取 git 历史失败。")
-    commits = _parse_log(log.decode("utf-8", "replace"))
-    blobs = _read_blobs(run, [(sha, path) for sha, _, paths in commits for path in paths])
+    wanted = [(sha, path) for sha, _, paths in commits for path in paths if path not in cache.files.get(sha, ())]
+    blobs = _read_blobs(run, wanted)
     if blobs is None:
         return unavailable("读取 git 历史失败。")
-    return History(True, changes=_changes(commits, blobs))
+    for sha, path in wanted:
+        cache.files.setdefault(sha, {})[path] = _parsed(blobs[(sha, path)])
+    for sha, _, paths in commits:      # a commit that touched no YAML file is known too
+        cache.files.setdefault(sha, {})
+    cache.save({sha for sha, _, _ in commits}, bool(wanted))
+    return History(True, changes=_changes(commits, cache.files))
+
+
+def _first_parent_log(run: Runner, cache: "_Cache") -> list[tuple[str, date, list[str]]] | None:
+    """The main line's commits, oldest first, with the watched files each touched. The
+    cache keeps the list of the last HEAD: the same HEAD costs nothing, a HEAD a few commits
+    on (its first-parent line passes the cached one) asks git for those commits only."""
+    head = run(["rev-parse", "--verify", "-q", "HEAD"], None)
+    head_sha = head.decode().strip() if head else ""
+    known = cache.log
+    if head_sha and known is not None and known[0] == head_sha:
+        return known[1]
+    since = None
+    if head_sha and known is not None:
+        line = run(["rev-list", "--first-parent", head_sha], None)
+        if line is not None and known[0].encode() in line.split():
+            since = known[0]
+    revision = [f"{since}..{head_sha}"] if since else ([head_sha] if head_sha else [])
+    log = run(["-c", "core.quotePath=off", "log", "--first-parent", "-m", "--reverse", "--no-renames",
+               "--format=%x00%H %cI", "--name-only", *revision, "--", *WATCHED], None)
+    if log is None:
+        return None
+    commits = _parse_log(log.decode("utf-8", "replace"))
+    if since:
+        commits = known[1] + commits
+    if head_sha:
+        cache.log = (head_sha, commits)
+    return commits
+
+
+# What a file was at a commit: its YAML data (a mapping), or one of these.
+DELETED = "deleted"
+UNREADABLE = "unreadable"
+
+
+# Free text the history never reads: left out of the cache (most of a report's bytes), so
+# that reading the cache stays cheap at tens of thousands of commits.
+_FREE_TEXT = frozenset({"progress", "problems", "next_steps", "goal", "attachments", "note"})
+
+
+def _parsed(content: bytes | None) -> Any:
+    if content is None:
+        return DELETED
+    data = _load(content)
+    return UNREADABLE if data is None else _slim(data)
+
+
+def _slim(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _slim(v) for k, v in value.items() if k not in _FREE_TEXT}
+    if isinstance(value, list):
+        return [_slim(v) for v in value]
+    return value
+
+
+class _Cache:
+    """Parsed files by commit id, kept in the git folder (never committed, never published).
+    A commit's files never change, so an entry never goes stale; a damaged or unreadable
+    cache file is ignored and rewritten."""
+
+    VERSION = 2
+
+    def __init__(self, path: Path | None, files: dict[str, dict[str, Any]], log=None):
+        self.path = path
+        self.files = files
+        self.log: tuple[str, list] | None = log      # (HEAD, its first-parent log)
+        self._saved_log = log
+
+    @classmethod
+    def open(cls, run: Runner) -> "_Cache":
+        git_dir = run(["rev-parse", "--absolute-git-dir"], None)
+        if not git_dir or not git_dir.strip():
+            return cls(None, {})
+        path = Path(git_dir.decode("utf-8", "replace").strip()) / "column-cache" / f"history-v{cls.VERSION}.pickle"
+        try:
+            with path.open("rb") as handle:
+                stored = pickle.load(handle)
+            files, log = stored["files"], stored["log"]
+            if not isinstance(files, dict):
+                raise ValueError(path)
+        except Exception:  # missing, damaged or from another Python: read git again
+            files, log = {}, None
+        return cls(path, files, log)
+
+    def save(self, keep: set[str], changed: bool) -> None:
+        """Write the entries of the commits in `keep` (others were rewritten away)."""
+        stale = len(self.files) != len(keep) or self.log is not self._saved_log
+        if self.path is None or not (changed or stale):
+            return
+        files = {sha: entry for sha, entry in self.files.items() if sha in keep}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".history-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump({"files": files, "log": self.log}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)   # atomic: a parallel build reads the old or the new file
+        except OSError:
+            pass                         # a read-only repository: no cache, same history
 
 
 def _parse_log(text: str) -> list[tuple[str, date, list[str]]]:
@@ -210,11 +321,14 @@ def _read_blobs(run: Runner, wanted: list[tuple[str, str]]) -> dict[tuple[str, s
     return result
 
 
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+
+
 def _load(content: bytes | None) -> dict[str, Any] | None:
     if content is None:
         return None
     try:
-        data = yaml.safe_load(content.decode("utf-8"))
+        data = yaml.load(content.decode("utf-8"), Loader=_YamlLoader)
     except (yaml.YAMLError, UnicodeDecodeError):
         return None
     return data if isinstance(data, dict) else None
@@ -235,40 +349,110 @@ def _fmt(value: float) -> str:
     return f"{value:g}%"
 
 
-def _changes(commits, blobs) -> dict[str, list[Change]]:
-    reports: dict[str, tuple[str, str, dict[str, float]]] = {}   # path → (action, month, task → percent)
+class _Before(dict):
+    """The state of the tasks a commit touched, before it; true when any task existed then
+    (a task is 新增 only after the first commit that had tasks)."""
+
+    def __init__(self, values: dict, had_tasks: bool):
+        super().__init__(values)
+        self.had_tasks = had_tasks
+
+    def __bool__(self) -> bool:
+        return self.had_tasks
+
+
+def _changes(commits, files: dict[str, dict[str, Any]]) -> dict[str, list[Change]]:
+    """Walk the commits oldest first, updating only the tasks each commit's files name.
+
+    A task's state is that of the action file that declared it last (the file added most
+    recently wins, as in a merged dict); its percent is that of the latest month's report
+    naming it (ties: the report added most recently), as on the pages."""
     actions: dict[str, dict[str, tuple[str, str, str]]] = {}     # path → task → (action, name, deadline)
-    before_tasks: dict[str, tuple[str, str, str]] = {}
-    before_percent: dict[str, float] = {}
+    reports: dict[str, tuple[str, str, dict[str, float]]] = {}   # path → (action, month, task → percent)
+    added: dict[str, int] = {}                                   # path → when it was (re)added
+    task_files: dict[str, set[str]] = {}                         # task → action files declaring it
+    percent_files: dict[str, set[str]] = {}                      # task → reports giving its percent
+    now_tasks: dict[str, tuple[str, str, str]] = {}
+    now_percent: dict[str, float] = {}
     out: dict[str, list[Change]] = {}
+    counter = 0
     for sha, day, paths in commits:
+        entry = files.get(sha, {})
+        updates: list[tuple[str, Any]] = []
+        touched: set[str] = set()
         for path in paths:
-            content = blobs.get((sha, path))
-            data = _load(content)
-            if content is None:          # deleted in this commit
-                actions.pop(path, None)
-                reports.pop(path, None)
-            elif data is None:           # unreadable then: keep the last good state
+            data = entry.get(path, UNREADABLE)
+            if data == UNREADABLE:       # unreadable then: keep the last good state
                 continue
+            for old in (actions.get(path), reports.get(path)):
+                if old is not None:
+                    touched.update(old if isinstance(old, dict) else old[2])
+            if data == DELETED:
+                updates.append((path, None))
             elif path.startswith("data/actions/") or "/data/actions/" in path:
                 action_id = str(data.get("id", ""))
-                actions[path] = {str(t["id"]): (action_id, str(t.get("name", "")), _text(t.get("deadline", "")))
-                                 for t in data.get("tasks") or [] if isinstance(t, dict) and t.get("id")}
+                declared = {str(t["id"]): (action_id, str(t.get("name", "")), _text(t.get("deadline", "")))
+                            for t in data.get("tasks") or [] if isinstance(t, dict) and t.get("id")}
+                updates.append((path, declared))
+                touched.update(declared)
             else:
                 progress = {str(t.get("task")): p for t in data.get("tasks") or []
                             if isinstance(t, dict) and (p := _percent(t.get("percent"))) is not None}
-                reports[path] = (str(data.get("action", "")), _text(data.get("month", "")), progress)
-        now_tasks = {task: value for per_file in actions.values() for task, value in per_file.items()}
-        now_percent: dict[str, float] = {}
-        for _, month, progress in sorted(reports.values(), key=lambda r: r[1]):
-            now_percent.update(progress)   # the latest month's figure wins, as on the pages
-        for task_id in sorted(set(now_tasks) | set(before_tasks) | set(now_percent) | set(before_percent)):
-            action, name, _ = now_tasks.get(task_id) or before_tasks.get(task_id) or ("", task_id, "")
-            what = _describe(task_id, before_tasks, now_tasks, before_percent.get(task_id), now_percent.get(task_id))
+                updates.append((path, (str(data.get("action", "")), _text(data.get("month", "")), progress)))
+                touched.update(progress)
+        if not touched:
+            for path, value in updates:  # files without tasks: keep the bookkeeping right
+                counter = _apply(path, value, actions, reports, added, task_files, percent_files, counter)
+            continue
+        before_tasks = _Before({t: now_tasks[t] for t in touched if t in now_tasks}, bool(now_tasks))
+        before_percent = {t: now_percent[t] for t in touched if t in now_percent}
+        for path, value in updates:
+            counter = _apply(path, value, actions, reports, added, task_files, percent_files, counter)
+        for task_id in touched:
+            declaring = task_files.get(task_id)
+            if declaring:
+                now_tasks[task_id] = actions[max(declaring, key=added.__getitem__)][task_id]
+            else:
+                now_tasks.pop(task_id, None)
+            reporting = percent_files.get(task_id)
+            if reporting:
+                latest = max(reporting, key=lambda path: (reports[path][1], added[path]))
+                now_percent[task_id] = reports[latest][2][task_id]
+            else:
+                now_percent.pop(task_id, None)
+        after_tasks = {t: now_tasks[t] for t in touched if t in now_tasks}
+        for task_id in sorted(touched):
+            action, name, _ = after_tasks.get(task_id) or before_tasks.get(task_id) or ("", task_id, "")
+            what = _describe(task_id, before_tasks, after_tasks, before_percent.get(task_id), now_percent.get(task_id))
             if what and action:
                 out.setdefault(action, []).append(Change(action, task_id, name, sha[:SHORT], day, what))
-        before_tasks, before_percent = now_tasks, now_percent
     return {action: list(reversed(changes)) for action, changes in sorted(out.items())}
+
+
+def _apply(path, value, actions, reports, added, task_files, percent_files, counter) -> int:
+    """Put one file's new state (None: deleted) into the walk's indexes."""
+    for task_id in actions.get(path) or ():
+        task_files[task_id].discard(path)
+    old_report = reports.get(path)
+    for task_id in (old_report[2] if old_report else ()):
+        percent_files[task_id].discard(path)
+    if value is None:
+        actions.pop(path, None)
+        reports.pop(path, None)
+        added.pop(path, None)
+        return counter
+    if path not in actions and path not in reports:   # (re)added: after every file there now
+        counter += 1
+        added[path] = counter
+    if isinstance(value, dict):
+        actions[path] = value
+        for task_id in value:
+            task_files.setdefault(task_id, set()).add(path)
+    else:
+        reports[path] = value
+        for task_id in value[2]:
+            percent_files.setdefault(task_id, set()).add(path)
+    return counter
 
 
 def _describe(task_id, before_tasks, now_tasks, old: float | None, new: float | None) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Hashable, TypeVar
+from typing import Any, Callable, Hashable, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -126,6 +126,25 @@ class Dataset:
         return {t.id: (a, t) for a in self.action_list for t in a.tasks}
 
 
+_NESTED: dict[type, tuple[str, ...]] = {}
+
+
+def _nested_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model that can hold records (a model or a list of them): the only
+    ones _remember needs to look into (thousands of records at a province's scale)."""
+    names = _NESTED.get(model)
+    if names is None:
+        names = _NESTED[model] = tuple(name for name, info in model.model_fields.items()
+                                       if _mentions_model(info.annotation))
+    return names
+
+
+def _mentions_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_mentions_model(arg) for arg in get_args(annotation))
+
+
 # Where each kind of file lives: the one registry (records/kinds.py).
 POLICY_DIR = "policies"
 
@@ -208,7 +227,7 @@ class _Loader:
         """Record the location of this record and of every record nested in it."""
         self.where[id(record)] = Located(source, base)
         if isinstance(record, BaseModel):
-            for name in type(record).model_fields:
+            for name in _nested_fields(type(record)):
                 value = getattr(record, name)
                 if isinstance(value, BaseModel):
                     self._remember(value, source, base + (name,))

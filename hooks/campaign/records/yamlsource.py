@@ -192,6 +192,8 @@ def parse_yaml(text: str, display: str, problems: Problems, line_offset: int = 0
         source.data = builder.construct(node, (), 0)
     except _Stop:
         pass
+    finally:
+        builder.loader.constructed_objects.clear()  # the shared constructor keeps no node alive
     if len(problems) > before:
         return None
     return source
@@ -311,6 +313,18 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
+_INT_TAG = "tag:yaml.org,2002:int"
+_CONSTRUCTOR: list[_Loader] = []
+
+
+def _constructor() -> _Loader:
+    """One loader to construct scalars with: building a libyaml parser per file only to
+    construct its numbers and booleans cost more than constructing them."""
+    if not _CONSTRUCTOR:
+        _CONSTRUCTOR.append(_Loader(""))
+    return _CONSTRUCTOR[0]
+
+
 class _Builder:
     """Node graph to plain data, recording lines and enforcing the limits.
 
@@ -323,7 +337,7 @@ class _Builder:
         self.text = text
         self.problems = problems
         self.limits = limits
-        self.loader = _Loader("")
+        self.loader = _constructor()
         self.seen: set[int] = set()
         self.active: set[int] = set()
         self.repeats = 0
@@ -439,6 +453,9 @@ class _Builder:
         if tag not in _SCALAR_TAGS:
             self._bad_tag(node, path)
             return None
+        value = node.value
+        if tag == _INT_TAG and value.isdigit() and value.isascii() and (value[0] != "0" or value == "0"):
+            return int(value)  # plain decimal (weights, percents): PyYAML's generic path is slow
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError):
