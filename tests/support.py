@@ -23,6 +23,26 @@ COLUMN = ROOT / "column"
 
 # --- Projects and builds -------------------------------------------------------------------
 
+
+def copy_data(target: Path) -> Path:
+    """data/, content/ and mkdocs.yml only: enough for the check pipeline (fast)."""
+    for name in ("data", "content"):
+        shutil.copytree(ROOT / name, target / name)
+    shutil.copy2(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first old by new in a file; old must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The 1-based number of the first line of path holding needle."""
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
 def copy_project(target: Path) -> Path:
     """Copy what a build needs (config, data, content, hooks, overrides) into target."""
     for name in ("mkdocs.yml", "mkdocs-guide.yml"):

@@ -6,12 +6,11 @@ way round (other kinds of records and pages have no switch: rewrite the text).
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from support import ROOT
+from support import copy_data, edit, line_of
 
 from campaign.check import load
 from campaign.records.problems import DataError
@@ -21,19 +20,9 @@ from campaign.rules.privacy import find_personal_data
 
 @pytest.fixture
 def proj(tmp_path: Path) -> Path:
-    for name in ("data", "content"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    return tmp_path
+    return copy_data(tmp_path)
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def line_of(path: Path, needle: str) -> int:
-    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
 
 
 def problems(project: Path) -> list:

@@ -5,13 +5,12 @@ file and line; the seed plan and all bundled data and content must give no findi
 """
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from support import run_cli
+from support import copy_data, edit, line_of, run_cli
 from support import ROOT, copy_project, run_build
 
 from campaign.check import load
@@ -26,24 +25,9 @@ SEED_IN_REPO = ROOT / "tests/fixtures/seed_plan.txt"
 
 @pytest.fixture
 def proj(tmp_path: Path) -> Path:
-    """data/ and content/ only: loading needs nothing else (fast)."""
-    for name in ("data", "content"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy2(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    return tmp_path
+    return copy_data(tmp_path)
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
 
 
 def errors(project: Path) -> list:

@@ -4,7 +4,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from support import run_cli
+
+
+# Several real builds per test: the slow ring (`pytest -m slow`, CI).
+pytestmark = pytest.mark.slow
 
 
 def live(root: Path) -> str:

@@ -28,6 +28,8 @@ def _report(results) -> str:
     return "\n".join(lines)
 
 
+# Every kind of page in three modes (about 90 s): the slow ring, which CI runs too.
+@pytest.mark.slow
 @pytest.mark.parametrize("elder, width", [(False, 1280), (True, 1280), (True, 375)],
                          ids=["normal", "elder", "elder-375px"])
 def test_axe_every_kind_of_page(browser, site_url, built_site, axe, elder, width):

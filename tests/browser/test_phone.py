@@ -104,6 +104,7 @@ def text_sizes(page) -> list:
     return page.evaluate(TEXT_SIZES)
 
 
+@pytest.mark.slow  # every text node of every kind of page, twice: the slow ring (CI runs it)
 @pytest.mark.parametrize("width", [1280, 375])
 def test_large_text_scales_every_text(browser, site_url, built_site, width):
     # Each kind of page, read twice: normal, then after pressing 大字模式. Every visible
