@@ -135,7 +135,7 @@ def _copy_county(k: int, src: Path, out: Path, ren: _Renamer) -> None:
 
 LONG_MONTHS = 24
 LONG_FIRST_MONTH = (2018, 5)
-LONG_AS_OF = "2020-05-31"
+# The data date: the end of the month after the last report month (2020-05-31 for 24 months).
 LONG_POLICIES = 40            # per county: 30 documents and 10 interpretations
 
 _SUBJECTS = ["县政务服务中心", "县市场监管局", "县税务局", "县自然资源局", "县住建局", "县人社局", "各镇人民政府",
@@ -221,8 +221,8 @@ def _due(text) -> date:
         return date(2018, 12, 31)
 
 
-def _long_county(src: Path, out: Path) -> Path:
-    """The default county along 24 months, with long reports and long policies."""
+def _long_county(src: Path, out: Path, months: int = LONG_MONTHS) -> Path:
+    """The default county along `months` months (24), with long reports and long policies."""
     out.mkdir(parents=True)
     for name in COPIED:
         if (src / name).is_dir():
@@ -231,7 +231,8 @@ def _long_county(src: Path, out: Path) -> Path:
             shutil.copy2(src / name, out / name)
     rng = random.Random(20180413)
     site = out / "data/site.yml"
-    site.write_text(re.sub(r"(?m)^as_of: .*$", f"as_of: {LONG_AS_OF}", site.read_text(encoding="utf-8")),
+    as_of = _month_end(*_months(LONG_FIRST_MONTH, months + 1)[-1])
+    site.write_text(re.sub(r"(?m)^as_of: .*$", f"as_of: {as_of.isoformat()}", site.read_text(encoding="utf-8")),
                     encoding="utf-8")
     # Actions: two more tasks each, for 2019 and 2020, so the time axis has work to report.
     actions = []
@@ -249,7 +250,7 @@ def _long_county(src: Path, out: Path) -> Path:
     # Reports: every month of 24, several paragraphs each, percent rising to each deadline.
     shutil.rmtree(out / "data/reports")
     for a in actions:
-        for year, month in _months(LONG_FIRST_MONTH, LONG_MONTHS):
+        for year, month in _months(LONG_FIRST_MONTH, months):
             end = _month_end(year, month)
             items = []
             for t in a["tasks"]:
@@ -285,7 +286,7 @@ def _long_county(src: Path, out: Path) -> Path:
     bulletins = out / "data/bulletins"
     if bulletins.is_dir():
         template = _read(sorted(bulletins.glob("*.yml"))[-1])
-        for year, month in _months(LONG_FIRST_MONTH, LONG_MONTHS):
+        for year, month in _months(LONG_FIRST_MONTH, months):
             path = bulletins / f"{year}-{month:02d}.yml"
             if path.exists():
                 continue
@@ -318,13 +319,14 @@ def _long_county(src: Path, out: Path) -> Path:
 PROFILES = ("short", "long")
 
 
-def generate(scale: int, out: Path, src: Path = ROOT, profile: str = "short") -> Path:
-    """Write a project at `scale` into `out` (replaced if it exists) and return it."""
+def generate(scale: int, out: Path, src: Path = ROOT, profile: str = "short", months: int = LONG_MONTHS) -> Path:
+    """Write a project at `scale` into `out` (replaced if it exists) and return it; `months`
+    is the long profile's number of report months."""
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}")
     if profile == "long":
         with tempfile.TemporaryDirectory(prefix="column-long-base-") as tmp:
-            base = _long_county(src, Path(tmp) / "base")
+            base = _long_county(src, Path(tmp) / "base", months)
             return generate(scale, out, base, "short")
     if out.exists():
         shutil.rmtree(out)
@@ -351,9 +353,11 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=10, help="规模倍数：1 为默认县的数据量")
     parser.add_argument("--profile", choices=PROFILES, default="short",
                         help="short：默认县的 4 个月数据；long：24 个月报告、长篇政策文件")
+    parser.add_argument("--months", type=int, default=LONG_MONTHS,
+                        help=f"long：报告月数（默认 {LONG_MONTHS}，自 2018年5月起；30 即两年半）")
     parser.add_argument("--out", type=Path, required=True, help="输出目录（已存在则覆盖）")
     args = parser.parse_args()
-    generate(args.scale, args.out, profile=args.profile)
+    generate(args.scale, args.out, profile=args.profile, months=args.months)
     print(f"已生成 ×{args.scale}（{args.profile}）数据：{args.out}")
 
 

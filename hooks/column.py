@@ -265,7 +265,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         page.meta.setdefault("search_weight", "0.3")
     decorated = policies.decorate(_state["dataset"], page.file.src_uri, markdown)
     markdown = markdown if decorated is None else decorated
-    with_history = history_pages.decorate(_state["dataset"], _state["history"], _record(page), markdown)
+    with_history = history_pages.decorate(_state["dataset"], _state["history"], _record(page), markdown,
+                                          page.file.src_uri)
     return markdown if with_history is None else with_history
 
 

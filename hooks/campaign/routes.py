@@ -22,6 +22,11 @@ def action_src(action_id: str) -> str:
     return f"actions/{action_id}.md"
 
 
+def action_reports_src(action_id: str) -> str:
+    """The archive of all an action's monthly reports (its first page; page_src numbers the rest)."""
+    return f"actions/{action_id}-reports.md"
+
+
 def case_src(case_id: str) -> str:
     return f"cases/{case_id}.md"
 

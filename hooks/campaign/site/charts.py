@@ -13,6 +13,11 @@ WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 48, 24, 56, 40
 INSET = 48  # horizontal room for the centred quarter labels at both ends
 LEGEND_PER_ROW = 4
+# At most this many category labels (and value labels) along the x axis: beyond it every
+# k-th is labelled, counted back from the newest, so that labels neither overlap nor make a
+# chart of years of months weigh kilobytes more; every point keeps its tooltip and the
+# data table beside the chart has every figure.
+MAX_LABELS = 12
 # Line styles tell series apart without colour (dash patterns) as well as with it.
 STYLES = [("#b71c1c", "", 3.0), ("#1565c0", "6 4", 2.0), ("#2e7d32", "2 3", 2.0),
           ("#6a1b9a", "8 3 2 3", 2.0), ("#e65100", "1 4", 2.0)]
@@ -27,6 +32,7 @@ class ChartPoint:
     label_x: float = 0.0  # where the value label goes (primary series only): clear of other points
     label_y: float = 0.0
     label_anchor: str = "middle"
+    labelled: bool = True  # the value label is drawn (see MAX_LABELS)
 
 
 @dataclass(frozen=True)
@@ -101,21 +107,23 @@ def line_chart(categories: list[str], series: list[tuple[str, list[float | None]
 
     step = 5 if high - low <= 30 else (10 if high - low <= 60 else 20)
     y_ticks = [(y_at(v), str(v)) for v in range(low, high + 1, step)]
-    x_ticks = [(x_at(i), c) for i, c in enumerate(categories)]
+    every = -(-len(categories) // MAX_LABELS) if categories else 1
+    shown = {i for i in range(len(categories)) if (len(categories) - 1 - i) % every == 0}
+    x_ticks = [(x_at(i), c) for i, c in enumerate(categories) if i in shown]
     drawn = []
     for index, (name, vs) in enumerate(series):
         color, dash, stroke = STYLES[index % len(STYLES)]
         points = [ChartPoint(x_at(i), y_at(v), v, categories[i]) for i, v in enumerate(vs) if v is not None]
         drawn.append(ChartSeries(name, color, dash, stroke, points))
     if drawn:
-        drawn[0] = _placed_labels(drawn[0], drawn[1:])
+        drawn[0] = _placed_labels(drawn[0], drawn[1:], {categories[i] for i in shown})
     return LineChart(WIDTH, height, LEFT, RIGHT, top, BOTTOM, y_ticks, x_ticks, drawn, cut_at=low)
 
 
 LABEL_CLEAR = 16  # px between a value label and another series' point or line at that category
 
 
-def _placed_labels(primary: ChartSeries, others: list[ChartSeries]) -> ChartSeries:
+def _placed_labels(primary: ChartSeries, others: list[ChartSeries], labelled: set[str]) -> ChartSeries:
     """Value labels of the primary series above its points, or below, or beside them when
     another series passes there, so that labels do not overlap other points."""
     placed = []
@@ -129,7 +137,7 @@ def _placed_labels(primary: ChartSeries, others: list[ChartSeries]) -> ChartSeri
             x, y, anchor = p.x, p.y + 20, "middle"
         else:
             x, y, anchor = p.x + 10, p.y + 4, "start"
-        placed.append(ChartPoint(p.x, p.y, p.value, p.category, x, y, anchor))
+        placed.append(ChartPoint(p.x, p.y, p.value, p.category, x, y, anchor, p.category in labelled))
     return ChartSeries(primary.name, primary.color, primary.dash, primary.stroke, placed)
 
 

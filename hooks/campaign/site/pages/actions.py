@@ -1,6 +1,7 @@
 """Special actions: an index and one page per action with its tasks, statuses and reports."""
 from __future__ import annotations
 
+from campaign import routes
 from campaign.exports import feeds
 from campaign.records.dates import Month
 from campaign.records.loading import Dataset
@@ -8,6 +9,12 @@ from campaign.rules.schedule import derive_once, progress_series
 from campaign.site.charts import progress_chart
 from campaign.site.pages.base import GeneratedPage, action_src, render_page
 from campaign.site.pages.paginate import paginate
+
+# An action page shows its newest RECENT monthly reports; when it has more, it links the
+# archive of them all (actions/<id>-reports.md, paginated): a report is some 3.5 KB, and a
+# page listing every month would pass 60 KB after two years.
+RECENT = 6
+ARCHIVE_PER_PAGE = 12
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
@@ -33,11 +40,20 @@ def build(d: Dataset) -> list[GeneratedPage]:
                          key=lambda r: r.month, reverse=True)
         cases = cases_by_action[action.id]
         policies = policies_by_action[action.id]
+        late_months = {r.month for r in st.late}
+        archive = routes.action_reports_src(action.id) if len(reports) > RECENT else None
+        recent = reports[:RECENT]
         pages.append(render_page(d, action_src(action.id), "action.md.j2", record=action,
                                  feeds=feeds.for_action(action.id),
-                                 shows_sample=action.sample or any(r.sample for r in reports), action=action, st=st, reports=reports,
-                                 late_months={r.month for r in st.late},
+                                 shows_sample=action.sample or any(r.sample for r in recent), action=action, st=st,
+                                 reports=reports, recent=recent, archive=archive, late_months=late_months,
                                  weight_total=sum(t.weight for t in action.tasks),
                                  cases=cases, policies=policies,
                                  progress=progress_chart(progress_series(d, action.id))))
+        if archive:
+            pages += [render_page(d, p.src_uri, "action_reports.md.j2", record=action,
+                                  feeds=feeds.for_action(action.id),
+                                  shows_sample=action.sample or any(r.sample for r in p.items),
+                                  action=action, p=p, late_months=late_months)
+                      for p in paginate(archive, reports, ARCHIVE_PER_PAGE)]
     return pages

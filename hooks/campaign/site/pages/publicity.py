@@ -13,8 +13,12 @@ from datetime import date, timedelta
 from campaign.exports import feeds
 from campaign.records.loading import Dataset
 from campaign.site.pages.base import GeneratedPage, case_src, render_page
+from campaign.site.pages.paginate import paginate
 
 WEEKDAYS = "一二三四五六日"
+# Rows of the daily schedule (an event, or a day without one) on one page: a week with more
+# continues on publicity/<year>-2.md …, so the page stays bounded however many events it has.
+ROWS_PER_PAGE = 40
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,17 @@ def days_of(week) -> list[Day]:
     return days
 
 
+@dataclass(frozen=True)
+class Row:
+    """One line of the daily schedule: an event on a day, or the day alone (event None)."""
+    day: Day
+    event: object | None
+
+
+def rows_of(days: list[Day]) -> list[Row]:
+    return [Row(day, e) for day in days for e in (day.events or [None])]
+
+
 def action_lead_units(d: Dataset) -> list[str]:
     """The lead units of all special actions, in the order of data/units.yml."""
     leads = {a.lead_unit for a in d.action_list}
@@ -73,10 +88,17 @@ def build(d: Dataset) -> list[GeneratedPage]:
     pages = [render_page(d, "publicity/index.md", "publicity_index.md.j2", feeds=feeds.PUBLICITY, weeks=weeks,
                          week_src=week_src, measure=measure)]
     for week in weeks:
-        reports = {e.report: resolve_report(d, e.report) for e in week.events if e.report}
         extra_leads = [u for u in leads if u not in week.units] if week.all_action_leads else []
-        pages.append(render_page(d, week_src(week.year), "publicity_week.md.j2", record=week, feeds=feeds.PUBLICITY,
-                                 shows_sample=bool(extra_leads) and any(a.sample for a in d.action_list), week=week,
-                                 days=days_of(week), reports=reports, extra_leads=extra_leads,
-                                 leads_sample=any(a.sample for a in d.action_list), weeks=weeks, week_src=week_src))
+        days = days_of(week)
+        for p in paginate(week_src(week.year), rows_of(days), ROWS_PER_PAGE):
+            events = week.events if p.count == 1 else [r.event for r in p.items if r.event is not None]
+            reports = {e.report: resolve_report(d, e.report) for e in events if e.report}
+            # The unit list and its sample note are on the first page only.
+            leads_here = extra_leads if p.number == 1 else []
+            pages.append(render_page(d, p.src_uri, "publicity_week.md.j2", record=week, feeds=feeds.PUBLICITY,
+                                     shows_sample=(bool(leads_here) and any(a.sample for a in d.action_list))
+                                     or any(e.sample for e in events),
+                                     week=week, days=days, p=p, reports=reports, extra_leads=leads_here,
+                                     leads_sample=any(a.sample for a in d.action_list), weeks=weeks,
+                                     week_src=week_src))
     return pages
