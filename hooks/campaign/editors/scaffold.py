@@ -252,5 +252,5 @@ def _known(value: str, known: dict, what: str, where: str) -> None:
 
 
 def _slug(value: str, what: str) -> None:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
+    if not re.fullmatch(m.SLUG_PATTERN, value):
         raise DraftError(f"{what}「{value}」格式不对：只能用小写英文字母、数字和 -，如 zzbf-2018-30。")

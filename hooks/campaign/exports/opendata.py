@@ -254,7 +254,7 @@ def _kind(annotation: Any) -> str:
     return "文本"
 
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"  # models.Slug
+SLUG_PATTERN = m.SLUG_PATTERN
 
 
 def _kind_of(info: Any) -> str:

@@ -13,9 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from campaign.records import models as m
 from campaign.records.messages import inner_model
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+SLUG_PATTERN = m.SLUG_PATTERN
 
 
 @dataclass(frozen=True)

@@ -67,9 +67,12 @@ DeadlineText = Annotated[
     WithJsonSchema({"type": "string", "examples": ["2018-07-20", "2018年7月中旬", "2018年6月底前"]}),
 ]
 Month = Annotated[str, BeforeValidator(_to_month), Field(json_schema_extra={"examples": ["2018-06"]})]
+# Stable ASCII ids used in URLs: defined here once; the field guide, open data and the
+# scaffolds read SLUG_PATTERN.
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 Slug = Annotated[
     str,
-    Field(pattern=r"^[a-z0-9][a-z0-9-]*$", json_schema_extra={"examples": ["a01", "a01-t1"]}),
+    Field(pattern=SLUG_PATTERN, json_schema_extra={"examples": ["a01", "a01-t1"]}),
 ]
 Text = Annotated[str, Field(min_length=1)]
 
