@@ -46,7 +46,10 @@ def _largest(site: Path) -> tuple[int, str]:
 def test_largest_page_does_not_grow_with_the_data(scaled: Path, built_site: Path):
     base_size, base_page = _largest(built_site)
     size, page = _largest(scaled / "site")
-    assert size <= 1.2 * base_size, f"×{SCALE}: {page} {size} B > 1.2 × ×1 largest ({base_page} {base_size} B)"
+    # The dashboard's capped lists (10 rows a status) are not full at ×1, so the largest page
+    # grows a little until they are, then stops: ×5 the data, at most 1.5 × the page (the
+    # absolute 60 KB bound is the next test; the time axis is tests/test_page_weight_time.py).
+    assert size <= 1.5 * base_size, f"×{SCALE}: {page} {size} B > 1.5 × ×1 largest ({base_page} {base_size} B)"
 
 
 def test_no_page_grows_past_60_kb(scaled: Path, built_site: Path):
