@@ -330,21 +330,9 @@ def expected_percent(start: date, due: date, as_of: date) -> float:
 
 
 def task_status(start: date, due: date, percent: float | None, as_of: date, rules: Rules = DEFAULT_RULES) -> str:
-    """One task's status at a statistics point; precedence as PRECEDENCE_RULE states."""
-    if percent is not None and percent >= 100:
-        return DONE
-    days_left = (due - as_of).days
-    if days_left < 0:
-        return OVERDUE
-    if days_left <= rules.due_soon_days:
-        return DUE_SOON
-    if as_of < start:
-        return NOT_STARTED
-    if expected_percent(start, due, as_of) - (percent or 0.0) > rules.behind_threshold:
-        return BEHIND
-    if not percent:
-        return NOT_STARTED
-    return ON_TRACK
+    """One task's status at a statistics point; precedence as PRECEDENCE_RULE states. The
+    period rule judged at the statistics point itself (progress known on that day)."""
+    return period_task_status(start, due, percent, as_of, as_of, month_of(as_of), rules)
 
 
 def period_task_status(start: date, due: date, percent: float | None, at: date, as_of: date, period: str,
