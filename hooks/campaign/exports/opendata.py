@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 
 from campaign.records import models as m
 from campaign.rules import schedule
-from campaign.records.dates import Deadline
+from campaign.records.dates import Deadline, Month
 from campaign.records.loading import Dataset
 from campaign.exports.schemas import json_schema
 
@@ -402,7 +402,7 @@ def _document_title(path: str) -> str:
     """bulletins/2018-08.docx → 2018年8月专项行动进展通报（Word）; reports/2018.docx → 2018年年终专项督查报告（Word）."""
     stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     if path.startswith("bulletins/"):
-        return f"{int(stem[:4])}年{int(stem[5:7])}月专项行动进展通报（Word）"
+        return f"{Month.parse(stem).zh}专项行动进展通报（Word）"
     return f"{stem}年年终专项督查报告（Word）"
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from campaign.records.dates import last_day
+from campaign.records.dates import Month
 from campaign.records.problems import Problems
 
 
@@ -24,7 +24,7 @@ def check_bulletins(d: Any, problems: Problems) -> None:
             _add(d, problems, b, ("month",), "month",
                  f"{b.month} 的通报印发记录重复：{first.file} 已经有了。每月只能有一条印发记录。")
         seen.setdefault(b.month, b)
-        end = last_day(int(b.month[:4]), int(b.month[5:7]))
+        end = Month.parse(b.month).last_day
         if b.issued <= end:
             _add(d, problems, b, ("issued",), "issued",
                  f"印发日期 {b.issued.isoformat()} 不晚于所通报月份的最后一天（{end.isoformat()}）。"

@@ -14,7 +14,7 @@ from functools import lru_cache
 from datetime import date
 from typing import TYPE_CHECKING, Iterable
 
-from campaign.records.dates import last_day
+from campaign.records.dates import Month
 
 if TYPE_CHECKING:  # the core's Dataset; imported lazily to keep this module pure
     from campaign.records import models as m
@@ -271,17 +271,22 @@ class Derived:
 # --- Pure rules -------------------------------------------------------------------------------
 
 
+# Reporting periods are written "YYYY-MM" in the records; the arithmetic is records.dates.Month.
+@lru_cache(maxsize=4096)
+def _month(text: str) -> Month:
+    return Month.parse(text)
+
+
 def month_of(day: date) -> str:
-    return f"{day.year}-{day.month:02d}"
+    return str(Month.of(day))
 
 
 def month_start(month: str) -> date:
-    return date(int(month[:4]), int(month[5:7]), 1)
+    return _month(month).first_day
 
 
 def next_month(month: str) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    return f"{year + 1}-01" if mon == 12 else f"{year}-{mon + 1:02d}"
+    return str(_month(month).next())
 
 
 # Pure functions of a few dozen months, called for every action at every bulletin date.
@@ -303,12 +308,11 @@ def report_due_date(month: str, due_day: int = REPORT_DUE_DAY) -> date:
 
 
 def month_end(month: str) -> date:
-    return last_day(int(month[:4]), int(month[5:7]))
+    return _month(month).last_day
 
 
 def previous_month(month: str) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
+    return str(_month(month).previous())
 
 
 def due_period(as_of: date, due_day: int = REPORT_DUE_DAY) -> str:
