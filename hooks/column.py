@@ -21,21 +21,17 @@ from urllib.parse import urljoin
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, Files
-
-
-from mkdocs.structure.files import InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from campaign.check import as_of_from_environment, check_project, nav_paths
 from campaign.editors import guide_pages
 from campaign.exports import feeds, history, opendata
 from campaign.records.dates import zh_date
-from campaign.site import documents, output, pages, portal, sanitizer
+from campaign.site import contact, documents, output, pages, portal, responsive, sanitizer
 from campaign.site.pages import history as history_pages
-from campaign.site.sample_marks import check_sample_marks
 from campaign.site.pages import policies
-from campaign.site import contact, responsive
 from campaign.site.pages import search as search_page
+from campaign.site.sample_marks import check_sample_marks
 
 log = logging.getLogger("mkdocs.hooks.column")
 
@@ -121,8 +117,6 @@ def _bundle_styles(config) -> None:
     name = output.bundle_name(text)
     config.extra_css = [name if s == sources[0] else s for s in config.extra_css if s not in sources[1:]]
     _state["styles"] = (name, text, sources)
-
-
 
 
 # --- Building into a temporary folder ---------------------------------------------------------
@@ -261,8 +255,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     # Policy pages are editors' Markdown; the 政务公开 block on top comes from their
     # front matter, rendered by the core so that every policy page carries it.
     # Reference pages (统计口径, 开放数据) rank below the citizen pages in search.
-    if page.file.src_uri == "method.md" or page.file.src_uri.startswith("opendata/"):
-        page.meta.setdefault("search_weight", "0.3")
+    generated = _generated(page)
+    if generated is not None and generated.search_weight:
+        page.meta.setdefault("search_weight", generated.search_weight)
     decorated = policies.decorate(_state["dataset"], page.file.src_uri, markdown)
     markdown = markdown if decorated is None else decorated
     with_history = history_pages.decorate(_state["dataset"], _state["history"], _record(page), markdown,
@@ -270,16 +265,21 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     return markdown if with_history is None else with_history
 
 
+def _generated(page):
+    """The GeneratedPage behind a MkDocs page (None for hand-written pages)."""
+    return _state["pages"].get(page.file.src_uri)
+
+
 def _record(page):
     """The record a page shows: from its generated page, or a policy page's own record."""
-    generated = _state["pages"].get(page.file.src_uri)
+    generated = _generated(page)
     if generated is not None:
         return generated.record
     return _state["dataset"].policy_by_src.get(page.file.src_uri)
 
 
 def _feeds(page):
-    generated = _state["pages"].get(page.file.src_uri)
+    generated = _generated(page)
     if generated is not None and generated.feeds:
         return list(generated.feeds)
     if _state["dataset"].policy_by_src.get(page.file.src_uri) is not None:
@@ -315,7 +315,7 @@ def on_page_context(context, page, config, nav):
     page.meta["feeds"] = [] if _is_guide(config) else _feeds(page)
     # The portal's article meta tags come from the record behind the page (or from
     # front matter of pages built elsewhere); the theme override only prints them.
-    generated = _state["pages"].get(page.file.src_uri)
+    generated = _generated(page)
     article = ((generated.article if generated is not None else None)
                or portal.article_for(_state["dataset"], _record(page)) or portal.article_from_front_matter(page.meta))
     page.meta["gov_meta"] = portal.article_meta(article, page.canonical_url or "")
@@ -327,7 +327,7 @@ def _attach_edit_url(page, config) -> None:
     # With repo_url and edit_uri configured (the county's git server), a generated item
     # page's "edit" link opens the data file an editor changes (data/actions/a01.yml),
     # not a Markdown file that does not exist. Without them no page has an edit link.
-    generated = _state["pages"].get(page.file.src_uri)
+    generated = _generated(page)
     if generated is None or not (config.repo_url and config.edit_uri):
         return
     if generated.edit_path is None:

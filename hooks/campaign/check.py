@@ -119,8 +119,10 @@ def _check_project(root: Path, as_of: str | None, content_dir: Path | None) -> R
         warnings.extend(publicity_checks.warnings(dataset))
         warnings.extend(proofreading.text_warnings(dataset, content))  # 文字把关 style rules
         warnings.items.extend(dataset.drafts)
+        files = [p.relative_to(content).as_posix() for p in walk_files(content)[0]] if content.is_dir() else []
+        _check_generated_files(files, root, content, found)
         if not found:  # page builders need consistent records; a clash is reported once they are
-            _check_page_names(dataset, root, content, found)
+            _check_page_names(dataset, files, root, content, found)
         _check_front_matter(root, content, found, dataset.limits if dataset is not None else DEFAULT_LIMITS)
         _check_pages_in_nav(root, content, warnings)
         found.items.extend(_as_warning(p) for p in warnings.items)
@@ -162,11 +164,19 @@ def in_namespace(src_uri: str, places: tuple[str, ...]) -> bool:
     return any(src_uri.startswith(place) if place.endswith("/") else src_uri == place for place in places)
 
 
-def _check_page_names(dataset: Dataset, root: Path, content: Path, found: Problems) -> None:
+def _check_generated_files(files: list[str], root: Path, content: Path, found: Problems) -> None:
+    # Downloads (open data, feeds, calendars, Word files, search index) are written by the
+    # build; a hand-written file in their place would collide with one of them.
+    for path in files:
+        if routes.is_generated_file(path):
+            found.add(_display(root, content / path), None, "",
+                      "这里是网站生成时写入开放数据、订阅、日历、Word 文件或搜索索引的位置，手写的文件会与它们冲突。"
+                      "请删除或移到别处。")
+
+
+def _check_page_names(dataset: Dataset, files: list[str], root: Path, content: Path, found: Problems) -> None:
     # A hand-written file with a generated page's name would be silently replaced.
-    if not content.is_dir():
-        return
-    written = {p.relative_to(content).as_posix() for p in content.rglob("*.md")}
+    written = {path for path in files if path.endswith(".md")}
     generated = [routes.GUIDE_FIELDS_SRC, routes.GUIDE_DRAFTS_SRC] + [routes.guide_kind_src(k.name) for k in KINDS]
     for builder in pages.BUILDERS:
         places = NAMESPACED_BUILDERS.get(builder)

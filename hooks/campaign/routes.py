@@ -96,6 +96,21 @@ def guide_kind_src(kind: str) -> str:
     return f"guide/fields/{kind}.md"
 
 
+# --- Files the build writes beside the pages -----------------------------------------------
+
+# Open data, feeds, calendars, Pagefind's index and the exact-lookup table of the search
+# page: a hand-written file there would be overwritten (or overwrite ours).
+GENERATED_FOLDERS = ("opendata/", "feeds/", "calendars/", "pagefind/")
+GENERATED_FILES = ("search/direct.json",)
+
+
+def is_generated_file(path: str) -> bool:
+    """path (inside content/) is a place the build writes a download to."""
+    if path in GENERATED_FILES or path.endswith(".docx") and path.startswith(("bulletins/", "reports/")):
+        return True
+    return path.startswith(GENERATED_FOLDERS) and not path.endswith(".md")
+
+
 # --- Pagination and URLs -----------------------------------------------------------------
 
 

@@ -10,6 +10,10 @@ from campaign.routes import action_src, bulletin_src, case_src, unit_src, yearen
 from campaign.site.rendering import render
 
 
+# Search weight of reference pages (统计口径, 开放数据): below the pages citizens look for.
+REFERENCE_WEIGHT = "0.3"
+
+
 class GeneratedPage:
     """One generated page and what it shows.
 
@@ -22,7 +26,7 @@ class GeneratedPage:
     every page's path without rendering any.
     """
 
-    __slots__ = ("src_uri", "record", "article", "feeds", "edit_path", "sample", "_render", "_content")
+    __slots__ = ("src_uri", "record", "article", "feeds", "edit_path", "sample", "search_weight", "_render", "_content")
 
     def __init__(self, src_uri: str, render: Callable[[], str] | str, sample: bool = False, *, record: Any = None,
                  feeds: Sequence[Any] = (), edit_path: str | None = None, article: Any = None):
@@ -34,6 +38,8 @@ class GeneratedPage:
         self.article = article
         self.feeds = tuple(feeds)
         self.edit_path = edit_path
+        # Pagefind's ranking weight; reference pages (REFERENCE_WEIGHT) rank below citizen pages.
+        self.search_weight: str | None = None
         self._render = render
         self._content: str | None = render if isinstance(render, str) else None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from campaign import routes
 from campaign.exports import feeds, opendata
 from campaign.records.loading import Dataset
-from campaign.site.pages.base import GeneratedPage, render_page
+from campaign.site.pages.base import REFERENCE_WEIGHT, GeneratedPage, render_page
 from campaign.site.pages.lists import list_pages
 
 SRC = "opendata/index.md"
@@ -28,6 +28,8 @@ def build(d: Dataset) -> list[GeneratedPage]:
     pages += list_pages(d, ACTION_FEEDS_SRC, "各专项行动的订阅源和日历", "feed_rows", feeds.catalog(d)[general:],
                         back=SRC, back_text="开放数据",
                         intro="每个专项行动一个 Atom 进展源和一个任务截止日期日历（.ics）；各专项行动页面也提供这两个链接。")
+    for page in pages:
+        page.search_weight = REFERENCE_WEIGHT
     return pages
 
 
