@@ -227,7 +227,8 @@ def _is_guide(config) -> bool:
 
 def _add_downloads(files: Files, config) -> None:
     # Open data, feeds and calendars are virtual files too: MkDocs copies them into site/
-    # and --strict checks every link to them from the pages.
+    # and --strict checks every link to them from the pages. The pipeline has refused any
+    # content/ file in their place (routes.is_generated_file).
     dataset = _state["dataset"]
     # Bulletins and year-end reports as GB/T 9704 Word files, in the manifest with their hashes.
     docs = documents.document_files(dataset)
@@ -236,10 +237,6 @@ def _add_downloads(files: Files, config) -> None:
         **docs,
         **feeds.feed_files(dataset, config.site_url or "http://localhost/", config.use_directory_urls),
     }
-    clashes = [path for path in outputs if files.get_file_from_path(path) is not None]
-    if clashes:
-        listed = "、".join(f"content/{c}" for c in clashes)
-        raise PluginError(f"以下文件与自动生成的开放数据、订阅或日历文件同名，请删除或改名：{listed}。")
     for path, content in outputs.items():
         files.append(File.generated(config, path, content=content))
 

@@ -478,27 +478,23 @@ def _dates(text: str) -> Iterator[tuple]:
 
 # --- The pass ------------------------------------------------------------------------------------
 
+# How each rule words its finding; {wrong}, {correct} and the rule's {name} are filled in.
+_MESSAGES = {
+    "pairing": "「{wrong}」没有配对，应成对使用「{correct}」（{name}）",
+    "repeat": "「{wrong}」字词重复，应为「{correct}」（{name}）",
+    "traditional": "「{wrong}」是繁体字，应为「{correct}」（{name}）；人名等确需保留的，写进 proofread_allow",
+    "unit_alias": "「{wrong}」不是单位的规范名称，应为「{correct}」（{name}）",
+    "leader_title": "「{wrong}」与领导小组名单不符，应为「{correct}」（{name}，见 data/leadership.yml）",
+    "leader_name": "「{wrong}」应为「{correct}」（{name}，见 data/leadership.yml）",
+    "unit_name": "「{wrong}」应为「{correct}」（{name}，见 data/units.yml）",
+    "punctuation": "「{wrong}」中文句子里用了半角标点，应为「{correct}」（{name}）",
+    "date_form": "「{wrong}」应写作「{correct}」（{name}，GB/T 15835、GB/T 9704）",
+}
+_DEFAULT_MESSAGE = "「{wrong}」应为「{correct}」（{name}）"
+
+
 def _message(wrong: str, correct: str, rule: str) -> str:
-    name = RULE_NAMES[rule]
-    if rule == "pairing":
-        return f"「{wrong}」没有配对，应成对使用「{correct}」（{name}）"
-    if rule == "repeat":
-        return f"「{wrong}」字词重复，应为「{correct}」（{name}）"
-    if rule == "traditional":
-        return f"「{wrong}」是繁体字，应为「{correct}」（{name}）；人名等确需保留的，写进 proofread_allow"
-    if rule == "unit_alias":
-        return f"「{wrong}」不是单位的规范名称，应为「{correct}」（{name}）"
-    if rule == "leader_title":
-        return f"「{wrong}」与领导小组名单不符，应为「{correct}」（{name}，见 data/leadership.yml）"
-    if rule == "leader_name":
-        return f"「{wrong}」应为「{correct}」（{name}，见 data/leadership.yml）"
-    if rule == "unit_name":
-        return f"「{wrong}」应为「{correct}」（{name}，见 data/units.yml）"
-    if rule == "punctuation":
-        return f"「{wrong}」中文句子里用了半角标点，应为「{correct}」（{name}）"
-    if rule == "date_form":
-        return f"「{wrong}」应写作「{correct}」（{name}，GB/T 15835、GB/T 9704）"
-    return f"「{wrong}」应为「{correct}」（{name}）"
+    return _MESSAGES.get(rule, _DEFAULT_MESSAGE).format(wrong=wrong, correct=correct, name=RULE_NAMES[rule])
 
 
 def proofread(dataset, content_dir: Path, texts: Iterable[Text] | None = None) -> list[Finding]:
