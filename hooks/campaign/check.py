@@ -39,7 +39,7 @@ from campaign.records.validation import Checker, check_references
 from campaign.records.yamlsource import DEFAULT_LIMITS, Limits, parse_yaml, read_text, split_front_matter, walk_files
 from campaign.records import models as m
 from campaign import routes
-from campaign.records.kinds import KINDS
+from campaign.records.kinds import KINDS, POLICY_DIR
 from campaign.rules import consistency, freshness, html_safety, proofreading, publicity_checks
 from campaign.site import pages
 
@@ -203,7 +203,7 @@ def _check_front_matter(root: Path, content: Path, found: Problems, limits: Limi
     same bounded reader as data files, before MkDocs parses it."""
     if not content.is_dir():
         return
-    policies = content / "policies"
+    policies = content / POLICY_DIR
     for path in _markdown_files(content):
         if policies in path.parents:
             continue

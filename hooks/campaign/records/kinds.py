@@ -36,7 +36,8 @@ def model_title(model: type[BaseModel]) -> str:
     return model.model_config.get("title") or model.__name__
 
 
-POLICY_FOLDER = "content/policies"
+POLICY_DIR = "policies"  # inside content/: Markdown pages whose front matter is the record
+POLICY_FOLDER = f"content/{POLICY_DIR}"
 
 KINDS: list[FileKind] = [
     FileKind("report", m.Report, "reports", "data/reports/<月份>/<行动编号>.yml，如 data/reports/2018-09/a01.yml",

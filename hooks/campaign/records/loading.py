@@ -14,7 +14,7 @@ from typing import Any, Callable, Hashable, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from campaign.records import models as m
-from campaign.records.kinds import DIRECTORIES, SINGLE_FILES
+from campaign.records.kinds import DIRECTORIES, POLICY_DIR, SINGLE_FILES
 from campaign.records.dates import parse_iso_date
 from campaign.records.messages import report_validation_error
 from campaign.records.placeholders import marked_lines
@@ -143,10 +143,6 @@ def _mentions_model(annotation: Any) -> bool:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return True
     return any(_mentions_model(arg) for arg in get_args(annotation))
-
-
-# Where each kind of file lives: the one registry (records/kinds.py).
-POLICY_DIR = "policies"
 
 
 # A check on a file's raw data, run before its model so that its problems are reported
