@@ -78,16 +78,12 @@ def on_config(config):
     # (campaign/check.py) decides, exactly as `./column check` does: errors stop the build,
     # warnings are logged so that the --strict builds of CI and publishing fail while
     # `mkdocs serve` still previews.
-    # The dataset lives for the whole build. Loading it with the cycle collector paused
-    # and then freezing it spares every later collection a walk over all records and their
-    # line maps (hundreds of thousands of objects at province scale). unfreeze() first so
-    # that `mkdocs serve` can free the previous build's dataset.
+    # The dataset lives for the whole build. check_project reads it with the cycle collector
+    # paused; freezing it then spares every later collection a walk over all records and
+    # their line maps (hundreds of thousands of objects at province scale). unfreeze() first
+    # so that `mkdocs serve` can free the previous build's dataset.
     gc.unfreeze()
-    gc.disable()
-    try:
-        report = check_project(_root(config), as_of_from_environment(), content_dir=Path(config.docs_dir))
-    finally:
-        gc.enable()
+    report = check_project(_root(config), as_of_from_environment(), content_dir=Path(config.docs_dir))
     gc.freeze()
     for problem in report.warnings:
         log.warning(problem.render())

@@ -123,7 +123,7 @@ def _check_project(root: Path, as_of: str | None, content_dir: Path | None) -> R
         _check_generated_files(files, root, content, found)
         if not found:  # page builders need consistent records; a clash is reported once they are
             _check_page_names(dataset, files, root, content, found)
-        _check_front_matter(root, content, found, dataset.limits if dataset is not None else DEFAULT_LIMITS)
+        _check_front_matter(root, content, found, dataset.limits)
         _check_pages_in_nav(root, content, warnings)
         found.items.extend(_as_warning(p) for p in warnings.items)
     report.problems = found.items
