@@ -4,7 +4,7 @@ One row per action, task, case or unit: at province scale these rows are most of
 generated page. As Jinja macros a row cost about 50 µs (a context call and two escapes
 per cell), as f-strings about 10 µs (benchmarks/RESULTS.md). The page layout and its
 prose stay in the templates, which call these by name: `{{ tables.unit_leads(rows) }}`,
-and list_page.md.j2 `{{ tables[table](p.items) }}` for the paginated full lists.
+and list_page.html.j2 `{{ tables[table](p.items) }}` for the paginated full lists.
 
 Every text cell goes through rendering.text (HTML-escaped on HTML pages, md_text on
 Markdown pages); links, badges and bars are built from escaped parts (rendering.py, cells.py). Each function takes the page context
@@ -88,8 +88,8 @@ def more(context: Context, ex: Any, what: str) -> Markup:
     """The line above a cut table: how many there are, and the link to the full list."""
     if not ex.cut:
         return Markup("")
-    return Markup(f"共 {ex.total} 项，下表列出前 {len(ex.shown)} 项，"
-                  f"{link(context, ex.full, '全部' + str(what) + '见完整列表')}。\n\n")
+    line = f"共 {ex.total} 项，下表列出前 {len(ex.shown)} 项，{link(context, ex.full, '全部' + str(what) + '见完整列表')}。"
+    return Markup(f"<p>{line}</p>\n" if context.get("as_html") else line + "\n\n")
 
 
 @_table
