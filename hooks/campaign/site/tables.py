@@ -50,7 +50,8 @@ def html_grid(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 def _items(context: Context, lines: Iterable[str]) -> str:
     if context.get("as_html"):
-        return "<ul>\n" + "".join(f"<li>{line}</li>\n" for line in lines) + "</ul>\n"
+        items = "".join(f"<li>{line}</li>\n" for line in lines)
+        return f"<ul>\n{items}</ul>\n" if items else ""  # as Markdown: no list without items
     return "".join(f"- {line}\n" for line in lines)
 
 

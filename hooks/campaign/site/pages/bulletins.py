@@ -49,7 +49,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
                              list(b.cases), show_kind=True, **common),
         )
         pages.append(render_page(
-            d, bulletin_src(month), "bulletin.md.j2", record=b.record, shows_sample=b.sample, b=b, month=month,
+            d, bulletin_src(month), "bulletin.html.j2", record=b.record, shows_sample=b.sample, b=b, month=month,
             at=b.period_end, x=x, report_month=month, report_states=report_states, lists=lists, show_kind=True,
             office=d.units.get(b.record.office), docx=docx_src(month),
         ))
