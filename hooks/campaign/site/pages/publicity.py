@@ -95,7 +95,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
             reports = {e.report: resolve_report(d, e.report) for e in events if e.report}
             # The unit list and its sample note are on the first page only.
             leads_here = extra_leads if p.number == 1 else []
-            pages.append(render_page(d, p.src_uri, "publicity_week.md.j2", record=week, feeds=feeds.PUBLICITY,
+            pages.append(render_page(d, p.src_uri, "publicity_week.html.j2", record=week, feeds=feeds.PUBLICITY,
                                      shows_sample=(bool(leads_here) and any(a.sample for a in d.action_list))
                                      or any(e.sample for e in events),
                                      week=week, days=days, p=p, reports=reports, extra_leads=leads_here,
