@@ -256,7 +256,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     decorated = policies.decorate(_state["dataset"], page.file.src_uri, markdown)
     markdown = markdown if decorated is None else decorated
     with_history = history_pages.decorate(_state["dataset"], _state["history"], _record(page), markdown,
-                                          page.file.src_uri, as_html=generated is not None and generated.html)
+                                          page.file.src_uri)
     markdown = markdown if with_history is None else with_history
     if generated is not None and generated.html:
         # Written as HTML by its template: MkDocs takes it as is, no Markdown pass.

@@ -56,7 +56,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
         index_rows.append(b)
     issued = {b.month for b in index_rows}
     unissued = [mo for mo, _ in schedule.period_ends(d) if mo not in issued]
-    pages.append(render_page(d, "bulletins/index.md", "bulletins_index.md.j2",
+    pages.append(render_page(d, "bulletins/index.md", "bulletins_index.html.j2",
                              shows_sample=any(b.sample for b in index_rows) or any(a.sample for a in d.action_list),
                              rows=list(reversed(index_rows)), unissued=unissued,
                              progress=progress_chart(schedule.progress_series(d))))
