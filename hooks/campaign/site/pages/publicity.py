@@ -85,7 +85,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
     weeks = sorted(d.publicity_weeks, key=lambda w: w.start, reverse=True)
     leads = action_lead_units(d)
     measure = next((x for x in d.plan.measures if x.id == "m2"), None)
-    pages = [render_page(d, "publicity/index.md", "publicity_index.md.j2", feeds=feeds.PUBLICITY, weeks=weeks,
+    pages = [render_page(d, "publicity/index.md", "publicity_index.html.j2", feeds=feeds.PUBLICITY, weeks=weeks,
                          week_src=week_src, measure=measure)]
     for week in weeks:
         extra_leads = [u for u in leads if u not in week.units] if week.all_action_leads else []

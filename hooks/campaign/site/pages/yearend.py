@@ -92,7 +92,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
             docx=docx_src(year),
         ))
     pending = [(y, schedule.year_end_supervision(d, y)) for y in range(start_year, d.as_of.year + 1) if y not in years]
-    pages.append(render_page(d, "reports/index.md", "yearend_index.md.j2", years=list(reversed(years)), pending=pending))
+    pages.append(render_page(d, "reports/index.md", "yearend_index.html.j2", years=list(reversed(years)), pending=pending))
     return pages
 
 
