@@ -22,12 +22,13 @@ from urllib.parse import urljoin
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 
 from campaign.check import as_of_from_environment, check_project, nav_paths
 from campaign.editors import guide_pages
 from campaign.exports import feeds, history, opendata
 from campaign.records.dates import zh_date
-from campaign.site import contact, documents, output, pages, portal, responsive, sanitizer
+from campaign.site import contact, documents, html_pages, output, pages, portal, rendering, responsive, sanitizer
 from campaign.site.pages import history as history_pages
 from campaign.site.pages import policies
 from campaign.site.pages import search as search_page
@@ -83,6 +84,7 @@ def on_config(config):
     # their line maps (hundreds of thousands of objects at province scale). unfreeze() first
     # so that `mkdocs serve` can free the previous build's dataset.
     gc.unfreeze()
+    rendering.set_directory_urls(config.use_directory_urls)  # HTML pages link to final addresses
     report = check_project(_root(config), as_of_from_environment(), content_dir=Path(config.docs_dir))
     gc.freeze()
     for problem in report.warnings:
@@ -255,7 +257,18 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     markdown = markdown if decorated is None else decorated
     with_history = history_pages.decorate(_state["dataset"], _state["history"], _record(page), markdown,
                                           page.file.src_uri)
-    return markdown if with_history is None else with_history
+    markdown = markdown if with_history is None else with_history
+    if generated is not None and generated.html:
+        # Written as HTML by its template: MkDocs takes it as is, no Markdown pass.
+        page.render = functools.partial(_render_html, page)
+    return markdown
+
+
+def _render_html(page, config, files) -> None:
+    """Page.render for a generated HTML page: its content, table of contents and anchors."""
+    page.content = page.markdown
+    page.toc = get_toc(html_pages.toc_tokens(page.markdown))
+    page.present_anchor_ids = html_pages.anchor_ids(page.markdown)
 
 
 def _generated(page):

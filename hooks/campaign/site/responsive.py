@@ -1,7 +1,7 @@
 """Tables that read on a phone: every data cell carries its column's name.
 
-The long tables are Markdown (tables.py, cells.py, templates); Python-Markdown writes them
-as plain <table> elements. On narrow screens the stylesheet lays each row out as a card,
+The long tables are plain <table> elements (tables.py, cells.py, templates, or Python-
+Markdown for editors' pages). On narrow screens the stylesheet lays each row out as a card,
 one "名称：值" line per cell, printing the name from the cell's data-label, so 状态,
 完成时限 and 剩余时间 stay inside the screen instead of past its right edge. Dates in
 cells are wrapped so that they never break inside ("2018年6 / 月30日").

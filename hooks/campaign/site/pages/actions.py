@@ -30,7 +30,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
         for aid in dict.fromkeys(policy.doc.actions):
             policies_by_action.setdefault(aid, []).append(policy)
     any_sample = any(a.sample for a in d.action_list)
-    pages = [render_page(d, p.src_uri, "actions_index.md.j2", feeds=feeds.ACTIONS,
+    pages = [render_page(d, p.src_uri, "actions_index.html.j2", feeds=feeds.ACTIONS,
                          shows_sample=any(a.sample for a in p.items), x=x, p=p)
              for p in paginate("actions/index.md", d.action_list)]
     for action in d.actions.values():
@@ -43,7 +43,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
         late_months = {r.month for r in st.late}
         archive = routes.action_reports_src(action.id) if len(reports) > RECENT else None
         recent = reports[:RECENT]
-        pages.append(render_page(d, action_src(action.id), "action.md.j2", record=action,
+        pages.append(render_page(d, action_src(action.id), "action.html.j2", record=action,
                                  feeds=feeds.for_action(action.id),
                                  shows_sample=action.sample or any(r.sample for r in recent), action=action, st=st,
                                  reports=reports, recent=recent, archive=archive, late_months=late_months,
@@ -51,7 +51,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
                                  cases=cases, policies=policies,
                                  progress=progress_chart(progress_series(d, action.id))))
         if archive:
-            pages += [render_page(d, p.src_uri, "action_reports.md.j2", record=action,
+            pages += [render_page(d, p.src_uri, "action_reports.html.j2", record=action,
                                   feeds=feeds.for_action(action.id),
                                   shows_sample=action.sample or any(r.sample for r in p.items),
                                   action=action, p=p, late_months=late_months)
