@@ -389,7 +389,10 @@ def _index_for_search(path: str, final_html: str, config) -> None:
     start = time.perf_counter()
     index = _state.get("search_index")
     if index is None:
-        index = _state["search_index"] = search_index.StreamingIndex()
+        try:
+            index = _state["search_index"] = search_index.StreamingIndex()
+        except search_index.SearchIndexError as error:
+            raise PluginError(str(error)) from None
     index.add(path, final_html)
     _external("pagefind", start)
 

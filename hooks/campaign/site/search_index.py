@@ -42,8 +42,12 @@ class StreamingIndex:
 
     def __init__(self) -> None:
         self._log = tempfile.TemporaryFile()
-        self._process = subprocess.Popen([_executable(), "--service"], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=self._log)
+        try:
+            self._process = subprocess.Popen([_executable(), "--service"], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=self._log)
+        except OSError as error:
+            self._log.close()
+            raise SearchIndexError(f"生成搜索索引（Pagefind）失败：无法启动 pagefind（{error}）") from None
         self._next_id = 0
         self._added: set[str] = set()
         self._broken = False
