@@ -41,9 +41,10 @@ class StreamingIndex:
     """One Pagefind index in a service process; add() pages, then write()."""
 
     def __init__(self) -> None:
+        executable = _executable()
         self._log = tempfile.TemporaryFile()
         try:
-            self._process = subprocess.Popen([_executable(), "--service"], stdin=subprocess.PIPE,
+            self._process = subprocess.Popen([executable, "--service"], stdin=subprocess.PIPE,
                                              stdout=subprocess.PIPE, stderr=self._log)
         except OSError as error:
             self._log.close()
