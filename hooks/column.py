@@ -28,7 +28,8 @@ from campaign.check import as_of_from_environment, check_project, nav_paths
 from campaign.editors import guide_pages
 from campaign.exports import feeds, history, opendata
 from campaign.records.dates import zh_date
-from campaign.site import contact, documents, html_pages, output, pages, portal, rendering, responsive, sanitizer
+from campaign.site import (contact, documents, html_pages, output, pages, portal, rendering, responsive, sanitizer,
+                           search_index)
 from campaign.site.pages import history as history_pages
 from campaign.site.pages import policies
 from campaign.site.pages import search as search_page
@@ -40,17 +41,26 @@ _state: dict = {}
 
 # Seconds spent in our own handlers per event, for benchmarks/run.py (COLUMN_TIMINGS=file).
 _timings: dict[str, float] = {}
+# Seconds of third-party work (external:…) done inside our handlers, not counted as theirs.
+_external_total = [0.0]
 
 
 def _timed(handler):
     @functools.wraps(handler)
     def wrapper(*args, **kwargs):
-        start = time.perf_counter()
+        start, external = time.perf_counter(), _external_total[0]
         try:
             return handler(*args, **kwargs)
         finally:
-            _timings[handler.__name__] = _timings.get(handler.__name__, 0.0) + time.perf_counter() - start
+            own = time.perf_counter() - start - (_external_total[0] - external)
+            _timings[handler.__name__] = _timings.get(handler.__name__, 0.0) + own
     return wrapper
+
+
+def _external(name: str, start: float) -> None:
+    seconds = time.perf_counter() - start
+    _external_total[0] += seconds
+    _timings[f"external:{name}"] = _timings.get(f"external:{name}", 0.0) + seconds
 
 
 def _write_timings() -> None:
@@ -70,6 +80,7 @@ def _data_dir(config) -> Path:
 def on_startup(command, dirty):
     # `mkdocs serve` injects a live-reload script into every page: no CSP there.
     _state["command"] = command
+    _state["dirty"] = dirty
 
 
 @_timed
@@ -170,6 +181,7 @@ def _swap_in(config) -> None:
 
 def on_build_error(error):
     # The build failed after on_config: drop the half-written folder, keep the old site.
+    _stop_search_index()
     final = _state.pop("final_site_dir", None)
     if final is not None:
         shutil.rmtree(_sibling(Path(final), "new"), ignore_errors=True)
@@ -356,7 +368,9 @@ def on_serve(server, config, builder):
 def on_post_page(output_html: str, page, config) -> str:
     # Each page's Content-Security-Policy gets the hashes of its own inline code, on the
     # HTML MkDocs is about to write (no second pass reading and rewriting every file).
-    return output.apply_csp(output.tidy_theme_markup(output_html), enforce=_state.get("command") != "serve")
+    final = output.apply_csp(output.tidy_theme_markup(output_html), enforce=_state.get("command") != "serve")
+    _index_for_search(page.file.dest_uri, final, config)
+    return final
 
 
 # last, for the same reason as on_post_page
@@ -364,21 +378,71 @@ def on_post_page(output_html: str, page, config) -> str:
 @_timed
 def on_post_template(output_content: str, template_name: str, config) -> str:
     # 404.html is rendered as a static template, not a page: it gets its policy here.
-    return output.apply_csp(output.tidy_theme_markup(output_content), enforce=_state.get("command") != "serve")
+    final = output.apply_csp(output.tidy_theme_markup(output_content), enforce=_state.get("command") != "serve")
+    if template_name.endswith(".html"):
+        _index_for_search(template_name, final, config)
+    return final
+
+
+# --- Search index ------------------------------------------------------------------------------
+# The full-text index for the search page, into site/pagefind/ (chunked: a visitor fetches
+# only the parts a query needs). It replaces the theme's search indexing, so the benchmark
+# counts it apart from our own code. A full `mkdocs build` hands Pagefind each page as it is
+# final (campaign/site/search_index.py), so it indexes on the second core while the next
+# pages render; a dirty build or `mkdocs serve` (which may write only some pages) runs
+# Pagefind over the finished folder instead.
+
+
+def _streams_search_index(config) -> bool:
+    return _state.get("command") == "build" and not _state.get("dirty") and not _is_guide(config)
+
+
+def _index_for_search(path: str, final_html: str, config) -> None:
+    if not _streams_search_index(config):
+        return
+    start = time.perf_counter()
+    index = _state.get("search_index")
+    if index is None:
+        try:
+            index = _state["search_index"] = search_index.StreamingIndex()
+        except search_index.SearchIndexError as error:
+            raise PluginError(str(error)) from None
+    index.add(path, final_html)
+    _external("pagefind", start)
+
+
+def _stop_search_index() -> None:
+    index = _state.pop("search_index", None)
+    if index is not None:
+        index.close()
 
 
 def _pagefind(config) -> None:
-    # The full-text index for the search page: Pagefind over the pages just written, into
-    # site/pagefind/ (chunked: a visitor fetches only the parts a query needs). It replaces
-    # the theme's search indexing, so the benchmark counts it apart from our own code.
     if _is_guide(config):
         return
     start = time.perf_counter()
+    index = _state.pop("search_index", None)
+    if index is not None:
+        _write_search_index(index, Path(config.site_dir))
+        _external("pagefind", start)
+        return
     result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(config.site_dir), "--silent"],
                             capture_output=True, text=True)
-    _timings["external:pagefind"] = time.perf_counter() - start
+    _external("pagefind", start)
     if result.returncode != 0:
         raise PluginError("生成搜索索引（Pagefind）失败：" + (result.stderr or result.stdout).strip())
+
+
+def _write_search_index(index, site_dir: Path) -> None:
+    # Any other HTML file in the folder (none today) is indexed too, as `pagefind --site` would.
+    for path in sorted(site_dir.rglob("*.html")):
+        relative = path.relative_to(site_dir).as_posix()
+        if not index.added(relative) and not relative.startswith("pagefind/"):
+            index.add(relative, path.read_text(encoding="utf-8"))
+    try:
+        index.write(site_dir / "pagefind")
+    except search_index.SearchIndexError as error:
+        raise PluginError(str(error)) from None
 
 
 # last: every page is written before Pagefind indexes them, and the finished folder then
