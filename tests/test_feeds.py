@@ -95,10 +95,12 @@ def test_report_entries_link_their_heading(built_site: Path):
 MONTHS = 30  # five years' worth would do too: enough that most reports leave the action page
 
 
-def long_project(out: Path) -> Path:
-    """benchmarks/generate.py's long profile at ×1: MONTHS monthly reports per action."""
-    gen = subprocess.run([sys.executable, "benchmarks/generate.py", "--scale", "1", "--profile", "long",
-                          "--months", str(MONTHS), "--out", str(out)],
+def long_project(out: Path, months: int | None = MONTHS) -> Path:
+    """benchmarks/generate.py's long profile at ×1: `months` monthly reports per action (None:
+    the profile's own 24, whose surveys keep up, so a strict build passes)."""
+    extra = ["--months", str(months)] if months else []
+    gen = subprocess.run([sys.executable, "benchmarks/generate.py", "--scale", "1", "--profile", "long", *extra,
+                          "--out", str(out)],
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert gen.returncode == 0, gen.stdout + gen.stderr
     return out
@@ -144,7 +146,7 @@ def test_archived_reports_link_the_archive_page_that_shows_them(tmp_path):
 @pytest.mark.slow
 def test_archived_report_links_resolve_in_the_built_site(tmp_path):
     # The same through a real build: every report entry's page exists and has the heading.
-    project = long_project(tmp_path / "long")
+    project = long_project(tmp_path / "long", months=None)
     result = run_build(project)
     assert result.returncode == 0, result.stdout + result.stderr
     site = project / "site"
@@ -154,8 +156,8 @@ def test_archived_report_links_resolve_in_the_built_site(tmp_path):
             url, fragment = entry.link.split("#")
             html = site_path(site, url).read_text(encoding="utf-8")
             assert f'<h3 id="{unquote(fragment)}"' in html, entry.link
-            checked += "-reports" in urlsplit(url).path
-    assert checked >= MONTHS - routes.RECENT_REPORTS
+            checked += "-reports-2/" in urlsplit(url).path
+    assert checked >= routes.REPORTS_PER_ARCHIVE_PAGE  # a whole second archive page linked, at least
 
 
 def test_feed_dates_come_from_the_records(built_site: Path, dataset):
