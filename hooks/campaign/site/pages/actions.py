@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from campaign import routes
 from campaign.exports import feeds
-from campaign.records.dates import Month
 from campaign.records.loading import Dataset
 from campaign.rules.schedule import derive_once, progress_series
 from campaign.site.charts import progress_chart
@@ -11,15 +10,14 @@ from campaign.site.pages.base import GeneratedPage, action_src, render_page
 from campaign.site.pages.paginate import paginate
 
 # An action page shows its newest RECENT monthly reports; when it has more, it links the
-# archive of them all (actions/<id>-reports.md, paginated): a report is some 3.5 KB, and a
-# page listing every month would pass 60 KB after two years.
-RECENT = 6
-ARCHIVE_PER_PAGE = 12
+# archive of them all (actions/<id>-reports.md, paginated). Decided in routes, where the
+# feeds learn which page shows a report.
+RECENT = routes.RECENT_REPORTS
+ARCHIVE_PER_PAGE = routes.REPORTS_PER_ARCHIVE_PAGE
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
     x = derive_once(d)
-    as_of_month = str(Month.of(x.as_of))
     # Indexed once: looking them up per action would make the build quadratic.
     cases_by_action: dict[str, list] = {a: [] for a in d.actions}
     for case in d.cases:
@@ -36,8 +34,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
     for action in d.actions.values():
         st = x.actions[action.id]
         # Newest first: the timeline reads like a news column.
-        reports = sorted((r for r in d.reports_by_action[action.id] if r.month <= as_of_month and r.submitted <= d.as_of),
-                         key=lambda r: r.month, reverse=True)
+        reports = routes.shown_reports(d.reports_by_action[action.id], d.as_of)
         cases = cases_by_action[action.id]
         policies = policies_by_action[action.id]
         late_months = {r.month for r in st.late}
