@@ -330,9 +330,10 @@ def _group_cpu(group: int) -> float:
     return total / ticks
 
 
-def preview_latency(project: Path, edits: int, mode: str = "column", timeout: float = 1800) -> list[tuple[float, float]]:
-    """(seconds, CPU seconds) from rewriting one report file to the served action page
-    showing the new text, once per edit, under `./column preview` or plain `mkdocs serve`."""
+def preview_latency(project: Path, edits: int, mode: str = "column", timeout: float = 1800) -> list[tuple[float, float, dict]]:
+    """(seconds, CPU seconds, seconds in our handlers by event) from rewriting one report
+    file to the served action page showing the new text, once per edit, under `./column
+    preview` or plain `mkdocs serve`."""
     port = _free_port()
     if mode == "column":
         command = [sys.executable, str(project / "column"), "preview", "-a", f"127.0.0.1:{port}"]
@@ -346,8 +347,9 @@ def preview_latency(project: Path, edits: int, mode: str = "column", timeout: fl
     config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
     mount = urllib.parse.urlsplit(config.get("site_url") or "/").path.rstrip("/")   # serve mounts the site there
     url = f"http://127.0.0.1:{port}{mount}/actions/{action}/"
-    server = subprocess.Popen(command, cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
+    timings = project / "preview-timings.json"     # the hook writes each rebuild's own times
+    server = subprocess.Popen(command, cwd=project, env={**ENV, "COLUMN_TIMINGS": str(timings)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     seconds = []
     try:
         deadline = time.monotonic() + timeout
@@ -360,13 +362,18 @@ def preview_latency(project: Path, edits: int, mode: str = "column", timeout: fl
             marker = f"基准预览标记{number}号"
             text = re.sub(r"(?m)^progress: *", f"progress: {marker}", original, count=1)
             time.sleep(3)  # the previous edit's search index, written in the background, is done
+            timings.unlink(missing_ok=True)
             cpu = _group_cpu(server.pid)
             start = time.monotonic()
             report.write_text(text, encoding="utf-8")
             while True:
                 page = _get(url)
                 if page is not None and marker in page:
-                    seconds.append((time.monotonic() - start, _group_cpu(server.pid) - cpu))
+                    wall, used = time.monotonic() - start, _group_cpu(server.pid) - cpu
+                    while not timings.exists() and time.monotonic() - start < timeout:   # the build's last event
+                        time.sleep(0.1)
+                    time.sleep(0.2)
+                    seconds.append((wall, used, json.loads(timings.read_text(encoding="utf-8") or "{}")))
                     break
                 if time.monotonic() - start > timeout or server.poll() is not None:
                     raise SystemExit("预览没有刷新")
@@ -465,7 +472,7 @@ def print_targets(results: dict[tuple[str, int], dict], previews: dict, counties
         print(f"[{profile}] 变更记录随提交数线性增长：每提交 " + "、".join(f"{x * 1000:.2f} ms" for x in per_commit)
               + f"（×{scales[0]} … ×{scales[-1]}） {verdict(per_commit[-1] <= 1.5 * per_commit[0] or len(scales) == 1)}")
     for (profile, scale), figures in sorted(previews.items()):
-        seconds = [wall for wall, _ in figures]
+        seconds = [wall for wall, _, _ in figures]
         median = statistics.median(seconds)
         print(f"[{profile} ×{scale}] 预览刷新 ≤ 5 s：{median:.1f} s（{len(seconds)} 次的中位数） {verdict(median <= 5)}")
     for c in counties:
@@ -495,7 +502,7 @@ def main() -> None:
     print(f"机器 machine: {os.cpu_count()} 核, Python {sys.version.split()[0]}, {sys.platform}, "
           f"负载 load average {os.getloadavg()[0]:.1f}")
     results: dict[tuple[str, int], dict] = {}
-    previews: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    previews: dict[tuple[str, int], list[tuple[float, float, dict]]] = {}
     counties: list[dict] = []
     try:
         for profile in profiles:
@@ -507,7 +514,10 @@ def main() -> None:
                     figures = preview_latency(work / f"{profile}-x{scale}", args.preview_edits, args.preview_mode)
                     previews[(profile, scale)] = figures
                     print(f"预览刷新 preview（{PREVIEW_MODES[args.preview_mode]}，改一份报告到页面更新）: "
-                          + "、".join(f"{wall:.1f} s（CPU {cpu:.1f} s）" for wall, cpu in figures))
+                          + "、".join(f"{wall:.1f} s（CPU {cpu:.1f} s）" for wall, cpu, _ in figures))
+                    middle = sorted(figures, key=lambda f: f[0])[len(figures) // 2][2]
+                    print("  重新生成时自有代码分项 own code in the rebuild: "
+                          + ", ".join(f"{k} {v:.2f} s" for k, v in sorted(middle.items())))
                 shutil.rmtree(work / f"{profile}-x{scale}", ignore_errors=True)
             if args.counties:
                 c = counties_throughput(profile, args.counties, work)

@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from urllib.parse import urljoin
 
+import jinja2
+
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -428,6 +430,7 @@ def _page_inputs(file: File) -> tuple:
             history_pages.decorate(dataset, _state["history"], record, "", src), portal.article_for(dataset, record))
 
 
+@_timed
 def _plan_preview(files: Files, config) -> None:
     plan = preview.Plan(str(config.site_dir), preview.fingerprint(_site_inputs(files, config)))
     for file in files:
@@ -447,12 +450,32 @@ def on_env(env, config, files):
     # A page the preview does not render again keeps the date MkDocs gave it on creation
     # (the clock); sitemap.xml lists every page's date: give them the data date, as
     # on_pre_page does for the rendered ones.
+    # MkDocs makes a new theme environment for every build, which compiles the theme's
+    # templates again: keep their bytecode between rebuilds (Jinja checks each template's
+    # source against it, so an edited override is compiled afresh).
     if _previewing():
         as_of = _state["dataset"].as_of.isoformat()
         for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
             if file.page is not None:
                 file.page.update_date = as_of
+        env.bytecode_cache = _THEME_BYTECODE
     return env
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    def __init__(self):
+        self.buckets: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        data = self.buckets.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.buckets[bucket.key] = bucket.bytecode_to_string()
+
+
+_THEME_BYTECODE = _MemoryBytecodeCache()
 
 
 def _finish_preview() -> None:

@@ -172,7 +172,7 @@ def test_every_kind_of_edit_matches_a_fresh_build(tmp_path: Path):
         preview.close()
 
 
-def test_a_failed_rebuild_is_not_remembered(tmp_path: Path):
+def test_a_refused_edit_then_its_fix(tmp_path: Path):
     (tmp_path / "project").mkdir()
     project = copy_project(tmp_path / "project")
     served = tmp_path / "served"
