@@ -88,6 +88,8 @@ def on_config(config):
     # their line maps (hundreds of thousands of objects at province scale). unfreeze() first
     # so that `mkdocs serve` can free the previous build's dataset.
     gc.unfreeze()
+    if _previewing():  # the last save's search indexing would compete with this rebuild
+        preview.cancel()
     report = check_project(_root(config), as_of_from_environment(), content_dir=Path(config.docs_dir))
     gc.freeze()
     for problem in report.warnings:
@@ -432,7 +434,7 @@ def _page_inputs(file: File) -> tuple:
 
 @_timed
 def _plan_preview(files: Files, config) -> None:
-    plan = preview.Plan(str(config.site_dir), preview.fingerprint(_site_inputs(files, config)))
+    plan = preview.Plan(str(config.site_dir), preview.fingerprint(_site_inputs(files, config)), _outputs(files))
     for file in files:
         if not InclusionLevel.is_in_serve(file.inclusion):
             continue
@@ -478,9 +480,14 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 _THEME_BYTECODE = _MemoryBytecodeCache()
 
 
+def _outputs(files: Files) -> list[str]:
+    """Every file MkDocs writes for these files (as `mkdocs serve` includes them)."""
+    return [f.abs_dest_path for f in files if InclusionLevel.is_in_serve(f.inclusion)]
+
+
 def _finish_preview() -> None:
     plan, files = _state.pop("preview")
-    plan.finish(f.abs_dest_path for f in files if InclusionLevel.is_in_serve(f.inclusion))
+    plan.finish(_outputs(files))
     log.info("预览：重新生成 %d 个文件，%d 个未变", plan.rebuilt, plan.skipped)
 
 

@@ -57,7 +57,7 @@ config.plugins.on_shutdown()
 '''
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-SEARCH = ("pagefind/", ".pagefind-")
+SEARCH = ("pagefind", ".pagefind-")  # the search index follows in the background
 
 
 class Preview:
@@ -104,6 +104,12 @@ def assert_same_site(served: Path, fresh: Path, search: bool = False) -> None:
     assert sorted(set(want) - set(got)) == [], "预览里缺少的文件"
     stale = [name for name in want if got[name] != want[name]]
     assert stale == [], f"{len(stale)} 个文件与全新构建不同（过期内容）"
+    assert folders(served) == folders(fresh), "预览里的目录与全新构建不同（删除的页面留下的空目录）"
+
+
+def folders(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
+                  if p.is_dir() and not p.relative_to(site).as_posix().startswith(SEARCH))
 
 
 def check_after(preview: Preview, project: Path, served: Path, tmp_path: Path, name: str) -> None:
@@ -152,12 +158,14 @@ def test_every_kind_of_edit_matches_a_fresh_build(tmp_path: Path):
         # A hand-written page: its title is also shown on the page of the document it
         # interprets and in the policy lists.
         edit(project / "content/policies/zzbf-2018-25-jd.md", "title: 示例：《", "title: 示例：预览修改的《")
+        (project / "content/assets/preview-note.txt").write_text("附件\n", encoding="utf-8")
         check_after(preview, project, served, tmp_path, "handwritten")
         # The data date (数据截至) on every page, the statuses computed as of it.
         edit(project / "data/site.yml", "as_of: 2018-09-30", "as_of: 2018-10-31")
         check_after(preview, project, served, tmp_path, "as-of")
         # A report removed: its figures leave every page, and no page of it may stay behind.
         (project / REPORT).unlink()
+        (project / "content/assets/preview-note.txt").unlink()
         check_after(preview, project, served, tmp_path, "removed")
         # Back to the first state: pages rendered earlier in the session must not come back
         # from memory when their inputs only look like an earlier build's.

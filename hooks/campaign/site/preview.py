@@ -56,6 +56,7 @@ def folder_fingerprint(folder: str | os.PathLike | None) -> str:
 class _Memory:
     site_dir: str | None = None
     written: dict[str, str] = field(default_factory=dict)   # output path -> fingerprint of what is there
+    outputs: set[str] = field(default_factory=set)         # every output a build may have left there
     building: bool = False
 
 
@@ -65,12 +66,17 @@ _memory = _Memory()
 class Plan:
     """The decisions of one build; `finish` makes them the memory of the next."""
 
-    def __init__(self, site_dir: str, site_fingerprint: str):
+    def __init__(self, site_dir: str, site_fingerprint: str, outputs: Iterable[str]):
         if _memory.building or _memory.site_dir != site_dir:
             # An unfinished build may have written anything: start again from nothing.
             _memory.written = {}
+        if _memory.site_dir != site_dir:
+            _memory.outputs = set()
         _memory.site_dir = site_dir
         _memory.building = True
+        # Written from now on, whether this build finishes or not (`finish` deletes the
+        # ones a later build no longer produces).
+        _memory.outputs |= set(outputs)
         self.site = site_fingerprint
         self.written: dict[str, str] = {}
         self.rebuilt = 0
@@ -94,18 +100,31 @@ class Plan:
         return modified
 
     def finish(self, outputs: Iterable[str]) -> list[str]:
-        """The build has written everything: delete what the previous build wrote and this
-        one no longer produces (a removed report's page), and remember this build."""
+        """The build has written everything: delete what an earlier build wrote and this
+        one no longer produces (a removed report's page, a deleted image), and remember
+        this build."""
         outputs = set(outputs)
-        stale = sorted(path for path in _memory.written if path not in outputs)
+        stale = sorted(_memory.outputs - outputs)
         for path in stale:
             try:
                 os.remove(path)
             except FileNotFoundError:
                 pass
+            _remove_empty_folders(Path(path).parent, Path(_memory.site_dir or path))
         _memory.written = {path: value for path, value in self.written.items() if path in outputs}
+        _memory.outputs = outputs
         _memory.building = False
         return stale
+
+
+def _remove_empty_folders(folder: Path, site: Path) -> None:
+    # a removed page leaves its folder (progress/missing/) behind: a fresh build has none
+    while folder != site and site in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty
+            return
+        folder = folder.parent
 
 
 def abandon() -> None:
