@@ -414,10 +414,12 @@ def _quiet_dirty_warning(record) -> bool:
 
 
 def _site_inputs(files: Files, config) -> tuple:
-    """What every page shows: a change here rebuilds every page."""
-    pages = sorted((f.src_uri, f.dest_uri, f.inclusion.value) for f in files.documentation_pages(inclusion=InclusionLevel.is_in_serve))
+    """What every page shows: a change here rebuilds every page. The set of files is in it
+    because MkDocs rewrites a link to a file only when that file exists (and the menu,
+    prev/next links and 404 page come from the set of pages)."""
+    present = sorted((f.src_uri, f.dest_uri, f.inclusion.value) for f in files if InclusionLevel.is_in_serve(f.inclusion))
     return (Path(config.config_file_path).read_bytes(), config.site_url, config.use_directory_urls, dict(config.extra),
-            [str(s) for s in config.extra_css], [str(s) for s in config.extra_javascript], repr(config.nav), pages,
+            [str(s) for s in config.extra_css], [str(s) for s in config.extra_javascript], repr(config.nav), present,
             preview.folder_fingerprint(config.theme.custom_dir), _state["dataset"].site, _state["dataset"].as_of)
 
 
