@@ -317,7 +317,8 @@ PREVIEW_MODES = {"column": "./column preview", "serve": "mkdocs serve", "serve-d
 
 
 def _group_cpu(group: int) -> float:
-    """CPU seconds (user + system) of the live processes of a process group (Linux /proc)."""
+    """CPU seconds (user + system) of the processes of a process group and of the children
+    they have reaped (the background search index), from Linux /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -326,7 +327,7 @@ def _group_cpu(group: int) -> float:
         except OSError:
             continue
         if int(fields[2]) == group:          # pgrp
-            total += int(fields[11]) + int(fields[12])   # utime, stime
+            total += sum(int(x) for x in fields[11:15])   # utime, stime, cutime, cstime
     return total / ticks
 
 
