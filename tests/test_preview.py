@@ -193,3 +193,27 @@ def test_a_refused_edit_then_its_fix(tmp_path: Path):
         check_after(preview, project, served, tmp_path, "fixed")
     finally:
         preview.close()
+
+
+def test_a_build_that_failed_after_writing_is_forgotten(tmp_path: Path):
+    # A build that fails halfway may have written pages from inputs the next build does
+    # not have: after it, every page is rendered again. A finished build is remembered.
+    from campaign.site import preview
+
+    page = tmp_path / "site" / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("旧", encoding="utf-8")
+    site = str(tmp_path / "site")
+    first = preview.Plan(site, "站点", [str(page)])
+    assert first.page(str(page), ("输入",))
+    first.finish([str(page)])
+    assert not preview.Plan(site, "站点", [str(page)]).page(str(page), ("输入",))  # unchanged: skipped
+    preview.abandon()  # ... and that build failed after it started writing
+    assert preview.Plan(site, "站点", [str(page)]).page(str(page), ("输入",))
+    preview.abandon()
+    # A page no longer produced is deleted with its folder.
+    again = preview.Plan(site, "站点", [str(page)])
+    again.page(str(page), ("输入",))
+    again.finish([str(page)])
+    assert preview.Plan(site, "站点", []).finish([]) == [str(page)]
+    assert not page.parent.exists() and (tmp_path / "site").is_dir()

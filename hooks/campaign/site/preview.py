@@ -23,6 +23,7 @@ or two after the refreshed page instead of delaying it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import subprocess
@@ -30,6 +31,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
+
+log = logging.getLogger(__name__)
 
 
 def fingerprint(*parts) -> str:
@@ -165,7 +168,8 @@ def index_later(command: list[str], site_dir: str, folder: str = "pagefind") -> 
             if _indexing.process is not process or process.returncode != 0:
                 shutil.rmtree(building, ignore_errors=True)
                 if _indexing.process is process:
-                    _indexing.last_error = (error or "").strip()
+                    _indexing.last_error = (error or "").strip() or f"退出码 {process.returncode}"
+                    log.warning("预览：生成搜索索引（Pagefind）失败，搜索仍是上一次的结果：%s", _indexing.last_error)
                 return
             final, old = site / folder, site / f".{folder}-old"
             shutil.rmtree(old, ignore_errors=True)
