@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from urllib.parse import urljoin
 
+import jinja2
+
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -28,8 +30,8 @@ from campaign.check import as_of_from_environment, check_project, nav_paths
 from campaign.editors import guide_pages
 from campaign.exports import feeds, history, opendata
 from campaign.records.dates import zh_date
-from campaign.site import (contact, documents, html_pages, output, pages, portal, rendering, responsive, sanitizer,
-                           search_index)
+from campaign.site import (contact, documents, html_pages, output, pages, portal, preview, rendering, responsive,
+                           sanitizer, search_index)
 from campaign.site.pages import history as history_pages
 from campaign.site.pages import policies
 from campaign.site.pages import search as search_page
@@ -81,6 +83,8 @@ def on_startup(command, dirty):
     # `mkdocs serve` injects a live-reload script into every page: no CSP there.
     _state["command"] = command
     _state["dirty"] = dirty
+    if _previewing():
+        logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
 
 
 @_timed
@@ -96,6 +100,8 @@ def on_config(config):
     # so that `mkdocs serve` can free the previous build's dataset.
     gc.unfreeze()
     rendering.set_directory_urls(config.use_directory_urls)  # HTML pages link to final addresses
+    if _previewing():  # the last save's search indexing would compete with this rebuild
+        preview.cancel()
     report = check_project(_root(config), as_of_from_environment(), content_dir=Path(config.docs_dir))
     gc.freeze()
     for problem in report.warnings:
@@ -180,6 +186,7 @@ def _swap_in(config) -> None:
 
 
 def on_build_error(error):
+    preview.abandon()
     # The build failed after on_config: drop the half-written folder, keep the old site.
     _stop_search_index()
     final = _state.pop("final_site_dir", None)
@@ -228,6 +235,8 @@ def on_files(files: Files, config) -> Files:
     if not guide:
         _add_downloads(files, config)
         files.append(File.generated(config, search_page.DIRECT, content=search_page.direct_index(dataset)))
+    if _previewing():
+        _plan_preview(files, config)
     return files
 
 
@@ -417,8 +426,15 @@ def _stop_search_index() -> None:
         index.close()
 
 
+def _pagefind_command(config) -> list[str]:
+    return [sys.executable, "-m", "pagefind", "--site", str(config.site_dir), "--silent"]
+
+
 def _pagefind(config) -> None:
     if _is_guide(config):
+        return
+    if _previewing():  # the refreshed page must not wait for the index
+        preview.index_later(_pagefind_command(config), config.site_dir)
         return
     start = time.perf_counter()
     index = _state.pop("search_index", None)
@@ -426,8 +442,7 @@ def _pagefind(config) -> None:
         _write_search_index(index, Path(config.site_dir))
         _external("pagefind", start)
         return
-    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(config.site_dir), "--silent"],
-                            capture_output=True, text=True)
+    result = subprocess.run(_pagefind_command(config), capture_output=True, text=True)
     _external("pagefind", start)
     if result.returncode != 0:
         raise PluginError("生成搜索索引（Pagefind）失败：" + (result.stderr or result.stdout).strip())
@@ -449,8 +464,110 @@ def _write_search_index(index, site_dir: Path) -> None:
 # replaces site_dir
 @event_priority(-100)
 def on_post_build(config):
+    if _previewing():
+        _finish_preview()
     _pagefind(config)
     # Last event of a build: hand the benchmark our own time, if it asked.
     _write_timings()
     _timings.clear()
     _swap_in(config)
+
+
+# --- Fast preview: `./column preview` (`mkdocs serve --dirty`) --------------------------------
+# A rebuild renders only the pages whose inputs changed since this process last wrote them
+# and rewrites only the downloads whose bytes changed (campaign/site/preview.py decides;
+# never from timestamps). Everything else is exactly what a full build does.
+
+
+def _previewing() -> bool:
+    return _state.get("command") == "serve" and bool(_state.get("dirty"))
+
+
+def _quiet_dirty_warning(record) -> bool:
+    # MkDocs warns on every dirty build that links may be inaccurate; ours decides what to
+    # rebuild from the pages' inputs, so the warning is noise (and would fail --strict).
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _site_inputs(files: Files, config) -> tuple:
+    """What every page shows: a change here rebuilds every page. The set of files is in it
+    because MkDocs rewrites a link to a file only when that file exists (and the menu,
+    prev/next links and 404 page come from the set of pages)."""
+    present = sorted((f.src_uri, f.dest_uri, f.inclusion.value) for f in files if InclusionLevel.is_in_serve(f.inclusion))
+    return (Path(config.config_file_path).read_bytes(), config.site_url, config.use_directory_urls, dict(config.extra),
+            [str(s) for s in config.extra_css], [str(s) for s in config.extra_javascript], repr(config.nav), present,
+            preview.folder_fingerprint(config.theme.custom_dir), _state["dataset"].site, _state["dataset"].as_of)
+
+
+def _page_inputs(file: File) -> tuple:
+    """What one page is made from besides the site-wide inputs: its source and what the
+    handlers below add to it (policy header, change history, article meta, feeds, edit link)."""
+    dataset, src = _state["dataset"], file.src_uri
+    generated = _state["pages"].get(src)
+    record = generated.record if generated is not None else dataset.policy_by_src.get(src)
+    facts = None if generated is None else (generated.article, generated.feeds, generated.edit_path, generated.search_weight)
+    return (file.content_bytes, facts, policies.decorate(dataset, src, ""),
+            history_pages.decorate(dataset, _state["history"], record, "", src), portal.article_for(dataset, record))
+
+
+@_timed
+def _plan_preview(files: Files, config) -> None:
+    plan = preview.Plan(str(config.site_dir), preview.fingerprint(_site_inputs(files, config)), _outputs(files))
+    for file in files:
+        if not InclusionLevel.is_in_serve(file.inclusion):
+            continue
+        if file.is_documentation_page():
+            modified = plan.page(file.abs_dest_path, _page_inputs(file))
+        elif file.abs_src_path is None:  # a virtual file: open data, feeds, .docx, stylesheet bundle
+            modified = plan.file(file.abs_dest_path, file.content_bytes)
+        else:  # the theme's and content/'s own files keep MkDocs' rule (copied when newer)
+            continue
+        file.is_modified = functools.partial(bool, modified)  # what MkDocs' dirty build asks
+    _state["preview"] = (plan, files)
+
+
+def on_env(env, config, files):
+    # A page the preview does not render again keeps the date MkDocs gave it on creation
+    # (the clock); sitemap.xml lists every page's date: give them the data date, as
+    # on_pre_page does for the rendered ones.
+    # MkDocs makes a new theme environment for every build, which compiles the theme's
+    # templates again: keep their bytecode between rebuilds (Jinja checks each template's
+    # source against it, so an edited override is compiled afresh).
+    if _previewing():
+        as_of = _state["dataset"].as_of.isoformat()
+        for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
+            if file.page is not None:
+                file.page.update_date = as_of
+        env.bytecode_cache = _THEME_BYTECODE
+    return env
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    def __init__(self):
+        self.buckets: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        data = self.buckets.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.buckets[bucket.key] = bucket.bytecode_to_string()
+
+
+_THEME_BYTECODE = _MemoryBytecodeCache()
+
+
+def _outputs(files: Files) -> list[str]:
+    """Every file MkDocs writes for these files (as `mkdocs serve` includes them)."""
+    return [f.abs_dest_path for f in files if InclusionLevel.is_in_serve(f.inclusion)]
+
+
+def _finish_preview() -> None:
+    plan, files = _state.pop("preview")
+    plan.finish(_outputs(files))
+    log.info("预览：重新生成 %d 个文件，%d 个未变", plan.rebuilt, plan.skipped)
+
+
+def on_shutdown():
+    preview.cancel()
