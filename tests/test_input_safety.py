@@ -105,6 +105,11 @@ BAD_INPUTS = [
      "图片来自外部网站「evil.example」"),
     ("script-in-record-text", lambda p: replace(p, CASE, "summary: 示例：", "summary: <script>alert(1)</script>示例："), CASE, 9,
      "内容里有网页代码「<script」"),
+    # Browsers take "/" or a closing quote as the separator before an attribute.
+    ("slash-handler-in-record-text", lambda p: replace(p, CASE, "summary: 示例：", "summary: <svg/onload=alert(1)>示例："), CASE, 9,
+     "内容里有网页代码「onload」"),
+    ("quote-handler-in-record-text", lambda p: replace(p, CASE, "summary: 示例：", "summary: <img src=\"x\"onerror=alert(1)>示例："),
+     CASE, 9, "内容里有网页代码「onerror」"),
     ("control-char-in-markdown", lambda p: append(p, GUIDE, "\n看不见的\x0c字符\n"), GUIDE, "+1", "换页符（U+000C）"),
     ("front-matter-bomb", lambda p: replace(p, WORKFLOW, "# 从分支到发布", "---\n" + BOMB + "---\n# 从分支到发布"), WORKFLOW, 5,
      "别名（*）重复的内容太多"),

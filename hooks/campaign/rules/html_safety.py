@@ -274,7 +274,7 @@ def _check_records(dataset: Dataset, problems: Problems) -> None:
 
 
 _DANGEROUS_IN_TEXT = re.compile(
-    r"(?i)(<\s*/?\s*(?:" + "|".join(DANGEROUS_TAGS) + r")\b)|<[a-z][^<>]*?\s(on[a-z]+)\s*=|((?:java|vb)script\s*:)")
+    r"(?i)(<\s*/?\s*(?:" + "|".join(DANGEROUS_TAGS) + r")\b)|<[a-z][^<>]*?[\s/\"'](on[a-z]+)\s*=|((?:java|vb)script\s*:)")
 
 
 def _records(dataset: Dataset) -> Iterator[BaseModel]:
