@@ -14,6 +14,7 @@ from typing import Any, Callable, Hashable, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from campaign.records import models as m
+from campaign.records.filecache import MISSING, FileCache, settings_key
 from campaign.records.kinds import DIRECTORIES, POLICY_DIR, SINGLE_FILES
 from campaign.records.dates import parse_iso_date
 from campaign.records.messages import report_validation_error
@@ -71,6 +72,8 @@ class Dataset:
     # The editors' Markdown folder and the bounds its files are read with (html_safety.py).
     content_dir: Path | None = field(default=None, repr=False)
     limits: Limits = field(default=DEFAULT_LIMITS, repr=False)
+    # Per-file results of earlier runs (filecache.py); the text rules keep theirs there too.
+    cache: FileCache = field(default_factory=FileCache.disabled, repr=False)
 
     @property
     def as_of(self) -> date:
@@ -151,14 +154,15 @@ RawCheck = Callable[[dict], list[tuple[tuple, str, str]]]
 
 
 def read_dataset(data_dir: Path, content_dir: Path, as_of_override: str | None, problems: Problems,
-                 raw_checks: dict[type, RawCheck] | None = None) -> Dataset | None:
+                 raw_checks: dict[type, RawCheck] | None = None, cache: FileCache | None = None) -> Dataset | None:
     """Read and validate every file into a Dataset, adding each problem to `problems`.
 
     Only the records themselves are checked here; the rules across records live in the
     check pipeline (campaign/check.py), the one place that decides. None when a required
-    file could not be read at all.
+    file could not be read at all. With a cache (filecache.py), a file whose bytes were
+    read before gives its record, lines and problems without being parsed again.
     """
-    loader = _Loader(Path(data_dir), Path(content_dir), problems, raw_checks or {})
+    loader = _Loader(Path(data_dir), Path(content_dir), problems, raw_checks or {}, cache or FileCache.disabled())
     try:
         return loader.run(as_of_override)
     except DataError:
@@ -166,7 +170,9 @@ def read_dataset(data_dir: Path, content_dir: Path, as_of_override: str | None, 
 
 
 class _Loader:
-    def __init__(self, data_dir: Path, content_dir: Path, problems: Problems, raw_checks: dict[type, RawCheck]):
+    def __init__(self, data_dir: Path, content_dir: Path, problems: Problems, raw_checks: dict[type, RawCheck],
+                 cache: FileCache):
+        self.cache = cache
         self.data_dir = data_dir
         self.content_dir = content_dir
         self.problems = problems
@@ -185,14 +191,58 @@ class _Loader:
 
     def _parse(self, path: Path, model: type[BaseModel]) -> tuple[Any, Source] | None:
         display = self._display(path)
-        text = read_text(path, display, self.problems, self.limits)
+        loaded = self._cached(path, display, model, lambda raw: self._parse_text(path, display, raw, model))
+        return loaded[:2] if loaded else None
+
+    def _parse_text(self, path: Path, display: str, raw: bytes | None, model: type[BaseModel]) -> tuple | None:
+        text = read_text(path, display, self.problems, self.limits, raw=raw)
         if text is None:
             return None
         self.drafts += marked_lines(display, text)
         source = parse_yaml(text, display, self.problems, limits=self.limits)
         if source is None:
             return None
-        return self._validate(source, model)
+        loaded = self._validate(source, model)
+        return (*loaded, None) if loaded else None
+
+    def _cached(self, path: Path, display: str, model: type[BaseModel],
+                compute: Callable[[bytes | None], tuple | None]) -> tuple[Any, Source, Any, bytes | None] | None:
+        """(record, source, extra, bytes) of one file, from compute(bytes) -> (record,
+        source, extra) or None; from the cache when the file's bytes (and the limits, the
+        model and its raw checks) are those of an earlier run.
+
+        A cached file contributes exactly what it did when read: its problems, drafts,
+        unloaded ids, and its record with its line map (`where` learns the new objects)."""
+        read = self.cache.read(path, display, self.limits.file_kb * 1024)
+        if read is None:  # a symlink, too large, unreadable: read_text reports it
+            loaded = compute(None)
+            return (*loaded, None) if loaded else None
+        key, raw = read
+        settings = settings_key(model.__name__, self.limits,
+                                self.raw_checks[model].__qualname__ if model in self.raw_checks else None)
+        stored = self.cache.get(display, key, "load", settings)
+        if stored is not MISSING:
+            problems, drafts, unloaded, record, lines, offset, extra = stored
+            self.problems.items += problems
+            self.drafts += drafts
+            self.unloaded_ids.update(unloaded)
+            if record is None:
+                return None
+            source = Source(display, None, lines, offset)
+            self._remember(record, source, ())
+            return record, source, extra, raw
+        outer, drafts_before, unloaded_before = self.problems, len(self.drafts), set(self.unloaded_ids)
+        self.problems = Problems()
+        try:
+            loaded = compute(raw)
+        finally:
+            mine, self.problems = self.problems, outer
+            outer.items += mine.items
+        record, source, extra = loaded if loaded else (None, None, None)
+        self.cache.put(display, key, "load", settings, (
+            mine.items, self.drafts[drafts_before:], self.unloaded_ids - unloaded_before, record,
+            source.lines if source is not None else None, source.line_offset if source is not None else 0, extra))
+        return (record, source, extra, raw) if loaded else None
 
     def _validate(self, source: Source, model: type[BaseModel]) -> tuple[Any, Source] | None:
         if not isinstance(source.data, dict):
@@ -309,6 +359,7 @@ class _Loader:
             drafts=self.drafts,
             content_dir=self.content_dir,
             limits=self.limits,
+            cache=self.cache,
         )
 
     def _load_policies(self) -> list[PolicyPage]:
@@ -320,20 +371,29 @@ class _Loader:
             if path.suffix != ".md" or path.name == "index.md":
                 continue
             display = self._display(path)
-            text = read_text(path, display, self.problems, self.limits)
-            if text is None:
-                continue
-            self.drafts += marked_lines(display, text)
-            parts = split_front_matter(text)
-            if parts is None:
-                self.problems.add(display, 1, "", "政策文件缺少开头的信息区（以 --- 开始、以 --- 结束的索引号、文号等字段）。")
-                continue
-            yaml_text, body, offset = parts
-            source = parse_yaml(yaml_text, display, self.problems, line_offset=offset, limits=self.limits)
-            if source is None:
-                continue
-            loaded = self._validate(source, m.PolicyDoc)
+            src_uri = path.relative_to(self.content_dir).as_posix()
+            loaded = self._cached(path, display, m.PolicyDoc, lambda raw: self._parse_policy(path, display, raw))
             if loaded:
-                src_uri = path.relative_to(self.content_dir).as_posix()
-                pages.append(PolicyPage(loaded[0], src_uri, body))
+                record, _, body_start, raw = loaded
+                raw = raw if raw is not None else path.read_bytes()
+                pages.append(PolicyPage(record, src_uri, raw.decode("utf-8-sig")[body_start:]))
         return pages
+
+    def _parse_policy(self, path: Path, display: str, raw: bytes | None) -> tuple[Any, Source, int] | None:
+        """The policy's record, its front matter's source and where its body starts (in
+        characters of the decoded text, so a cached entry need not keep the body)."""
+        text = read_text(path, display, self.problems, self.limits, raw=raw)
+        if text is None:
+            return None
+        self.drafts += marked_lines(display, text)
+        parts = split_front_matter(text)
+        if parts is None:
+            self.problems.add(display, 1, "", "政策文件缺少开头的信息区（以 --- 开始、以 --- 结束的索引号、文号等字段）。")
+            return None
+        yaml_text, body, offset = parts
+        source = parse_yaml(yaml_text, display, self.problems, line_offset=offset, limits=self.limits)
+        if source is None:
+            return None
+        loaded = self._validate(source, m.PolicyDoc)
+        return (loaded[0], loaded[1], len(text) - len(body)) if loaded else None
+

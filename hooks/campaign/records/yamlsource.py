@@ -111,18 +111,21 @@ class Source:
         return self.lines.get(loc, 1) + self.line_offset
 
 
-def read_text(path: Path, display: str, problems: Problems, limits: Limits = DEFAULT_LIMITS) -> str | None:
+def read_text(path: Path, display: str, problems: Problems, limits: Limits = DEFAULT_LIMITS,
+              raw: bytes | None = None) -> str | None:
     """Read a file as UTF-8; a wrong encoding, an empty or oversized file, a symlink or a
-    control character is a problem, not a crash."""
-    if path.is_symlink():
-        problems.add(display, None, "", SYMLINK_MESSAGE)
-        return None
-    size = path.stat().st_size
-    if size > limits.file_kb * 1024:
-        problems.add(display, None, "", f"文件太大（{_kb(size)} KB），超过上限 {limits.file_kb} KB。"
-                     "请检查是否误粘贴了大段内容；确需更长时，由管理员调整 data/site.yml 中的 limits.file_kb。")
-        return None
-    raw = path.read_bytes()
+    control character is a problem, not a crash. `raw`: the file's bytes, already read
+    (a regular file within the size limit, filecache.FileCache.read)."""
+    if raw is None:
+        if path.is_symlink():
+            problems.add(display, None, "", SYMLINK_MESSAGE)
+            return None
+        size = path.stat().st_size
+        if size > limits.file_kb * 1024:
+            problems.add(display, None, "", f"文件太大（{_kb(size)} KB），超过上限 {limits.file_kb} KB。"
+                         "请检查是否误粘贴了大段内容；确需更长时，由管理员调整 data/site.yml 中的 limits.file_kb。")
+            return None
+        raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
