@@ -74,6 +74,7 @@ class Dataset:
     limits: Limits = field(default=DEFAULT_LIMITS, repr=False)
     # Per-file results of earlier runs (filecache.py); the text rules keep theirs there too.
     cache: FileCache = field(default_factory=FileCache.disabled, repr=False)
+    as_of_override: str | None = field(default=None, repr=False)  # AS_OF: a point-in-time rebuild
 
     @property
     def as_of(self) -> date:
@@ -360,6 +361,7 @@ class _Loader:
             content_dir=self.content_dir,
             limits=self.limits,
             cache=self.cache,
+            as_of_override=as_of_override or None,
         )
 
     def _load_policies(self) -> list[PolicyPage]:
