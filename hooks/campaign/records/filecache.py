@@ -32,6 +32,7 @@ import hashlib
 import io
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from functools import lru_cache
@@ -108,13 +109,23 @@ _ALLOWED_GLOBALS = frozenset({("datetime", "date"), ("builtins", "set"), ("built
 
 class _SafeUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _ALLOWED_GLOBALS:
-            return super().find_class(module, name)
-        if module in _ALLOWED_MODULES and "." not in name:
-            found = getattr(sys.modules.get(module) or __import__(module, fromlist=[name]), name, None)
-            if isinstance(found, type) and found.__module__ == module:
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name}")
+        found = _FOUND.get((module, name))
+        if found is None:
+            found = _FOUND[(module, name)] = _allowed_class(module, name)
+        return found
+
+
+_FOUND: dict[tuple[str, str], type] = {}
+
+
+def _allowed_class(module: str, name: str) -> type:
+    if (module, name) in _ALLOWED_GLOBALS:
+        return getattr(__import__(module), name)
+    if module in _ALLOWED_MODULES and "." not in name:
+        found = getattr(sys.modules.get(module) or __import__(module, fromlist=[name]), name, None)
+        if isinstance(found, type) and found.__module__ == module:
+            return found
+    raise pickle.UnpicklingError(f"{module}.{name}")
 
 
 def _loads(blob: bytes) -> Any:
@@ -156,11 +167,8 @@ class FileCache:
         """(hash, bytes) of a regular file within max_bytes, remembered as read this run
         (no hash when the cache is off); None for anything the normal reader must report
         (symlink, too large, unreadable)."""
-        try:
-            if path.is_symlink() or path.stat().st_size > max_bytes:
-                return None
-            raw = path.read_bytes()
-        except OSError:
+        raw = _read_regular(path, max_bytes)
+        if raw is None:
             return None
         if self.path is None:
             return None, raw
@@ -183,6 +191,9 @@ class FileCache:
         if stored is None or stored[0] != settings:
             self.misses += 1
             return MISSING
+        if not stored[1]:  # nothing found in this file (most files): nothing to unpickle
+            self.hits += 1
+            return ()
         try:
             value = _loads(stored[1])
         except Exception:  # a damaged entry: compute it again
@@ -194,14 +205,15 @@ class FileCache:
         return value
 
     def put(self, display: str, key: bytes | None, part: str, settings: str, value: Any) -> None:
-        """Store a part, pickled now: later stages may change the objects (AS_OF)."""
+        """Store a part, pickled now: later stages may change the objects (AS_OF). An empty
+        list or tuple is stored as nothing and read back as ()."""
         if key is None or not self.enabled:
             return
         entry = self.new.get(display)
         if entry is None or entry[0] != key:
             return
         try:
-            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            blob = b"" if value == () or value == [] else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:
             return
         entry[1][part] = (settings, blob)
@@ -231,6 +243,37 @@ class FileCache:
         except OSError:
             pass  # a read-only project: no cache, the same results
         self.old, self.changed = self.new, False
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _read_regular(path: Path, max_bytes: int) -> bytes | None:
+    """The bytes of a regular file of at most max_bytes; None for a symlink, a folder, a
+    larger file or any error. One open (refusing symlinks), one fstat, one read."""
+    if not _NOFOLLOW and path.is_symlink():
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return None
+        chunks = []
+        while True:
+            chunk = os.read(fd, max(info.st_size + 1, 65536))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            if sum(map(len, chunks)) > max_bytes:
+                return None
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _decode(blob: bytes) -> dict[str, tuple[bytes, dict]]:

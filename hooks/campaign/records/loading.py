@@ -5,6 +5,7 @@ nothing an editor submits is silently ignored. All problems of a run are collect
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
@@ -75,6 +76,14 @@ class Dataset:
     # Per-file results of earlier runs (filecache.py); the text rules keep theirs there too.
     cache: FileCache = field(default_factory=FileCache.disabled, repr=False)
     as_of_override: str | None = field(default=None, repr=False)  # AS_OF: a point-in-time rebuild
+    # Every file under content_dir as walk_files listed it when the run began.
+    content_files: list[Path] | None = field(default=None, repr=False)
+
+    def content_listing(self, content: Path) -> list[Path]:
+        """walk_files(content)[0], listed once per run."""
+        if self.content_files is not None and self.content_dir is not None and Path(content) == self.content_dir:
+            return self.content_files
+        return walk_files(Path(content))[0]
 
     @property
     def as_of(self) -> date:
@@ -182,9 +191,16 @@ class _Loader:
         self.unloaded_ids: set[str] = set()
         self.drafts: list[Problem] = []
         self.root = data_dir.parent
+        self._root_prefix = str(self.root).rstrip("/") + "/"
+        self._settings: dict[type, tuple[Limits, str]] = {}
         self.limits = DEFAULT_LIMITS  # data/site.yml's limits once it is read
+        self.content_files: list[Path] = []
 
     def _display(self, path: Path) -> str:
+        # String operations: pathlib's relative_to was a tenth of a warm check at scale.
+        text, prefix = str(path), self._root_prefix
+        if text.startswith(prefix) and os.sep == "/":
+            return text[len(prefix):]
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
@@ -219,8 +235,11 @@ class _Loader:
             loaded = compute(None)
             return (*loaded, None) if loaded else None
         key, raw = read
-        settings = settings_key(model.__name__, self.limits,
-                                self.raw_checks[model].__qualname__ if model in self.raw_checks else None)
+        settings = self._settings.get(model)
+        if settings is None or settings[0] != self.limits:
+            settings = self._settings[model] = (self.limits, settings_key(
+                model.__name__, self.limits, self.raw_checks[model].__qualname__ if model in self.raw_checks else None))
+        settings = settings[1]
         stored = self.cache.get(display, key, "load", settings)
         if stored is not MISSING:
             problems, drafts, unloaded, record, lines, offset, extra = stored
@@ -299,8 +318,8 @@ class _Loader:
         # Symlinks anywhere in the editors' folders are refused, never followed: before
         # MkDocs copies content/ and overrides/ into site/.
         data_files, links = walk_files(self.data_dir)
-        for folder in (self.content_dir, self.root / "overrides"):
-            links += walk_files(folder)[1]
+        self.content_files, content_links = walk_files(self.content_dir)
+        links += content_links + walk_files(self.root / "overrides")[1]
         for link in links:
             self.problems.add(self._display(link), None, "", SYMLINK_MESSAGE)
 
@@ -309,8 +328,8 @@ class _Loader:
         for path in data_files:
             if path in known_files or path.name.startswith("."):
                 continue
-            relative = path.relative_to(self.data_dir)
-            kind = relative.parts[0] if len(relative.parts) > 1 else None
+            relative = self._display(path)[len(self._display(self.data_dir)) + 1:].split("/")
+            kind = relative[0] if len(relative) > 1 else None
             if path.suffix not in (".yml", ".yaml"):
                 if kind is not None and path.name.lower() in ("readme.md", "说明.md"):
                     continue
@@ -361,6 +380,7 @@ class _Loader:
             content_dir=self.content_dir,
             limits=self.limits,
             cache=self.cache,
+            content_files=self.content_files,
             as_of_override=as_of_override or None,
         )
 
@@ -369,17 +389,26 @@ class _Loader:
         folder = self.content_dir / POLICY_DIR
         if not folder.exists():
             return pages
-        for path in walk_files(folder)[0]:
+        # The content folder's listing (one walk serves every stage: content_files).
+        inside = str(folder).rstrip("/") + "/"
+        listed = [p for p in self.content_files if str(p).startswith(inside)] if os.sep == "/" else walk_files(folder)[0]
+        for path in listed:
             if path.suffix != ".md" or path.name == "index.md":
                 continue
             display = self._display(path)
-            src_uri = path.relative_to(self.content_dir).as_posix()
+            src_uri = self._src_uri(path)
             loaded = self._cached(path, display, m.PolicyDoc, lambda raw: self._parse_policy(path, display, raw))
             if loaded:
                 record, _, body_start, raw = loaded
                 raw = raw if raw is not None else path.read_bytes()
                 pages.append(PolicyPage(record, src_uri, raw.decode("utf-8-sig")[body_start:]))
         return pages
+
+    def _src_uri(self, path: Path) -> str:
+        text, prefix = str(path), str(self.content_dir).rstrip("/") + "/"
+        if text.startswith(prefix) and os.sep == "/":
+            return text[len(prefix):]
+        return path.relative_to(self.content_dir).as_posix()
 
     def _parse_policy(self, path: Path, display: str, raw: bytes | None) -> tuple[Any, Source, int] | None:
         """The policy's record, its front matter's source and where its body starts (in

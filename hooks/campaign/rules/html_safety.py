@@ -75,7 +75,7 @@ def _check_content(dataset: Dataset, content_dir: Path, allowlist: set[str], pro
     root = content_dir.parent
     known = set(problems.items)  # the loader already read the policies: no second report
     cache = dataset.cache
-    for path in walk_files(content_dir)[0]:
+    for path in dataset.content_listing(content_dir):
         suffix = path.suffix.lower()
         if suffix in PAGE_SUFFIXES:
             problems.add(_display(path, root), None, "", "content/ 里不能放网页文件：它会原样发布，绕过所有检查。"

@@ -554,8 +554,9 @@ def _findings(dataset, content_dir: Path) -> tuple[list[Finding], list[Problem]]
         for display in list(cache.new) if cache.enabled else ():
             stored = cache.get(display, cache.key_of(display), "texts", settings)
             if stored is not MISSING:
-                findings += stored[0]
-                private += stored[1]
+                if stored:
+                    findings += stored[0]
+                    private += stored[1]
                 done.add(display)
         texts = list(published_texts(dataset, content_dir, skip=frozenset(done)))
         new_findings = proofread(dataset, content_dir, texts)
@@ -569,7 +570,7 @@ def _findings(dataset, content_dir: Path) -> tuple[list[Finding], list[Problem]]
                 if problem.file in by_file:
                     by_file[problem.file][1].append(problem)
             for display, value in by_file.items():
-                cache.put(display, cache.key_of(display), "texts", settings, value)
+                cache.put(display, cache.key_of(display), "texts", settings, value if value[0] or value[1] else ())
         findings = sorted(set(findings + new_findings), key=lambda f: (f.file, f.line, f.field, f.message))
         return findings, private + new_private
     return dataset.once(("proofreading", str(content_dir)), compute)
