@@ -5,6 +5,7 @@ nothing an editor submits is silently ignored. All problems of a run are collect
 """
 from __future__ import annotations
 
+import marshal
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -179,6 +180,29 @@ def read_dataset(data_dir: Path, content_dir: Path, as_of_override: str | None, 
         return None
 
 
+class _CachedSource(Source):
+    """A cached file's Source: its line map is kept marshalled until a problem needs a line
+    (most runs report none: tens of thousands of maps need not be built nor freed).
+    marshal reads only plain values (here tuples of keys and indexes to line numbers)."""
+
+    def __init__(self, name: str, lines: bytes, line_offset: int):
+        self.name = name
+        self.data = None
+        self.line_offset = line_offset
+        self._marshalled = lines
+        self._lines: dict | None = None
+
+    @property
+    def lines(self) -> dict:  # type: ignore[override]
+        if self._lines is None:
+            try:
+                lines = marshal.loads(self._marshalled)
+            except (ValueError, EOFError, TypeError):
+                lines = None
+            self._lines = lines if isinstance(lines, dict) else {}
+        return self._lines
+
+
 class _Loader:
     def __init__(self, data_dir: Path, content_dir: Path, problems: Problems, raw_checks: dict[type, RawCheck],
                  cache: FileCache):
@@ -248,7 +272,7 @@ class _Loader:
             self.unloaded_ids.update(unloaded)
             if record is None:
                 return None
-            source = Source(display, None, lines, offset)
+            source = _CachedSource(display, lines, offset)
             self._remember(record, source, ())
             return record, source, extra, raw
         outer, drafts_before, unloaded_before = self.problems, len(self.drafts), set(self.unloaded_ids)
@@ -261,7 +285,8 @@ class _Loader:
         record, source, extra = loaded if loaded else (None, None, None)
         self.cache.put(display, key, "load", settings, (
             mine.items, self.drafts[drafts_before:], self.unloaded_ids - unloaded_before, record,
-            source.lines if source is not None else None, source.line_offset if source is not None else 0, extra))
+            marshal.dumps(source.lines) if source is not None else None,
+            source.line_offset if source is not None else 0, extra))
         return (record, source, extra, raw) if loaded else None
 
     def _validate(self, source: Source, model: type[BaseModel]) -> tuple[Any, Source] | None:
