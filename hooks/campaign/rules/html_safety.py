@@ -84,11 +84,15 @@ def _check_content(dataset: Dataset, content_dir: Path, allowlist: set[str], pro
         if suffix not in (".svg", ".md"):
             continue
         display = _display(path, root)
-        read = cache.read(path, display, dataset.limits.file_kb * 1024) if cache.enabled else None
-        key = read[0] if read is not None else None
+        # The loader read the policies this run: their hash is known, no second read.
+        key = cache.key_of(display) if cache.enabled else None
+        raw = None
+        if key is None and cache.enabled:
+            read = cache.read(path, display, dataset.limits.file_kb * 1024)
+            key, raw = read if read is not None else (None, None)
         found = cache.get(display, key, "html", settings)
         if found is MISSING:
-            found = _scan_file(path, display, suffix, allowlist, dataset, read[1] if read is not None else None)
+            found = _scan_file(path, display, suffix, allowlist, dataset, raw)
             cache.put(display, key, "html", settings, found)
         problems.items += [p for p in found if p not in known]
 
