@@ -30,6 +30,7 @@ def _plant(p: Path) -> None:
     _edit(p / "data/actions/a01.yml", "lead_unit: scj", "lead_unit: nosuchunit")
     _edit(p / "data/actions/a02.yml", "name:", "nmae: x\nname:")
     _edit(p / "data/actions/a03.yml", "name:", "name")
+    _edit(p / "data/reports/2018-05/a02.yml", "task: a02-t1,", "task: a02-t9,")   # a nested record
     policy = p / "content/policies/zzbf-2018-25.md"
     policy.write_text(policy.read_text(encoding="utf-8") + "\n推動發展。\n\n<iframe src=\"https://evil.example.com/\"></iframe>\n\n【待填写】\n",
                       encoding="utf-8")
@@ -60,7 +61,7 @@ def test_warm_check_reports_what_a_cold_one_does(tmp_path: Path):
     assert warm == cold == uncached
     assert warm_cache.hits > 100 and warm_cache.misses == 0
     text = "\n".join(cold)
-    for expected in ("罗云中", "县长罗云忠", "半角标点", "身份证", "<script", "nosuchunit", "nmae", "YAML 格式错误",
+    for expected in ("罗云中", "县长罗云忠", "半角标点", "身份证", "<script", "nosuchunit", "nmae", "a02-t9", "YAML 格式错误",
                      "繁体字", "iframe", "evil.example.com」", "待填写", "orphan.md", "2018年4月10日"):
         assert expected in text, expected
     assert any(line.startswith("error ") for line in cold) and any(line.startswith("warning ") for line in cold)
@@ -127,7 +128,7 @@ def test_a_damaged_or_foreign_cache_is_ignored(tmp_path: Path):
 
     payload = pickle.dumps((filecache.code_fingerprint(), {REPORT: (b"x" * 32, {"load": ("", pickle.dumps(Evil()))}),
                                                             "data/site.yml": Evil()}))
-    cache_file.write_bytes(filecache._MAGIC + filecache.digest(payload) + payload)
+    cache_file.write_bytes(filecache._MAGIC + filecache._checksum(payload) + payload)
     lines, cache = _run(project)
     assert lines == expected and cache.hits == 0
     assert not marker.exists()

@@ -21,7 +21,7 @@ foreign or outdated cache is ignored and rebuilt.
 Why pickle is acceptable here: the file is one we wrote, inside the git folder, which
 cannot be committed or pushed (an editor's submission cannot plant one), and whoever can
 write there can already write .git/hooks, which git runs. Even so it is not trusted
-blindly: a blake2b checksum over the payload must match, and the unpickler resolves only
+blindly: a checksum over the payload must match, and the unpickler resolves only
 the record, problem and date classes of this package (`_SafeUnpickler`), never a function,
 so a crafted file cannot make loading call anything. In a folder that is not a git
 repository, `.cache/column/` is git-ignored and only the machine's own runs write it.
@@ -35,6 +35,7 @@ import pickle
 import stat
 import sys
 import tempfile
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -225,11 +226,18 @@ class FileCache:
         return entry[0] if entry is not None else None
 
     def save(self) -> None:
-        """Write this run's entries (files not read this run are dropped), atomically."""
+        """Write this run's entries (files not read this run are dropped), atomically, and
+        let go of them: a build keeps its dataset (and this object) for minutes."""
+        try:
+            self._write()
+        finally:
+            self.path, self.old, self.new = None, {}, {}
+
+    def _write(self) -> None:
         if not self.enabled or not (self.changed or set(self.old) != set(self.new)):
             return
         payload = pickle.dumps((code_fingerprint(), self.new), protocol=pickle.HIGHEST_PROTOCOL)
-        blob = _MAGIC + digest(payload) + payload
+        blob = _MAGIC + _checksum(payload) + payload
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".check-")
@@ -242,7 +250,6 @@ class FileCache:
                 raise
         except OSError:
             pass  # a read-only project: no cache, the same results
-        self.old, self.changed = self.new, False
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -276,10 +283,17 @@ def _read_regular(path: Path, max_bytes: int) -> bytes | None:
         os.close(fd)
 
 
+def _checksum(payload: bytes) -> bytes:
+    # Against a damaged file (a disk error, a truncated copy), not an attacker: whoever can
+    # write the git folder can run code anyway. CRC-32 reads the 80 MB of a province's cache
+    # several times faster than a cryptographic hash.
+    return zlib.crc32(payload).to_bytes(4, "big")
+
+
 def _decode(blob: bytes) -> dict[str, tuple[bytes, dict]]:
     """The entries of a cache file, or none when it is damaged, foreign or outdated."""
-    head = len(_MAGIC) + 32
-    if not blob.startswith(_MAGIC) or len(blob) < head or digest(blob[head:]) != blob[len(_MAGIC):head]:
+    head = len(_MAGIC) + 4
+    if not blob.startswith(_MAGIC) or len(blob) < head or _checksum(blob[head:]) != blob[len(_MAGIC):head]:
         return {}
     try:
         fingerprint, entries = _SafeUnpickler(io.BytesIO(blob[head:])).load()

@@ -51,6 +51,27 @@ class PolicyPage:
     body: str
 
 
+class _ReadPolicyPage(PolicyPage):
+    """A policy page whose body is decoded from the file's bytes when first read: a check
+    whose text rules come from the cache never needs the 4,500 bodies of a province."""
+
+    def __init__(self, doc: m.PolicyDoc, src_uri: str, raw: bytes, body_start: int):
+        self.doc = doc
+        self.src_uri = src_uri
+        self._raw, self._start, self._body = raw, body_start, None
+
+    @property
+    def body(self) -> str:  # type: ignore[override]
+        if self._body is None:
+            self._body = self._raw.decode("utf-8-sig")[self._start:]
+            self._raw = b""
+        return self._body
+
+    @body.setter
+    def body(self, value: str) -> None:
+        self._body = value
+
+
 @dataclass
 class Dataset:
     site: m.Site
@@ -180,6 +201,73 @@ def read_dataset(data_dir: Path, content_dir: Path, as_of_override: str | None, 
         return None
 
 
+class _Where(dict):
+    """id(record) → Located. A cached file's top record is entered when it is read; the
+    records nested in it (tasks, events …: a hundred thousand at a province's scale) only
+    when some check first asks for a record that is not there, or lists the whole map."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: list[tuple[Any, Source]] = []
+
+    def _expand(self) -> bool:
+        pending, self.pending = self.pending, []
+        for record, source in pending:
+            _remember_nested(self, record, source, ())
+        return bool(pending)
+
+    def __missing__(self, key):
+        if self._expand():
+            return self[key]
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        return self[key] if self._expand() and dict.__contains__(self, key) else default
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or (self._expand() and dict.__contains__(self, key))
+
+    def __iter__(self):
+        self._expand()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._expand()
+        return dict.__len__(self)
+
+    def keys(self):
+        self._expand()
+        return dict.keys(self)
+
+    def values(self):
+        self._expand()
+        return dict.values(self)
+
+    def items(self):
+        self._expand()
+        return dict.items(self)
+
+    def copy(self) -> dict:
+        self._expand()
+        return dict(dict.items(self))
+
+
+def _remember_nested(where: dict, record: Any, source: Source, base: tuple) -> None:
+    """Enter the location of every record nested in record (not of record itself)."""
+    for name in _nested_fields(type(record)):
+        value = getattr(record, name)
+        if isinstance(value, BaseModel):
+            where[id(value)] = Located(source, base + (name,))
+            _remember_nested(where, value, source, base + (name,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    where[id(item)] = Located(source, base + (name, index))
+                    _remember_nested(where, item, source, base + (name, index))
+
+
 class _CachedSource(Source):
     """A cached file's Source: its line map is kept marshalled until a problem needs a line
     (most runs report none: tens of thousands of maps need not be built nor freed).
@@ -211,7 +299,7 @@ class _Loader:
         self.content_dir = content_dir
         self.problems = problems
         self.raw_checks = raw_checks
-        self.where: dict[int, Located] = {}
+        self.where: dict[int, Located] = _Where()
         self.unloaded_ids: set[str] = set()
         self.drafts: list[Problem] = []
         self.root = data_dir.parent
@@ -273,7 +361,9 @@ class _Loader:
             if record is None:
                 return None
             source = _CachedSource(display, lines, offset)
-            self._remember(record, source, ())
+            self.where[id(record)] = Located(source, ())
+            if _nested_fields(type(record)):
+                self.where.pending.append((record, source))
             return record, source, extra, raw
         outer, drafts_before, unloaded_before = self.problems, len(self.drafts), set(self.unloaded_ids)
         self.problems = Problems()
@@ -426,7 +516,7 @@ class _Loader:
             if loaded:
                 record, _, body_start, raw = loaded
                 raw = raw if raw is not None else path.read_bytes()
-                pages.append(PolicyPage(record, src_uri, raw.decode("utf-8-sig")[body_start:]))
+                pages.append(_ReadPolicyPage(record, src_uri, raw, body_start))
         return pages
 
     def _src_uri(self, path: Path) -> str:
