@@ -268,14 +268,16 @@ def _read_regular(path: Path, max_bytes: int) -> bytes | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
             return None
-        chunks = []
+        chunks, total = [], 0
         while True:
-            chunk = os.read(fd, max(info.st_size + 1, 65536))
-            if not chunk:
-                break
+            want = max(info.st_size + 1 - total, 65536)
+            chunk = os.read(fd, want)
             chunks.append(chunk)
-            if sum(map(len, chunks)) > max_bytes:
+            total += len(chunk)
+            if total > max_bytes:
                 return None
+            if not chunk or (len(chunk) < want and total == info.st_size):
+                break  # the whole file in one read (the second one, at its end, is saved)
         return b"".join(chunks)
     except OSError:
         return None

@@ -268,6 +268,11 @@ def _remember_nested(where: dict, record: Any, source: Source, base: tuple) -> N
                     _remember_nested(where, item, source, base + (name, index))
 
 
+# Kinds of many files whose nested records (tasks, events) only checks that found a
+# problem look up; the nested records of other kinds are listed by the dataset themselves.
+_LAZY_NESTED = frozenset({m.Report, m.Action, m.Case, m.PolicyDoc, m.PublicityWeek, m.Survey, m.Bulletin})
+
+
 class _CachedSource(Source):
     """A cached file's Source: its line map is kept marshalled until a problem needs a line
     (most runs report none: tens of thousands of maps need not be built nor freed).
@@ -303,7 +308,7 @@ class _Loader:
         self.unloaded_ids: set[str] = set()
         self.drafts: list[Problem] = []
         self.root = data_dir.parent
-        self._root_prefix = str(self.root).rstrip("/") + "/"
+        self._root_prefix = "" if str(self.root) == "." else str(self.root).rstrip("/") + "/"
         self._settings: dict[type, tuple[Limits, str]] = {}
         self.limits = DEFAULT_LIMITS  # data/site.yml's limits once it is read
         self.content_files: list[Path] = []
@@ -362,8 +367,10 @@ class _Loader:
                 return None
             source = _CachedSource(display, lines, offset)
             self.where[id(record)] = Located(source, ())
-            if _nested_fields(type(record)):
+            if model in _LAZY_NESTED:
                 self.where.pending.append((record, source))
+            else:  # records the dataset lists on their own (units, cleanup entries …)
+                _remember_nested(self.where, record, source, ())
             return record, source, extra, raw
         outer, drafts_before, unloaded_before = self.problems, len(self.drafts), set(self.unloaded_ids)
         self.problems = Problems()

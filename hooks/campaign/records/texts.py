@@ -288,8 +288,15 @@ def page_texts(dataset, content_dir: Path, root: Path, skip: frozenset[str] = fr
     (but the files in skip)."""
     content_dir = Path(content_dir)
     display_prefix = _display(content_dir, root)
-    for path in sorted(content_dir.rglob("*.md")):
-        src_uri = path.relative_to(content_dir).as_posix()
+    # The run's listing of content/ (walk_files: symlinks are the loader's errors, not read).
+    listing = dataset.content_listing(content_dir) if hasattr(dataset, "content_listing") else \
+        sorted(content_dir.rglob("*.md"))
+    prefix = str(content_dir).rstrip("/") + "/"
+    for path in listing:
+        text = str(path)
+        if not text.endswith(".md"):
+            continue
+        src_uri = text[len(prefix):] if text.startswith(prefix) and "\\" not in text else path.relative_to(content_dir).as_posix()
         display = f"{display_prefix}{src_uri}"
         if display in skip:
             continue
