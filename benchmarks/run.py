@@ -18,8 +18,10 @@ stock Material. Every project is a git repository with one commit per monthly re
 the editors' guide prescribes (built with `git fast-import`): the change history is timed
 with an empty cache and with the cache, and the build includes it.
 
-Preview (`--preview-scale`, default 10): `mkdocs serve` on that project; one report file is
-rewritten and the time until the served action page shows the new text is printed.
+Preview (`--preview-scale`, default 10): `./column preview` (what editors are told to run;
+`--preview-mode serve` or `serve-dirty` for plain `mkdocs serve [--dirty]`) on that project;
+one report file is rewritten and the time until the served action page shows the new text
+is printed, with the CPU seconds the preview's processes spent meanwhile.
 Counties (`--counties N`): N copies of the ×1 project (one county each) built by parallel
 processes, one per core, and the throughput in HTML pages per second per core.
 
@@ -183,7 +185,12 @@ def dir_bytes(path: Path) -> int:
 
 
 def stock_project(project: Path, target: Path) -> Path:
-    """The same pages as plain Markdown files, built by stock Material without our hooks."""
+    """The same pages as plain Markdown files, built by stock Material without our hooks.
+
+    Generated pages' content is HTML (our templates write it; the adapter skips Markdown):
+    stock Material gets it as .md files all the same and runs its Markdown pass over every
+    page, where the HTML goes through as raw blocks, cheaper for it than the Markdown tables
+    it parsed before, so the comparison does not flatter our build."""
     code = (
         "import sys\n"
         "from pathlib import Path\n"
@@ -338,21 +345,44 @@ def _get(url: str) -> str | None:
         return None
 
 
-def preview_latency(project: Path, edits: int, dirty: bool = False, timeout: float = 1800) -> list[float]:
-    """Seconds from rewriting one report file to the served action page showing the new
-    text, under `mkdocs serve` (`--dirty` if asked), once per edit."""
+PREVIEW_MODES = {"column": "./column preview", "serve": "mkdocs serve", "serve-dirty": "mkdocs serve --dirty"}
+
+
+def _group_cpu(group: int) -> float:
+    """CPU seconds (user + system) of the processes of a process group and of the children
+    they have reaped (the background search index), from Linux /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:          # pgrp
+            total += sum(int(x) for x in fields[11:15])   # utime, stime, cutime, cstime
+    return total / ticks
+
+
+def preview_latency(project: Path, edits: int, mode: str = "column", timeout: float = 1800) -> list[tuple[float, float, dict]]:
+    """(seconds, CPU seconds, seconds in our handlers by event) from rewriting one report
+    file to the served action page showing the new text, once per edit, under `./column
+    preview` or plain `mkdocs serve`."""
     port = _free_port()
-    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
-    if dirty:
-        command.append("--dirty")
+    if mode == "column":
+        command = [sys.executable, str(project / "column"), "preview", "-a", f"127.0.0.1:{port}"]
+    else:
+        command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
+        if mode == "serve-dirty":
+            command += ["--dirty", "--no-strict"]
     reports = sorted((project / "data/reports").rglob("*.yml"), key=lambda p: (p.parent.name, p.name))
     report = reports[-1]
     action = re.search(r"(?m)^action: *(\S+)", report.read_text(encoding="utf-8")).group(1)
     config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
     mount = urllib.parse.urlsplit(config.get("site_url") or "/").path.rstrip("/")   # serve mounts the site there
     url = f"http://127.0.0.1:{port}{mount}/actions/{action}/"
-    server = subprocess.Popen(command, cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
+    timings = project / "preview-timings.json"     # the hook writes each rebuild's own times
+    server = subprocess.Popen(command, cwd=project, env={**ENV, "COLUMN_TIMINGS": str(timings)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     seconds = []
     try:
         deadline = time.monotonic() + timeout
@@ -364,12 +394,19 @@ def preview_latency(project: Path, edits: int, dirty: bool = False, timeout: flo
         for number in range(1, edits + 1):
             marker = f"基准预览标记{number}号"
             text = re.sub(r"(?m)^progress: *", f"progress: {marker}", original, count=1)
+            time.sleep(3)  # the previous edit's search index, written in the background, is done
+            timings.unlink(missing_ok=True)
+            cpu = _group_cpu(server.pid)
             start = time.monotonic()
             report.write_text(text, encoding="utf-8")
             while True:
                 page = _get(url)
                 if page is not None and marker in page:
-                    seconds.append(time.monotonic() - start)
+                    wall, used = time.monotonic() - start, _group_cpu(server.pid) - cpu
+                    while not timings.exists() and time.monotonic() - start < timeout:   # the build's last event
+                        time.sleep(0.1)
+                    time.sleep(0.2)
+                    seconds.append((wall, used, json.loads(timings.read_text(encoding="utf-8") or "{}")))
                     break
                 if time.monotonic() - start > timeout or server.poll() is not None:
                     raise SystemExit("预览没有刷新")
@@ -472,7 +509,8 @@ def print_targets(results: dict[tuple[str, int], dict], previews: dict, counties
         per_commit = [results[(profile, s)]["history_cold_s"] / results[(profile, s)]["commits"] for s in scales]
         print(f"[{profile}] 变更记录随提交数线性增长：每提交 " + "、".join(f"{x * 1000:.2f} ms" for x in per_commit)
               + f"（×{scales[0]} … ×{scales[-1]}） {verdict(per_commit[-1] <= 1.5 * per_commit[0] or len(scales) == 1)}")
-    for (profile, scale), seconds in sorted(previews.items()):
+    for (profile, scale), figures in sorted(previews.items()):
+        seconds = [wall for wall, _, _ in figures]
         median = statistics.median(seconds)
         print(f"[{profile} ×{scale}] 预览刷新 ≤ 5 s：{median:.1f} s（{len(seconds)} 次的中位数） {verdict(median <= 5)}")
     for c in counties:
@@ -487,7 +525,10 @@ def main() -> None:
     parser.add_argument("--preview-scale", type=int, default=10,
                         help="在这个规模上测 mkdocs serve 的刷新时间（须在 --scales 中；0 表示不测），默认 10")
     parser.add_argument("--preview-edits", type=int, default=1, help="预览测几次修改（取中位数），默认 1")
-    parser.add_argument("--preview-dirty", action="store_true", help="预览时加 --dirty")
+    parser.add_argument("--preview-mode", choices=sorted(PREVIEW_MODES), default="column",
+                        help="预览方式：column = ./column preview（默认，编辑指南所写），serve = mkdocs serve，serve-dirty = mkdocs serve --dirty")
+    parser.add_argument("--preview-dirty", action="store_const", dest="preview_mode", const="serve-dirty",
+                        help="同 --preview-mode serve-dirty")
     parser.add_argument("--counties", type=int, default=0, help="另测 N 个县的专栏（各为独立项目）并行构建的吞吐量")
     parser.add_argument("--workdir", type=Path, help="工作目录（默认临时目录，结束后删除）")
     parser.add_argument("--json", type=Path, help="另存全部数据为 JSON")
@@ -499,7 +540,7 @@ def main() -> None:
     print(f"机器 machine: {os.cpu_count()} 核, Python {sys.version.split()[0]}, {sys.platform}, "
           f"负载 load average {os.getloadavg()[0]:.1f}")
     results: dict[tuple[str, int], dict] = {}
-    previews: dict[tuple[str, int], list[float]] = {}
+    previews: dict[tuple[str, int], list[tuple[float, float, dict]]] = {}
     counties: list[dict] = []
     try:
         for profile in profiles:
@@ -508,11 +549,13 @@ def main() -> None:
                 results[(profile, scale)] = figures
                 print_scale(figures)
                 if scale == args.preview_scale:
-                    seconds = preview_latency(work / f"{profile}-x{scale}", args.preview_edits, args.preview_dirty)
-                    previews[(profile, scale)] = seconds
-                    mode = "mkdocs serve --dirty" if args.preview_dirty else "mkdocs serve"
-                    print(f"预览刷新 preview（{mode}，改一份报告到页面更新）: "
-                          + "、".join(f"{x:.1f} s" for x in seconds))
+                    figures = preview_latency(work / f"{profile}-x{scale}", args.preview_edits, args.preview_mode)
+                    previews[(profile, scale)] = figures
+                    print(f"预览刷新 preview（{PREVIEW_MODES[args.preview_mode]}，改一份报告到页面更新）: "
+                          + "、".join(f"{wall:.1f} s（CPU {cpu:.1f} s）" for wall, cpu, _ in figures))
+                    middle = sorted(figures, key=lambda f: f[0])[len(figures) // 2][2]
+                    print("  重新生成时自有代码分项 own code in the rebuild: "
+                          + ", ".join(f"{k} {v:.2f} s" for k, v in sorted(middle.items())))
                 shutil.rmtree(work / f"{profile}-x{scale}", ignore_errors=True)
             if args.counties:
                 c = counties_throughput(profile, args.counties, work)

@@ -19,15 +19,19 @@ import time
 from pathlib import Path
 from urllib.parse import urljoin
 
+import jinja2
+
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 
 from campaign.check import as_of_from_environment, check_project, nav_paths
 from campaign.editors import guide_pages
 from campaign.exports import feeds, history, opendata
 from campaign.records.dates import zh_date
-from campaign.site import contact, documents, output, pages, portal, responsive, sanitizer
+from campaign.site import (contact, documents, html_pages, output, pages, portal, preview, rendering, responsive,
+                           sanitizer, search_index)
 from campaign.site.pages import history as history_pages
 from campaign.site.pages import policies
 from campaign.site.pages import search as search_page
@@ -39,17 +43,26 @@ _state: dict = {}
 
 # Seconds spent in our own handlers per event, for benchmarks/run.py (COLUMN_TIMINGS=file).
 _timings: dict[str, float] = {}
+# Seconds of third-party work (external:…) done inside our handlers, not counted as theirs.
+_external_total = [0.0]
 
 
 def _timed(handler):
     @functools.wraps(handler)
     def wrapper(*args, **kwargs):
-        start = time.perf_counter()
+        start, external = time.perf_counter(), _external_total[0]
         try:
             return handler(*args, **kwargs)
         finally:
-            _timings[handler.__name__] = _timings.get(handler.__name__, 0.0) + time.perf_counter() - start
+            own = time.perf_counter() - start - (_external_total[0] - external)
+            _timings[handler.__name__] = _timings.get(handler.__name__, 0.0) + own
     return wrapper
+
+
+def _external(name: str, start: float) -> None:
+    seconds = time.perf_counter() - start
+    _external_total[0] += seconds
+    _timings[f"external:{name}"] = _timings.get(f"external:{name}", 0.0) + seconds
 
 
 def _write_timings() -> None:
@@ -69,6 +82,9 @@ def _data_dir(config) -> Path:
 def on_startup(command, dirty):
     # `mkdocs serve` injects a live-reload script into every page: no CSP there.
     _state["command"] = command
+    _state["dirty"] = dirty
+    if _previewing():
+        logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
 
 
 @_timed
@@ -83,6 +99,9 @@ def on_config(config):
     # their line maps (hundreds of thousands of objects at province scale). unfreeze() first
     # so that `mkdocs serve` can free the previous build's dataset.
     gc.unfreeze()
+    rendering.set_directory_urls(config.use_directory_urls)  # HTML pages link to final addresses
+    if _previewing():  # the last save's search indexing would compete with this rebuild
+        preview.cancel()
     report = check_project(_root(config), as_of_from_environment(), content_dir=Path(config.docs_dir))
     gc.freeze()
     for problem in report.warnings:
@@ -167,7 +186,9 @@ def _swap_in(config) -> None:
 
 
 def on_build_error(error):
+    preview.abandon()
     # The build failed after on_config: drop the half-written folder, keep the old site.
+    _stop_search_index()
     final = _state.pop("final_site_dir", None)
     if final is not None:
         shutil.rmtree(_sibling(Path(final), "new"), ignore_errors=True)
@@ -214,6 +235,8 @@ def on_files(files: Files, config) -> Files:
     if not guide:
         _add_downloads(files, config)
         files.append(File.generated(config, search_page.DIRECT, content=search_page.direct_index(dataset)))
+    if _previewing():
+        _plan_preview(files, config)
     return files
 
 
@@ -255,7 +278,18 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     markdown = markdown if decorated is None else decorated
     with_history = history_pages.decorate(_state["dataset"], _state["history"], _record(page), markdown,
                                           page.file.src_uri)
-    return markdown if with_history is None else with_history
+    markdown = markdown if with_history is None else with_history
+    if generated is not None and generated.html:
+        # Written as HTML by its template: MkDocs takes it as is, no Markdown pass.
+        page.render = functools.partial(_render_html, page)
+    return markdown
+
+
+def _render_html(page, config, files) -> None:
+    """Page.render for a generated HTML page: its content, table of contents and anchors."""
+    page.content = page.markdown
+    page.toc = get_toc(html_pages.toc_tokens(page.markdown))
+    page.present_anchor_ids = html_pages.anchor_ids(page.markdown)
 
 
 def _generated(page):
@@ -343,7 +377,9 @@ def on_serve(server, config, builder):
 def on_post_page(output_html: str, page, config) -> str:
     # Each page's Content-Security-Policy gets the hashes of its own inline code, on the
     # HTML MkDocs is about to write (no second pass reading and rewriting every file).
-    return output.apply_csp(output.tidy_theme_markup(output_html), enforce=_state.get("command") != "serve")
+    final = output.apply_csp(output.tidy_theme_markup(output_html), enforce=_state.get("command") != "serve")
+    _index_for_search(page.file.dest_uri, final, config)
+    return final
 
 
 # last, for the same reason as on_post_page
@@ -351,29 +387,187 @@ def on_post_page(output_html: str, page, config) -> str:
 @_timed
 def on_post_template(output_content: str, template_name: str, config) -> str:
     # 404.html is rendered as a static template, not a page: it gets its policy here.
-    return output.apply_csp(output.tidy_theme_markup(output_content), enforce=_state.get("command") != "serve")
+    final = output.apply_csp(output.tidy_theme_markup(output_content), enforce=_state.get("command") != "serve")
+    if template_name.endswith(".html"):
+        _index_for_search(template_name, final, config)
+    return final
+
+
+# --- Search index ------------------------------------------------------------------------------
+# The full-text index for the search page, into site/pagefind/ (chunked: a visitor fetches
+# only the parts a query needs). It replaces the theme's search indexing, so the benchmark
+# counts it apart from our own code. A full `mkdocs build` hands Pagefind each page as it is
+# final (campaign/site/search_index.py), so it indexes on the second core while the next
+# pages render; a dirty build or `mkdocs serve` (which may write only some pages) runs
+# Pagefind over the finished folder instead.
+
+
+def _streams_search_index(config) -> bool:
+    return _state.get("command") == "build" and not _state.get("dirty") and not _is_guide(config)
+
+
+def _index_for_search(path: str, final_html: str, config) -> None:
+    if not _streams_search_index(config):
+        return
+    start = time.perf_counter()
+    index = _state.get("search_index")
+    if index is None:
+        try:
+            index = _state["search_index"] = search_index.StreamingIndex()
+        except search_index.SearchIndexError as error:
+            raise PluginError(str(error)) from None
+    index.add(path, final_html)
+    _external("pagefind", start)
+
+
+def _stop_search_index() -> None:
+    index = _state.pop("search_index", None)
+    if index is not None:
+        index.close()
+
+
+def _pagefind_command(config) -> list[str]:
+    return [sys.executable, "-m", "pagefind", "--site", str(config.site_dir), "--silent"]
 
 
 def _pagefind(config) -> None:
-    # The full-text index for the search page: Pagefind over the pages just written, into
-    # site/pagefind/ (chunked: a visitor fetches only the parts a query needs). It replaces
-    # the theme's search indexing, so the benchmark counts it apart from our own code.
     if _is_guide(config):
         return
+    if _previewing():  # the refreshed page must not wait for the index
+        preview.index_later(_pagefind_command(config), config.site_dir)
+        return
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(config.site_dir), "--silent"],
-                            capture_output=True, text=True)
-    _timings["external:pagefind"] = time.perf_counter() - start
+    index = _state.pop("search_index", None)
+    if index is not None:
+        _write_search_index(index, Path(config.site_dir))
+        _external("pagefind", start)
+        return
+    result = subprocess.run(_pagefind_command(config), capture_output=True, text=True)
+    _external("pagefind", start)
     if result.returncode != 0:
         raise PluginError("生成搜索索引（Pagefind）失败：" + (result.stderr or result.stdout).strip())
+
+
+def _write_search_index(index, site_dir: Path) -> None:
+    # Any other HTML file in the folder (none today) is indexed too, as `pagefind --site` would.
+    for path in sorted(site_dir.rglob("*.html")):
+        relative = path.relative_to(site_dir).as_posix()
+        if not index.added(relative) and not relative.startswith("pagefind/"):
+            index.add(relative, path.read_text(encoding="utf-8"))
+    try:
+        index.write(site_dir / "pagefind")
+    except search_index.SearchIndexError as error:
+        raise PluginError(str(error)) from None
 
 
 # last: every page is written before Pagefind indexes them, and the finished folder then
 # replaces site_dir
 @event_priority(-100)
 def on_post_build(config):
+    if _previewing():
+        _finish_preview()
     _pagefind(config)
     # Last event of a build: hand the benchmark our own time, if it asked.
     _write_timings()
     _timings.clear()
     _swap_in(config)
+
+
+# --- Fast preview: `./column preview` (`mkdocs serve --dirty`) --------------------------------
+# A rebuild renders only the pages whose inputs changed since this process last wrote them
+# and rewrites only the downloads whose bytes changed (campaign/site/preview.py decides;
+# never from timestamps). Everything else is exactly what a full build does.
+
+
+def _previewing() -> bool:
+    return _state.get("command") == "serve" and bool(_state.get("dirty"))
+
+
+def _quiet_dirty_warning(record) -> bool:
+    # MkDocs warns on every dirty build that links may be inaccurate; ours decides what to
+    # rebuild from the pages' inputs, so the warning is noise (and would fail --strict).
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _site_inputs(files: Files, config) -> tuple:
+    """What every page shows: a change here rebuilds every page. The set of files is in it
+    because MkDocs rewrites a link to a file only when that file exists (and the menu,
+    prev/next links and 404 page come from the set of pages)."""
+    present = sorted((f.src_uri, f.dest_uri, f.inclusion.value) for f in files if InclusionLevel.is_in_serve(f.inclusion))
+    return (Path(config.config_file_path).read_bytes(), config.site_url, config.use_directory_urls, dict(config.extra),
+            [str(s) for s in config.extra_css], [str(s) for s in config.extra_javascript], repr(config.nav), present,
+            preview.folder_fingerprint(config.theme.custom_dir), _state["dataset"].site, _state["dataset"].as_of)
+
+
+def _page_inputs(file: File) -> tuple:
+    """What one page is made from besides the site-wide inputs: its source and what the
+    handlers below add to it (policy header, change history, article meta, feeds, edit link)."""
+    dataset, src = _state["dataset"], file.src_uri
+    generated = _state["pages"].get(src)
+    record = generated.record if generated is not None else dataset.policy_by_src.get(src)
+    facts = None if generated is None else (generated.article, generated.feeds, generated.edit_path, generated.search_weight)
+    return (file.content_bytes, facts, policies.decorate(dataset, src, ""),
+            history_pages.decorate(dataset, _state["history"], record, "", src), portal.article_for(dataset, record))
+
+
+@_timed
+def _plan_preview(files: Files, config) -> None:
+    plan = preview.Plan(str(config.site_dir), preview.fingerprint(_site_inputs(files, config)), _outputs(files))
+    for file in files:
+        if not InclusionLevel.is_in_serve(file.inclusion):
+            continue
+        if file.is_documentation_page():
+            modified = plan.page(file.abs_dest_path, _page_inputs(file))
+        elif file.abs_src_path is None:  # a virtual file: open data, feeds, .docx, stylesheet bundle
+            modified = plan.file(file.abs_dest_path, file.content_bytes)
+        else:  # the theme's and content/'s own files keep MkDocs' rule (copied when newer)
+            continue
+        file.is_modified = functools.partial(bool, modified)  # what MkDocs' dirty build asks
+    _state["preview"] = (plan, files)
+
+
+def on_env(env, config, files):
+    # A page the preview does not render again keeps the date MkDocs gave it on creation
+    # (the clock); sitemap.xml lists every page's date: give them the data date, as
+    # on_pre_page does for the rendered ones.
+    # MkDocs makes a new theme environment for every build, which compiles the theme's
+    # templates again: keep their bytecode between rebuilds (Jinja checks each template's
+    # source against it, so an edited override is compiled afresh).
+    if _previewing():
+        as_of = _state["dataset"].as_of.isoformat()
+        for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
+            if file.page is not None:
+                file.page.update_date = as_of
+        env.bytecode_cache = _THEME_BYTECODE
+    return env
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    def __init__(self):
+        self.buckets: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        data = self.buckets.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.buckets[bucket.key] = bucket.bytecode_to_string()
+
+
+_THEME_BYTECODE = _MemoryBytecodeCache()
+
+
+def _outputs(files: Files) -> list[str]:
+    """Every file MkDocs writes for these files (as `mkdocs serve` includes them)."""
+    return [f.abs_dest_path for f in files if InclusionLevel.is_in_serve(f.inclusion)]
+
+
+def _finish_preview() -> None:
+    plan, files = _state.pop("preview")
+    plan.finish(_outputs(files))
+    log.info("预览：重新生成 %d 个文件，%d 个未变", plan.rebuilt, plan.skipped)
+
+
+def on_shutdown():
+    preview.cancel()

@@ -75,6 +75,19 @@ def test_unknown_unit_reference(tree):
     assert "data/actions/a04.yml 第 5 行：字段「lead_unit」：找不到编号为「gtjj」的单位。是不是「gtj」？" in text
 
 
+def test_unit_name_instead_of_id(tree):
+    # Editors write the unit's name where its id belongs: the message says so and shows
+    # unit ids (not action ids), for a single field and for an item of a list.
+    edit(tree / "data/actions/a04.yml", "lead_unit: gtj", "lead_unit: 县自然资源局")
+    text = problems_of(tree)
+    assert "data/actions/a04.yml 第 5 行：字段「lead_unit（牵头单位）」：「县自然资源局」格式不对。" in text
+    assert "不是名称。各单位的编号见 data/units.yml 的 id。正确的写法如：scj、dcs。" in text
+    edit(tree / "data/actions/a04.yml", "cooperating_units: [", "cooperating_units: [县财政局, ")
+    text = problems_of(tree)
+    assert "「cooperating_units 第1项（配合单位）」：「县财政局」格式不对。这里填写编号" in text
+    assert "a01-t1" not in text
+
+
 def test_unknown_action_reference(tree):
     edit(tree / "data/reports/2018-06/a05.yml", "action: a05", "action: a50")
     assert "找不到编号为「a50」的专项行动" in problems_of(tree)

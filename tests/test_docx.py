@@ -396,3 +396,11 @@ def test_document_mapping_takes_issue_records(dataset):
     assert numbered.doc_no == "紫政督发〔2018〕3号" and numbered.issue_no == ""
     with pytest.raises(KeyError):
         bulletins.bulletin_document(dataset, "2018-09")  # not issued
+
+
+def test_shared_parts_compressed_once_give_the_bytes_zipfile_gives(dataset):
+    # to_docx reuses the skeleton's compressed parts; rewriting the archive compresses every
+    # part afresh: the bytes must not change.
+    doc = yearend.yearend_document(dataset, 2018)
+    exported = dx.to_docx(doc)
+    assert dx.normalise_zip(exported, doc.date) == exported

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+import subprocess
+import sys
 from pathlib import Path
 from datetime import date, datetime, timezone
+from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree as ET
 
 import feedparser
@@ -12,9 +15,11 @@ import icalendar
 
 import pytest
 
+from campaign import routes
 from campaign.exports import feeds
-from campaign.check import load
-from support import ROOT
+from campaign.check import check_project, load
+from campaign.site import pages
+from support import ROOT, run_build
 
 A = "{http://www.w3.org/2005/Atom}"
 SITE_URL = "http://www.zyx.gov.cn/zt/yshj/"
@@ -29,7 +34,7 @@ def dataset():
 def site_path(site: Path, url: str) -> Path:
     """The built file an absolute URL of the column points to."""
     assert url.startswith(SITE_URL), url
-    rel = url[len(SITE_URL):]
+    rel = url[len(SITE_URL):].split("#")[0]
     target = site / rel
     return target / "index.html" if rel == "" or rel.endswith("/") else target
 
@@ -71,6 +76,88 @@ def test_atom_feeds_are_valid(built_site: Path):
         if updated:
             assert root.find(f"{A}updated").text == max(updated)
             assert updated == sorted(updated, reverse=True)
+
+
+def test_report_entries_link_their_heading(built_site: Path):
+    # Each monthly report's entry opens the page at that report, not at the page's top.
+    for path in sorted((built_site / "feeds").rglob("*.xml")):
+        for entry in feedparser.parse(path.read_bytes()).entries:
+            if "/report/" not in entry.id:
+                continue
+            month = entry.id.rsplit("/", 1)[1]
+            page, fragment = entry.link.split("#")
+            assert unquote(fragment) == routes.report_anchor(month) == f"{int(month[:4])}年{int(month[5:])}月"
+            assert f'id="{unquote(fragment)}"' in site_path(built_site, page).read_text(encoding="utf-8"), entry.link
+
+
+# --- Reports moved to an action's archive ---------------------------------------------------
+
+MONTHS = 30  # five years' worth would do too: enough that most reports leave the action page
+
+
+def long_project(out: Path, months: int | None = MONTHS) -> Path:
+    """benchmarks/generate.py's long profile at ×1: `months` monthly reports per action (None:
+    the profile's own 24, whose surveys keep up, so a strict build passes)."""
+    extra = ["--months", str(months)] if months else []
+    gen = subprocess.run([sys.executable, "benchmarks/generate.py", "--scale", "1", "--profile", "long", *extra,
+                          "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert gen.returncode == 0, gen.stdout + gen.stderr
+    return out
+
+
+def archived_entries(feed: bytes) -> tuple[list, list]:
+    """(entries linking the action page, entries linking an archive page) of a report feed."""
+    entries = [e for e in feedparser.parse(feed).entries if "/report/" in e.id]
+    on_page = [e for e in entries if "-reports" not in e.link]
+    return on_page, [e for e in entries if "-reports" in e.link]
+
+
+def test_archived_reports_link_the_archive_page_that_shows_them(tmp_path):
+    d = check_project(long_project(tmp_path / "long")).raise_for_errors()
+    by_src = {p.src_uri: p.content for p in pages.build_all(d)}
+    files = feeds.feed_files(d, SITE_URL)
+    for action_id in ("a01", "a02"):
+        on_page, archived = archived_entries(files[feeds.action_feed(action_id).path])
+        assert len(on_page) == routes.RECENT_REPORTS and len(archived) == MONTHS - routes.RECENT_REPORTS
+        # The action page shows the newest months; its entries link there.
+        assert {e.link.split("#")[0] for e in on_page} == {SITE_URL + f"actions/{action_id}/"}
+        seen_pages = set()
+        for entry in on_page + archived:
+            month = entry.id.rsplit("/", 1)[1]
+            url, fragment = entry.link.split("#")
+            src = next(src for src in by_src if SITE_URL + routes.url(src) == url)
+            seen_pages.add(src)
+            # The page linked is the one that holds the report, with the heading the fragment names.
+            anchor = unquote(fragment)
+            assert re.search(rf'<h3 id="{re.escape(anchor)}">{re.escape(anchor)}\b', by_src[src]), (entry.link, src)
+            assert unquote(fragment) == routes.report_anchor(month)
+            # Not on page 1 of the archive when it has moved on: the numbered page that shows it.
+            if entry in archived:
+                assert all(f'<h3 id="{anchor}">' not in by_src[other] for other in by_src
+                           if other.startswith(f"actions/{action_id}-reports") and other != src)
+        assert {routes.page_src(routes.action_reports_src(action_id), n) for n in (2, 3)} <= seen_pages
+    # The all-updates feed links the same places (its newest entries).
+    everything = {e.id: e.link for e in feedparser.parse(files[feeds.ALL_FEED.path]).entries}
+    per_action = {e.id: e.link for a in d.actions for e in feedparser.parse(files[feeds.action_feed(a).path]).entries}
+    assert all(per_action[i] == link for i, link in everything.items() if "/report/" in i)
+
+
+@pytest.mark.slow
+def test_archived_report_links_resolve_in_the_built_site(tmp_path):
+    # The same through a real build: every report entry's page exists and has the heading.
+    project = long_project(tmp_path / "long", months=None)
+    result = run_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = project / "site"
+    checked = 0
+    for path in sorted((site / "feeds" / "actions").glob("*.xml")):
+        for entry in feedparser.parse(path.read_bytes()).entries:
+            url, fragment = entry.link.split("#")
+            html = site_path(site, url).read_text(encoding="utf-8")
+            assert f'<h3 id="{unquote(fragment)}"' in html, entry.link
+            checked += "-reports-2/" in urlsplit(url).path
+    assert checked >= routes.REPORTS_PER_ARCHIVE_PAGE  # a whole second archive page linked, at least
 
 
 def test_feed_dates_come_from_the_records(built_site: Path, dataset):

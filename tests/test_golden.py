@@ -1,5 +1,5 @@
 """Golden output (after Pelican's functional tests): everything the core generates for the
-bundled project — every page's Markdown, the open data, the Word documents, the feeds and calendars — compared
+bundled project — every page's content (HTML; Markdown for the editors' guide), the open data, the Word documents, the feeds and calendars — compared
 byte for byte with tests/golden/.
 
 A change that alters output fails here with the files that differ. When the change is

@@ -105,6 +105,11 @@ BAD_INPUTS = [
      "图片来自外部网站「evil.example」"),
     ("script-in-record-text", lambda p: replace(p, CASE, "summary: 示例：", "summary: <script>alert(1)</script>示例："), CASE, 9,
      "内容里有网页代码「<script」"),
+    # Browsers take "/" or a closing quote as the separator before an attribute.
+    ("slash-handler-in-record-text", lambda p: replace(p, CASE, "summary: 示例：", "summary: <svg/onload=alert(1)>示例："), CASE, 9,
+     "内容里有网页代码「onload」"),
+    ("quote-handler-in-record-text", lambda p: replace(p, CASE, "summary: 示例：", "summary: <img src=\"x\"onerror=alert(1)>示例："),
+     CASE, 9, "内容里有网页代码「onerror」"),
     ("control-char-in-markdown", lambda p: append(p, GUIDE, "\n看不见的\x0c字符\n"), GUIDE, "+1", "换页符（U+000C）"),
     ("front-matter-bomb", lambda p: replace(p, WORKFLOW, "# 从分支到发布", "---\n" + BOMB + "---\n# 从分支到发布"), WORKFLOW, 5,
      "别名（*）重复的内容太多"),
@@ -269,6 +274,16 @@ def test_sanitizer_keeps_clean_pages_byte_for_byte():
             '<tr><th scope="row">文号</th><td colspan="3"><span class="badge">示例</span></td></tr>\n</table>\n'
             '<div class="admonition note">\n<p class="admonition-title">注意</p>\n</div>\n<pre><code>x = 1\n</code></pre>')
     assert sanitizer.sanitize(page) is page
+
+
+def test_sanitizer_quick_comparison_keeps_nothing_cleaning_removes():
+    # Self-closing tags and rows without <tbody> are what nh3 writes differently; an
+    # attribute or element it removes next to them still goes.
+    kept = '<p>a<br />b</p>\n<table>\n<tr><td>c</td></tr>\n</table>\n<hr />'
+    assert sanitizer.sanitize(kept) is kept
+    dirty = '<p>a<br />b</p>\n<table>\n<tr><td onclick="x()">c</td></tr>\n</table>\n<hr /><object data="x"></object>'
+    cleaned = sanitizer.sanitize(dirty)
+    assert "onclick" not in cleaned and "<object" not in cleaned and "<td>c</td>" in cleaned
 
 
 def test_csp_never_hashes_a_script_inside_the_page_body():

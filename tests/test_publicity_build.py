@@ -11,7 +11,8 @@ from support import BAD_ID, VALID_ID
 def read(site: Path, page: str) -> str:
     """A page's HTML without the phone-layout marks on tables (cell labels, whole dates)."""
     text = (site / page).read_text(encoding="utf-8")
-    text = re.sub(r' data-label="[^"]*"', "", text).replace("<table data-stack>", "<table>")
+    text = re.sub(r' data-label="[^"]*"', "", text).replace('<table class="data-table" data-stack>', "<table>")
+    text = text.replace('<table class="data-table">', "<table>")
     return re.sub(r'<span class="nowrap">([^<]*)</span>', r"\1", text)
 
 

@@ -21,7 +21,9 @@ TABLE = """<table>
 
 def test_cells_get_their_column_name_and_dates_stay_whole():
     out = label_tables("<p>前</p>" + TABLE)
-    assert out.startswith("<p>前</p><table data-stack>")
+    assert out.startswith('<p>前</p><div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+                          '<table class="data-table" data-stack>')
+    assert out.endswith("</table></div></div>")
     assert '<td data-label="任务"><a href="x/" title="2018年6月30日">任务 "甲"</a></td>' in out
     assert '<td style="text-align: left;" data-label="状态">' in out
     assert '<td data-label="完成时限"><span class="nowrap">2018年6月30日</span></td>' in out
@@ -29,7 +31,11 @@ def test_cells_get_their_column_name_and_dates_stay_whole():
 
 def test_two_column_tables_and_other_html_stay():
     two = "<table>\n<thead>\n<tr>\n<th>名称</th>\n<th>内容</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>a</td>\n<td>b</td>\n</tr>\n</tbody>\n</table>"
-    assert label_tables(two) == two
+    # In Material's scroll box already, with a class: Material's script leaves it alone.
+    wrapped = label_tables(two)
+    assert wrapped == ('<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="data-table">'
+                       + two.removeprefix("<table>") + "</div></div>")
+    assert "data-label" not in wrapped
     assert label_tables("<p>无表格</p>") == "<p>无表格</p>"
     meta = '<table class="gk-meta"><tr><th>a</th><td>b</td></tr></table>'
     assert label_tables(meta) == meta

@@ -40,8 +40,9 @@
       }
     });
   }
-  // Material wraps tables in the scroll box from its own script, after this file runs:
-  // hook into its document$ stream, and re-check once everything has loaded.
+  // Our tables arrive in the scroll box (site/responsive.py); Material's script wraps any
+  // other table after this file runs: hook into its document$ stream, and re-check once
+  // everything has loaded.
   if (window.document$ && window.document$.subscribe) {
     window.document$.subscribe(function () { setTimeout(mark, 0); });
   }

@@ -43,6 +43,19 @@
     return hits;
   }
 
+  // Pagefind's excerpt is the page's text, escaped, with <mark> around the matches. It is
+  // parsed inert (a <template>: nothing loads or runs) and only its text and the <mark>s are
+  // copied, so no page text can become an element here, whatever Pagefind's escaping does.
+  function excerpt(into, html) {
+    var parsed = document.createElement("template");
+    parsed.innerHTML = html;
+    Array.prototype.forEach.call(parsed.content.childNodes, function (node) {
+      var kept = node.nodeName === "MARK" ? document.createElement("mark") : null;
+      if (kept) { kept.textContent = node.textContent; into.appendChild(kept); }
+      else { into.appendChild(document.createTextNode(node.textContent)); }
+    });
+  }
+
   function show(query, hits, partial) {
     list.textContent = "";
     hits.forEach(function (hit) {
@@ -53,7 +66,7 @@
       item.appendChild(link);
       var text = document.createElement("p");
       if (hit.note) { text.textContent = hit.note; }
-      else { text.innerHTML = hit.excerpt; }  // Pagefind's excerpt: escaped text with <mark>
+      else { excerpt(text, hit.excerpt); }
       item.appendChild(text);
       list.appendChild(item);
     });

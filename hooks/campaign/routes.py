@@ -10,6 +10,10 @@ Layer: above records and rules, below exports and site.
 from __future__ import annotations
 
 import posixpath
+from datetime import date
+from typing import Any, Iterable
+
+from campaign.records.dates import Month, zh_month_of
 
 # --- Item pages --------------------------------------------------------------------------
 
@@ -25,6 +29,34 @@ def action_src(action_id: str) -> str:
 def action_reports_src(action_id: str) -> str:
     """The archive of all an action's monthly reports (its first page; page_src numbers the rest)."""
     return f"actions/{action_id}-reports.md"
+
+
+# An action page shows its newest RECENT_REPORTS monthly reports; when it has more, it links
+# the archive of them all, REPORTS_PER_ARCHIVE_PAGE a page: a report is some 3.5 KB, and a
+# page listing every month would pass 60 KB after two years.
+RECENT_REPORTS = 6
+REPORTS_PER_ARCHIVE_PAGE = 12
+
+
+def shown_reports(reports: Iterable[Any], as_of: date) -> list[Any]:
+    """An action's reports as its pages show them, newest first: those submitted by as_of
+    for a month not after as_of's month."""
+    month = str(Month.of(as_of))
+    return sorted((r for r in reports if r.month <= month and r.submitted <= as_of), key=lambda r: r.month, reverse=True)
+
+
+def report_src(action_id: str, rank: int) -> str:
+    """The page a report is read on, by its rank among shown_reports (0 = newest): the
+    action's page for the recent ones, else the archive page that holds it."""
+    if rank < RECENT_REPORTS:
+        return action_src(action_id)
+    return page_src(action_reports_src(action_id), rank // REPORTS_PER_ARCHIVE_PAGE + 1)
+
+
+def report_anchor(month: str) -> str:
+    """The id of a report's heading on those pages (templates/_reports.md.j2 writes the
+    month label, 2018年5月; tests/test_feeds.py holds the two together)."""
+    return zh_month_of(month)
 
 
 def case_src(case_id: str) -> str:

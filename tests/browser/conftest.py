@@ -99,6 +99,24 @@ def site_url(built_site, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def serve(tmp_path_factory):
+    """serve(site) -> its URL under /zt/yshj/, through nginx as site_url: for a test's own
+    built project. Every nginx started is stopped at the end of the session."""
+    if not Path(NGINX).exists():
+        pytest.skip("nginx is not installed (apt-get install nginx)")
+    started = []
+
+    def start(site: Path) -> str:
+        process, url = start_nginx(site, tmp_path_factory.mktemp("nginx"))
+        started.append(process)
+        return url
+
+    yield start
+    for process in started:
+        stop_nginx(process)
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip("chromium is not installed (apt-get install chromium)")

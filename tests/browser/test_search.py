@@ -2,9 +2,10 @@
 search page (content/assets/search.js), measured on the queries citizens type."""
 from __future__ import annotations
 
+import yaml
 import pytest
 
-from support import ELDER_ON, SEARCH_DONE, watch_console
+from support import ELDER_ON, SEARCH_DONE, copy_project, edit, run_build, watch_console
 
 # Query -> the page that must be among the first three results (paths under the site).
 QUERIES = [
@@ -138,3 +139,61 @@ def test_results_large_in_elder_mode(browser, site_url):
     ctx.close()
     assert sizes and min(sizes) >= 18, min(sizes)
     assert overflow <= 0
+
+
+# --- Hostile text in the records ------------------------------------------------------------
+
+# What an editor may paste and the check lets through (record texts are printed escaped;
+# only elements that would run something are refused there), and what a page may show as
+# code. Pagefind indexes it all as the pages' text; the search page must show it as text.
+HOSTILE = {
+    "case title": "示例：防注入演示案例<img src=x>与<b>粗体</b>",
+    "case summary": "示例：防注入演示摘要&lt;script&gt;alert(5)&lt;/script&gt;与<img src=x>。",
+    "report": "示例：防注入演示进展<img src=x>和<i>斜体</i>。",
+    "policy": "防注入演示正文：`<img src=x onerror=alert(1)>` 与 `<script>alert(2)</script>` 均为文字。",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory, serve):
+    """The default project with hostile text in a case, a report and a policy page, built
+    once and served by nginx like the portal."""
+    project = copy_project(tmp_path_factory.mktemp("hostile"))
+    path = project / "data/cases/2018/c2018-001.yml"
+    case = yaml.safe_load(path.read_text(encoding="utf-8"))
+    case["title"], case["summary"] = HOSTILE["case title"], HOSTILE["case summary"]
+    path.write_text(yaml.safe_dump(case, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    edit(project / "data/reports/2018-08/a01.yml", "progress: 示例：2018年8月按计划推进各项任务，完成情况见任务进度。",
+         f"progress: '{HOSTILE['report']}'")
+    with (project / "content/policies/zzbf-2018-31-jd.md").open("a", encoding="utf-8") as page:
+        page.write("\n" + HOSTILE["policy"] + "\n")
+    result = run_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return serve(project / "site")
+
+
+def test_hostile_text_in_results_stays_text(browser, hostile_url):
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    errors = watch_console(page)  # a CSP refusal of an injected handler or script shows here
+    dialogs, fetched = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(hostile_url + "search/")
+    found = search(page, "防注入演示")
+    page.wait_for_timeout(500)  # an injected handler or image would have fired by now
+    paths = {p.removeprefix("/zt/yshj/") for p in found}
+    assert {"cases/c2018-001/", "actions/a01/", "policies/zzbf-2018-31-jd/"} <= paths, paths
+    # Nothing but our own elements in the results: no element came out of the text.
+    tags = page.eval_on_selector_all(".site-search__results *", "els => [...new Set(els.map(e => e.tagName))]")
+    assert set(tags) <= {"LI", "A", "P", "MARK"}, tags
+    assert page.eval_on_selector_all(".site-search__results img, .site-search__results script", "els => els.length") == 0
+    # The text reads as written, markup and all.
+    shown = page.inner_text(".site-search__results")
+    for text in ("<img src=x onerror=alert(1)>", "<script>alert(2)</script>", "<img src=x>", "<b>粗体</b>", "<i>斜体</i>"):
+        assert text in shown, (text, shown)
+    titles = page.eval_on_selector_all(".site-search__results li > a", "els => els.map(e => e.textContent)")
+    assert HOSTILE["case title"] in titles
+    assert dialogs == [] and errors == []
+    assert not [u for u in fetched if u.rstrip("/").endswith("/x")], fetched  # no <img src=x> loaded
+    ctx.close()

@@ -24,17 +24,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from typing import Union
 
-from docx import Document
-from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, Twips
+# python-docx (and lxml with it) is imported when the first document is written, not with
+# the page builders that only use the dataclasses below.
 
 # --- The neutral structure ----------------------------------------------------------------------
 
@@ -82,8 +79,9 @@ class OfficialDocument:
 
 # --- Layout constants (GB/T 9704-2012 §5) -----------------------------------------------------------
 
-PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
-MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
+_EMU_PER_MM, _EMU_PER_PT, _EMU_PER_TWIP = 36000, 12700, 635
+PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 # 225 mm / 22 lines = 10.23 mm = 579 twips; 156 mm / 28 characters = 15.8 pt, which Word
 # writes as charSpace -849 (in 1/4096 pt, relative to the 16 pt default font).
@@ -104,52 +102,146 @@ FONT_FALLBACKS = {
     KAI_FONT: "楷体,KaiTi,华文楷体,Noto Serif CJK SC",
     SONG_FONT: "SimSun,Noto Serif CJK SC",
 }
-SIZE_2, SIZE_3, SIZE_4 = Pt(22), Pt(16), Pt(14)  # 2号, 3号, 4号
+SIZE_2, SIZE_3, SIZE_4 = 22, 16, 14  # 2号, 3号, 4号, in points
 RED = "FF0000"
 HEADING_FONTS = {1: HEI_FONT, 2: KAI_FONT, 3: BODY_FONT, 4: BODY_FONT}
 
 
 # --- Writing ---------------------------------------------------------------------------------------
+#
+# Everything but the text is the same for every document: page setup, styles, fonts, footers
+# and the package parts around them. That skeleton is made once with python-docx and saved;
+# each document then only writes its body (WordprocessingML built with lxml in the shape
+# python-docx gives it) and its core properties, and zips them with the skeleton's parts.
+# python-docx's proxies (a table cell is found by walking the grid) cost a few seconds per
+# build at province scale; the bytes are the same as building every document with it.
 
 
 def to_docx(doc: OfficialDocument) -> bytes:
     """The document as .docx bytes, the same bytes for the same document."""
-    document = Document()
-    _page_setup(document)
-    _styles(document)
-    _fonts(document)
-    _core_properties(document, doc)
-    _version_header(document, doc)
-    _title_block(document, doc)
+    from lxml import etree
+
+    skeleton = _skeleton()
+    root = etree.fromstring(skeleton.document_xml)
+    body = root.find(_W_BODY)
+    sect = body[-1]  # w:sectPr, last child of the body
+    out = _Body(body, sect)
+    _version_header(out, doc)
+    _title_block(out, doc)
     for block in doc.body:
-        _block(document, block)
-    _closing(document, doc)
-    _page_numbers(document)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return normalise_zip(buffer.getvalue(), doc.date)
+        _block(out, block)
+    _closing(out, doc)
+    parts = dict(skeleton.parts)
+    parts["word/document.xml"] = etree.tostring(root, encoding="UTF-8", standalone=True)
+    parts["docProps/core.xml"] = _core_properties(skeleton.core_xml, doc)
+    return _zip(parts, doc.date, skeleton.deflated)
 
 
 def normalise_zip(data: bytes, day: date) -> bytes:
     """Rewrite a zip with sorted entries and timestamps fixed to `day`: same bytes each build."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        return _zip({name: source.read(name) for name in source.namelist()}, day)
+
+
+def _zip(parts: dict[str, bytes], day: date, deflated: dict[str, bytes] | None = None) -> bytes:
+    """The zip of `parts`, sorted, stamped with `day`; `deflated` holds parts already
+    compressed (the skeleton's, the same in every document) as zipfile would compress them."""
     stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for name in sorted(source.namelist()):
+    with zipfile.ZipFile(out, "w") as target:
+        for name in sorted(parts):
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            target.writestr(info, source.read(name), compresslevel=6)
+            info._compresslevel = _COMPRESS_LEVEL
+            with target.open(info, "w") as entry:
+                done = (deflated or {}).get(name)
+                if done is not None and isinstance(getattr(entry, "_compressor", None), type(_deflater())):
+                    entry._compressor = _Deflated(done)
+                entry.write(parts[name])
     return out.getvalue()
 
 
+_COMPRESS_LEVEL = 6
+
+
+def _deflater():
+    # What zipfile uses for ZIP_DEFLATED at a given level.
+    return zlib.compressobj(_COMPRESS_LEVEL, zlib.DEFLATED, -15)
+
+
+def _deflate(data: bytes) -> bytes:
+    compressor = _deflater()
+    return compressor.compress(data) + compressor.flush()
+
+
+class _Deflated:
+    """Stands in for zipfile's compressor of one entry whose compressed bytes are known."""
+
+    def __init__(self, data: bytes):
+        self._data = data
+
+    def compress(self, _raw: bytes) -> bytes:
+        data, self._data = self._data, b""
+        return data
+
+    def flush(self) -> bytes:
+        return b""
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    parts: dict            # part name → bytes, as python-docx saves them
+    deflated: dict         # part name → compressed bytes, for the parts every document shares
+    document_xml: bytes    # word/document.xml: an empty body and the section properties
+    core_xml: bytes        # docProps/core.xml before any property is set
+
+
+@lru_cache(maxsize=1)
+def _skeleton() -> _Skeleton:
+    from docx import Document
+    from docx.opc.oxml import serialize_part_xml
+
+    document = Document()
+    core_xml = serialize_part_xml(document.core_properties._element)
+    _page_setup(document)
+    _styles(document)
+    _fonts(document)
+    _page_numbers(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as saved:
+        parts = {name: saved.read(name) for name in saved.namelist()}
+    shared = {name: _deflate(data) for name, data in parts.items() if name not in _OWN_PARTS}
+    return _Skeleton(parts, shared, parts["word/document.xml"], core_xml)
+
+
+_OWN_PARTS = ("word/document.xml", "docProps/core.xml")  # what each document writes itself
+
+
+def _mm(value: float):
+    from docx.shared import Emu
+
+    return Emu(round(value * _EMU_PER_MM))
+
+
+def _pt(value: float):
+    from docx.shared import Pt
+
+    return Pt(value)
+
+
 def _page_setup(document) -> None:
+    from docx.enum.section import WD_SECTION
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     section = document.sections[0]
-    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
-    section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
-    section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
-    section.header_distance, section.footer_distance = Mm(15), Mm(23)
+    section.page_width, section.page_height = _mm(PAGE_WIDTH_MM), _mm(PAGE_HEIGHT_MM)
+    section.top_margin, section.bottom_margin = _mm(MARGINS_MM["top"]), _mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = _mm(MARGINS_MM["left"]), _mm(MARGINS_MM["right"])
+    section.header_distance, section.footer_distance = _mm(15), _mm(23)
     section.start_type = WD_SECTION.NEW_PAGE
     sect = section._sectPr
     for old in sect.findall(qn("w:docGrid")):
@@ -163,6 +255,9 @@ def _page_setup(document) -> None:
 
 def set_run_fonts(rpr, east_asia: str, latin: str = LATIN_FONT) -> None:
     """Explicit font names on a run or style (theme fonts removed, so nothing overrides them)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -175,18 +270,23 @@ def set_run_fonts(rpr, east_asia: str, latin: str = LATIN_FONT) -> None:
     fonts.set(qn("w:cs"), latin)
 
 
-def _style(document, name: str, east_asia: str, size, *, bold=False, color: str | None = None,
+def _style(document, name: str, east_asia: str, size_pt: float, *, bold=False, color: str | None = None,
            align=None, first_line_chars: int = 0, outline: int | None = None, keep_next=False):
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor, Twips
+
     style = document.styles[name]
     rpr = style.element.get_or_add_rPr()
     for child in list(rpr):
         rpr.remove(child)
     set_run_fonts(rpr, east_asia)
-    style.font.size = size
+    style.font.size = _pt(size_pt)
     style.font.bold = bold
     style.font.italic = False
     if color:
-        style.font.color.rgb = _rgb(color)
+        style.font.color.rgb = RGBColor.from_string(color)
     else:
         color_el = OxmlElement("w:color")
         color_el.set(qn("w:val"), "000000")
@@ -195,8 +295,8 @@ def _style(document, name: str, east_asia: str, size, *, bold=False, color: str 
     for child in list(ppr):
         ppr.remove(child)
     fmt = style.paragraph_format
-    fmt.space_before = Pt(0)
-    fmt.space_after = Pt(0)
+    fmt.space_before = _pt(0)
+    fmt.space_after = _pt(0)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Twips(LINE_PITCH)
     fmt.keep_with_next = keep_next
@@ -206,7 +306,7 @@ def _style(document, name: str, east_asia: str, size, *, bold=False, color: str 
     if first_line_chars:
         ind = OxmlElement("w:ind")
         ind.set(qn("w:firstLineChars"), str(first_line_chars * 100))
-        ind.set(qn("w:firstLine"), str(int(size.pt * 20 * first_line_chars)))
+        ind.set(qn("w:firstLine"), str(int(size_pt * 20 * first_line_chars)))
         ppr.append(ind)
     if outline is not None:
         level = OxmlElement("w:outlineLvl")
@@ -215,13 +315,11 @@ def _style(document, name: str, east_asia: str, size, *, bold=False, color: str 
     return style
 
 
-def _rgb(hex_color: str):
-    from docx.shared import RGBColor
-
-    return RGBColor.from_string(hex_color)
-
-
 def _styles(document) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     styles = document.styles
     # docDefaults: the grid's character pitch is relative to the default font size.
     defaults = styles.element.find(qn("w:docDefaults"))
@@ -230,7 +328,7 @@ def _styles(document) -> None:
         rpr_default.remove(child)
     set_run_fonts(rpr_default, BODY_FONT)
     size = OxmlElement("w:sz")
-    size.set(qn("w:val"), str(int(SIZE_3.pt * 2)))
+    size.set(qn("w:val"), str(int(SIZE_3 * 2)))
     rpr_default.append(size)
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "en-US")
@@ -247,9 +345,10 @@ def _styles(document) -> None:
 
 def _fonts(document) -> None:
     """Declare every font with its fallbacks (w:altName) in word/fontTable.xml."""
-    part = next(rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/fontTable"))
+    from docx.oxml.ns import qn
     from lxml import etree
 
+    part = next(rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/fontTable"))
     root = etree.fromstring(part.blob)
     for name, alternatives in FONT_FALLBACKS.items():
         font = etree.SubElement(root, qn("w:font"))
@@ -265,8 +364,72 @@ def _fonts(document) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _core_properties(document, doc: OfficialDocument) -> None:
-    props = document.core_properties
+def _page_numbers(document) -> None:
+    """"— 1 —" in 4号 宋体: odd pages right, even pages left, one character in."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document.settings.odd_and_even_pages_header_footer = True
+    section = document.sections[0]
+    for footer, align, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
+                                (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left")):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.style = document.styles["Footer"]
+        paragraph.alignment = align
+        ppr = paragraph._p.get_or_add_pPr()
+        ind = OxmlElement("w:ind")
+        ind.set(qn(f"w:{side}Chars"), "100")
+        ind.set(qn(f"w:{side}"), "280")
+        ind.set(qn("w:firstLineChars"), "0")
+        ind.set(qn("w:firstLine"), "0")
+        ppr.append(ind)
+        _footer_run(paragraph, "— ")
+        _field(paragraph, "PAGE")
+        _footer_run(paragraph, " —")
+
+
+def _footer_run(paragraph, text: str):
+    run = paragraph.add_run(text)
+    set_run_fonts(run._r.get_or_add_rPr(), SONG_FONT)
+    run.font.size = _pt(SIZE_4)
+    return run
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A complex field (begin, instruction, separate, cached result "1", end)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def run_with(child):
+        run = _footer_run(paragraph, "")
+        run._r.append(child)
+        return run
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run_with(separate)
+    _footer_run(paragraph, "1")
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def _core_properties(core_xml: bytes, doc: OfficialDocument) -> bytes:
+    from docx.opc.coreprops import CoreProperties
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml.parser import parse_xml
+
+    element = parse_xml(core_xml)
+    props = CoreProperties(element)
     stamp = datetime(doc.date.year, doc.date.month, doc.date.day, tzinfo=timezone.utc)
     props.author = doc.issuer
     props.last_modified_by = doc.issuer
@@ -279,127 +442,193 @@ def _core_properties(document, doc: OfficialDocument) -> None:
     props.modified = stamp
     props.last_printed = stamp
     props.revision = 1
+    return serialize_part_xml(element)
 
 
-def _para(document, text: str = "", style: str | None = None, *, align=None, indent_chars: int | None = None,
-          right_chars: float = 0, font: str | None = None, size=None, color: str | None = None, bold=None):
-    paragraph = _add(document, style)
-    if align is not None:
-        paragraph.alignment = align
-    if indent_chars is not None or right_chars:
-        ppr = paragraph._p.get_or_add_pPr()
-        ind = OxmlElement("w:ind")
-        ind.set(qn("w:firstLineChars"), str((indent_chars or 0) * 100))
-        ind.set(qn("w:firstLine"), str((indent_chars or 0) * 320))
-        if right_chars:
-            ind.set(qn("w:rightChars"), str(round(right_chars * 100)))
-            ind.set(qn("w:right"), str(round(right_chars * 320)))
-        ppr.append(ind)
+# --- The body, in WordprocessingML ----------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_BODY = _W + "body"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_CENTER, _LEFT, _RIGHT = "center", "left", "right"
+_TABLE_STYLE_ID = "TableGrid"  # the id of python-docx's "Table Grid" style
+
+
+class _Body:
+    """Appends paragraphs and tables to the body, before its section properties."""
+
+    def __init__(self, body, sect):
+        self._body, self._sect = body, sect
+
+    def element(self, tag: str):
+        from lxml import etree
+
+        element = etree.Element(_W + tag)
+        self._sect.addprevious(element)
+        return element
+
+
+def _sub(parent, tag: str, **attrs):
+    attrib = {(_XML_SPACE if name == "xml_space" else _W + name): value for name, value in attrs.items()}
+    return _subelement()(parent, _W + tag, attrib)
+
+
+@lru_cache(maxsize=1)
+def _subelement():
+    from lxml import etree
+
+    return etree.SubElement
+
+
+def _para(out: _Body, text: str = "", style: str | None = None, *, align: str | None = None,
+          indent_chars: int | None = None, right_chars: float = 0, font: str | None = None,
+          size: float | None = None, color: str | None = None):
+    """A paragraph: pPr as python-docx writes it (pStyle, jc, then w:ind appended after them)."""
+    paragraph = out.element("p")
+    if style or align is not None or indent_chars is not None or right_chars:
+        ppr = _sub(paragraph, "pPr")
+        if style:
+            _sub(ppr, "pStyle", val=style)
+        if align is not None:
+            _sub(ppr, "jc", val=align)
+        if indent_chars is not None or right_chars:
+            ind = _sub(ppr, "ind", firstLineChars=str((indent_chars or 0) * 100),
+                       firstLine=str((indent_chars or 0) * 320))
+            if right_chars:
+                ind.set(_W + "rightChars", str(round(right_chars * 100)))
+                ind.set(_W + "right", str(round(right_chars * 320)))
     if text:
-        _run(paragraph, text, font=font, size=size, color=color, bold=bold)
+        _run(paragraph, text, font=font, size=size, color=color)
     return paragraph
 
 
-def _add(document, style_id: str | None = None):
-    """A new paragraph in the body with a style by its id (python-docx looks names up by a
-    scan of all styles on every call: the id directly is much quicker)."""
-    paragraph = document.add_paragraph()
-    if style_id:
-        paragraph._p.style = style_id
-    return paragraph
-
-
-def _run(paragraph, text: str, *, font: str | None = None, size=None, color: str | None = None, bold=None):
-    run = paragraph.add_run(text)
-    if font:
-        set_run_fonts(run._r.get_or_add_rPr(), font)
-    if size is not None:
-        run.font.size = size
-    if color:
-        run.font.color.rgb = _rgb(color)
-    if bold is not None:
-        run.font.bold = bold
+def _run(paragraph, text: str, *, font: str | None = None, size: float | None = None, color: str | None = None):
+    """A run: rPr children in schema order (rFonts, color, sz); tabs and breaks as elements."""
+    run = _sub(paragraph, "r")
+    if font or size is not None or color:
+        rpr = _sub(run, "rPr")
+        if font:
+            _sub(rpr, "rFonts", ascii=LATIN_FONT, hAnsi=LATIN_FONT, eastAsia=font, cs=LATIN_FONT)
+        if color:
+            _sub(rpr, "color", val=color)
+        if size is not None:
+            _sub(rpr, "sz", val=str(int(round(size * 2))))
+    _text(run, text)
     return run
 
 
+def _text(run, text: str) -> None:
+    # As python-docx's run.text: a tab is <w:tab/>, a line break <w:br/>, the rest <w:t>,
+    # which keeps its spaces when it starts or ends with whitespace.
+    pending: list[str] = []
+
+    def flush():
+        if pending:
+            chunk = "".join(pending)
+            t = _sub(run, "t")
+            t.text = chunk
+            if len(chunk.strip()) < len(chunk):
+                t.set(_XML_SPACE, "preserve")
+            pending.clear()
+
+    for char in text:
+        if char == "\t":
+            flush()
+            _sub(run, "tab")
+        elif char in "\r\n":
+            flush()
+            _sub(run, "br")
+        else:
+            pending.append(char)
+    flush()
+
+
 def _border(paragraph, side: str, color: str, eighths: int) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
-    borders = ppr.find(qn("w:pBdr"))
+    ppr = paragraph.find(_W + "pPr")
+    if ppr is None:
+        ppr = _sub(paragraph, "pPr")
+        paragraph.insert(0, ppr)
+    borders = ppr.find(_W + "pBdr")
     if borders is None:
-        borders = OxmlElement("w:pBdr")
-        ppr.append(borders)
-    line = OxmlElement(f"w:{side}")
-    line.set(qn("w:val"), "single")
-    line.set(qn("w:sz"), str(eighths))
-    line.set(qn("w:space"), "1")
-    line.set(qn("w:color"), color)
-    borders.append(line)
+        borders = _sub(ppr, "pBdr")
+    _sub(borders, side, val="single", sz=str(eighths), space="1", color=color)
 
 
-def _version_header(document, doc: OfficialDocument) -> None:
+def _version_header(out: _Body, doc: OfficialDocument) -> None:
     """版头: 发文机关标志 (red, 小标宋), then 发文字号 or 期号 over the red 分隔线."""
     mark = doc.issuer + doc.heading_mark
     # As large as 小初 (36 pt) while the mark fits the 156 mm line (GB/T 9704: 以醒目美观、庄重为原则).
-    size = Pt(min(36, int(440 / max(len(mark), 1))))
-    _para(document, mark, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0, font=TITLE_FONT, size=size, color=RED)
-    _para(document, indent_chars=0)
+    size = min(36, int(440 / max(len(mark), 1)))
+    _para(out, mark, align=_CENTER, indent_chars=0, font=TITLE_FONT, size=size, color=RED)
+    _para(out, indent_chars=0)
     number = doc.doc_no or doc.issue_no
-    line = _para(document, number, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
+    line = _para(out, number, align=_CENTER, indent_chars=0)
     _border(line, "bottom", RED, 12)  # 分隔线: red, about 0.4 mm
-    _para(document, indent_chars=0)
+    _para(out, indent_chars=0)
 
 
-def _title_block(document, doc: OfficialDocument) -> None:
-    _run(_add(document, "Title"), doc.title)
-    _para(document, indent_chars=0)
+def _title_block(out: _Body, doc: OfficialDocument) -> None:
+    _para(out, doc.title, "Title")
+    _para(out, indent_chars=0)
     if doc.recipients:
-        _para(document, doc.recipients + "：", indent_chars=0)
+        _para(out, doc.recipients + "：", indent_chars=0)
 
 
-def _block(document, block: Block) -> None:
+def _block(out: _Body, block: Block) -> None:
     if isinstance(block, Heading):
         level = min(max(block.level, 1), 4)
-        _run(_add(document, f"Heading{level}"), block.text)
+        _para(out, block.text, f"Heading{level}")
     elif isinstance(block, Paragraph):
-        paragraph = _add(document)
+        paragraph = _para(out)
         if block.bold_lead:
             _run(paragraph, block.bold_lead, font=HEI_FONT)
         if block.text:
             _run(paragraph, block.text)
     else:
-        _table(document, block)
+        _table(out, block)
 
 
-def _table(document, block: Table) -> None:
+def _mm_twips(mm: float) -> int:
+    return int(round(mm * _EMU_PER_MM / float(_EMU_PER_TWIP)))
+
+
+def _column_twips(columns: int) -> int:
+    # As python-docx shares the width between the margins (as stored, in twips) evenly, in
+    # EMU, then rounds to twips.
+    width = (_mm_twips(PAGE_WIDTH_MM) - _mm_twips(MARGINS_MM["left"]) - _mm_twips(MARGINS_MM["right"])) * _EMU_PER_TWIP
+    return int(round((width // columns) / float(_EMU_PER_TWIP)))
+
+
+def _table(out: _Body, block: Table) -> None:
     if block.caption:
-        _para(document, block.caption, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0, font=HEI_FONT)
+        _para(out, block.caption, align=_CENTER, indent_chars=0, font=HEI_FONT)
     columns = max([len(block.header)] + [len(r) for r in block.rows]) or 1
-    table = document.add_table(rows=1 + len(block.rows), cols=columns)
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    twips = str(_column_twips(columns))
+    table = out.element("tbl")
+    properties = _sub(table, "tblPr")
+    _sub(properties, "tblStyle", val=_TABLE_STYLE_ID)
+    _sub(properties, "tblW", type="auto", w="0")
+    _sub(properties, "jc", val=_CENTER)
+    _sub(properties, "tblLook", firstColumn="1", firstRow="1", lastColumn="0", lastRow="0", noHBand="0",
+         noVBand="1", val="04A0")
+    grid = _sub(table, "tblGrid")
+    for _ in range(columns):
+        _sub(grid, "gridCol", w=twips)
     for row_index, values in enumerate([block.header, *block.rows]):
-        cells = table.rows[row_index].cells
+        row = _sub(table, "tr")
+        if row_index == 0 and block.header:
+            _sub(_sub(row, "trPr"), "tblHeader")  # repeated on every page
         for col in range(columns):
-            cell = cells[col]
-            paragraph = cell.paragraphs[0]
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if row_index == 0 else WD_ALIGN_PARAGRAPH.LEFT
-            ppr = paragraph._p.get_or_add_pPr()
-            ind = OxmlElement("w:ind")
-            ind.set(qn("w:firstLineChars"), "0")
-            ind.set(qn("w:firstLine"), "0")
-            ppr.append(ind)
-            paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            cell = _sub(row, "tc")
+            _sub(_sub(cell, "tcPr"), "tcW", type="dxa", w=twips)
+            paragraph = _sub(cell, "p")
+            ppr = _sub(paragraph, "pPr")
+            _sub(ppr, "jc", val=_CENTER if row_index == 0 else _LEFT)
+            _sub(ppr, "spacing", line="240", lineRule="auto")  # single line spacing
+            _sub(ppr, "ind", firstLineChars="0", firstLine="0")
             text = values[col] if col < len(values) else ""
             if text:
                 _run(paragraph, text, size=SIZE_4, font=HEI_FONT if row_index == 0 else None)
-    if block.header:
-        _repeat_header(table.rows[0])
-
-
-def _repeat_header(row) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    trpr.append(header)
 
 
 def zh_date_arabic(day: date) -> str:
@@ -421,98 +650,57 @@ def signature_indents(signer: str, day: str) -> tuple[float, float]:
     return 2.0 + (2 - date_right), 2.0
 
 
-def _closing(document, doc: OfficialDocument) -> None:
+# 版记 lines are indented 14 pt (280 twips) on both sides; the 印发 date sits at a right tab
+# 10 mm inside the 156 mm line.
+_IMPRINT_INDENT = "280"
+_IMPRINT_TAB = str(_mm_twips(156 - 10))
+
+
+def _closing(out: _Body, doc: OfficialDocument) -> None:
     """附件说明, 发文机关署名 and 成文日期 (右空四字), 附注, then 版记 (抄送, 印发)."""
     if doc.attachments:
-        _para(document, indent_chars=0)
+        _para(out, indent_chars=0)
         if len(doc.attachments) == 1:
-            _para(document, f"附件：{doc.attachments[0]}", indent_chars=2)
+            _para(out, f"附件：{doc.attachments[0]}", indent_chars=2)
         else:
             for index, name in enumerate(doc.attachments, 1):
                 lead = "附件：" if index == 1 else "　　　"
-                _para(document, f"{lead}{index}．{name}", indent_chars=2)
+                _para(out, f"{lead}{index}．{name}", indent_chars=2)
     # 不加盖印章的公文 (GB/T 9704 §7.3.5.2): 署名 one line below the text, 右空二字; the date on
     # the next line starts two characters right of the 署名; a date longer than that is 右空二字
     # and the 署名 moves left to match.
     signer = doc.signer or doc.issuer
     day = zh_date_arabic(doc.date)
     signer_right, date_right = signature_indents(signer, day)
-    _para(document, indent_chars=0)
-    _para(document, signer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0, right_chars=signer_right)
-    _para(document, day, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0, right_chars=date_right)
+    _para(out, indent_chars=0)
+    _para(out, signer, align=_RIGHT, indent_chars=0, right_chars=signer_right)
+    _para(out, day, align=_RIGHT, indent_chars=0, right_chars=date_right)
     if doc.note:
-        _para(document, f"（{doc.note}）", indent_chars=2)
-    _para(document, indent_chars=0)
+        _para(out, f"（{doc.note}）", indent_chars=2)
+    _para(out, indent_chars=0)
     # 版记: 抄送 and the 印发 line between lines (first and last thick, middle thin).
     printer = doc.printer or doc.issuer
     printed = zh_date_arabic(doc.printed or doc.date) + "印发"
     if doc.cc:
-        cc = _para(document, f"抄送：{doc.cc}。", indent_chars=0, size=SIZE_4)
+        cc = _para(out, f"抄送：{doc.cc}。", indent_chars=0, size=SIZE_4)
         _border(cc, "top", "000000", 8)
-        cc.paragraph_format.left_indent = Pt(14)
-        cc.paragraph_format.right_indent = Pt(14)
-    issued = _para(document, indent_chars=0, size=SIZE_4)
-    issued.paragraph_format.left_indent = Pt(14)
-    issued.paragraph_format.right_indent = Pt(14)
+        _imprint_indent(cc)
+    issued = _para(out, indent_chars=0)
+    _imprint_indent(issued)
     _run(issued, printer, size=SIZE_4)
     _run(issued, "\t" + printed, size=SIZE_4)
-    issued.paragraph_format.tab_stops.add_tab_stop(Mm(156 - 10), alignment=_right_tab())
-    if not doc.cc:
-        _border(issued, "top", "000000", 8)
-    else:
-        _border(issued, "top", "000000", 4)
+    ppr = issued.find(_W + "pPr")
+    tabs = _sub(ppr, "tabs")
+    ppr.insert(0, tabs)  # before w:ind, as the schema orders them
+    _sub(tabs, "tab", pos=_IMPRINT_TAB, val="right")
+    _border(issued, "top", "000000", 4 if doc.cc else 8)
     _border(issued, "bottom", "000000", 8)
 
 
-def _right_tab():
-    from docx.enum.text import WD_TAB_ALIGNMENT
-
-    return WD_TAB_ALIGNMENT.RIGHT
-
-
-def _page_numbers(document) -> None:
-    """"— 1 —" in 4号 宋体: odd pages right, even pages left, one character in."""
-    document.settings.odd_and_even_pages_header_footer = True
-    section = document.sections[0]
-    for footer, align, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
-                                (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left")):
-        footer.is_linked_to_previous = False
-        paragraph = footer.paragraphs[0]
-        paragraph.style = document.styles["Footer"]
-        paragraph.alignment = align
-        ppr = paragraph._p.get_or_add_pPr()
-        ind = OxmlElement("w:ind")
-        ind.set(qn(f"w:{side}Chars"), "100")
-        ind.set(qn(f"w:{side}"), "280")
-        ind.set(qn("w:firstLineChars"), "0")
-        ind.set(qn("w:firstLine"), "0")
-        ppr.append(ind)
-        _run(paragraph, "— ", font=SONG_FONT, size=SIZE_4)
-        _field(paragraph, "PAGE")
-        _run(paragraph, " —", font=SONG_FONT, size=SIZE_4)
-
-
-def _field(paragraph, instruction: str) -> None:
-    """A complex field (begin, instruction, separate, cached result "1", end)."""
-    def run_with(child):
-        run = _run(paragraph, "", font=SONG_FONT, size=SIZE_4)
-        run._r.append(child)
-        return run
-
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    run_with(begin)
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run_with(instr)
-    separate = OxmlElement("w:fldChar")
-    separate.set(qn("w:fldCharType"), "separate")
-    run_with(separate)
-    _run(paragraph, "1", font=SONG_FONT, size=SIZE_4)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run_with(end)
+def _imprint_indent(paragraph) -> None:
+    ind = paragraph.find(_W + "pPr").find(_W + "ind")
+    ind.set(_W + "left", _IMPRINT_INDENT)
+    ind.set(_W + "right", _IMPRINT_INDENT)
 
 
 __all__ = ["Block", "Heading", "OfficialDocument", "Paragraph", "Table", "to_docx", "normalise_zip",

@@ -17,7 +17,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from campaign import routes
 from campaign.records.dates import zh_date, zh_month_of
@@ -200,11 +200,15 @@ def _element(depth: int, tag: str, text: str | None = None, **attributes: str) -
 
 
 def _report_entries(d: Dataset, urls: Urls, action_id: str | None = None) -> list[Entry]:
+    """Reports as the site shows them, each linked to where it is read: its heading on the
+    action's page for the recent months, on the archive page holding it for the older."""
     out = []
-    for r in d.reports if action_id is None else d.reports_by_action.get(action_id, ()):
-        action = d.actions[r.action]
-        out.append(Entry(urls.tag("report", r.action, r.month), f"{action.name}：{zh_month_of(r.month)}进展",
-                         r.submitted, urls.page(routes.action_src(r.action)), r.progress, "月度进展", r.sample))
+    for aid in d.actions if action_id is None else (action_id,):
+        action = d.actions[aid]
+        for rank, r in enumerate(routes.shown_reports(d.reports_by_action.get(aid, ()), d.as_of)):
+            url = urls.page(routes.report_src(aid, rank)) + "#" + quote(routes.report_anchor(r.month), safe="")
+            out.append(Entry(urls.tag("report", aid, r.month), f"{action.name}：{zh_month_of(r.month)}进展",
+                             r.submitted, url, r.progress, "月度进展", r.sample))
     return out
 
 

@@ -408,13 +408,13 @@ def _document_title(path: str) -> str:
 
 def download_files(d: Dataset, version: str | None = None, tables: list[Table] | None = None,
                    documents: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """Every open-data file by its path under the site, manifest included (from `tables`
-    when the build already has them). `documents` ({path under the site: bytes}, the
+    """Every open-data file by its path under the site, manifest included (from `tables`,
+    by default the tables the open-data pages show, computed once per build). `documents` ({path under the site: bytes}, the
     bulletins and reports as .docx) are listed in the manifest under "documents", with
     paths relative to the manifest like the files."""
     files: dict[str, bytes] = {}
     entries = []
-    for table in all_tables(d) if tables is None else tables:
+    for table in tables_of(d) if tables is None else tables:
         name = table.spec.name
         outputs = {
             f"{name}.json": ("json", to_json(table, d.as_of), len(table.records)),

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from campaign.records.models import SLUG_PATTERN, UNIT_ID_EXAMPLES
 from campaign.records.problems import Problems, closest
 from campaign.records.yamlsource import Source
 
@@ -124,7 +125,13 @@ def _message(detail: dict, model: type[BaseModel], loc: tuple) -> str:
         return f"「{value}」不是可选的值。只能填写：{'、'.join(o for o in options if o)}。"
     if kind == "string_pattern_mismatch":
         example = _example(model, loc)
-        return f"「{value}」格式不对。{('正确的写法如：' + example + '。') if example else ''}"
+        hint = ""
+        if ctx.get("pattern") == SLUG_PATTERN and not str(value).isascii():
+            # A name where an id belongs (牵头单位: 县市场监管局 instead of scj).
+            hint = "这里填写编号（小写英文字母、数字和“-”），不是名称。"
+            if _examples(model, loc) == UNIT_ID_EXAMPLES:
+                hint += "各单位的编号见 data/units.yml 的 id。"
+        return f"「{value}」格式不对。{hint}{('正确的写法如：' + example + '。') if example else ''}"
     return f"填写有误（{detail['msg']}）。"
 
 
@@ -150,13 +157,25 @@ def _range_text(model: type[BaseModel], loc: tuple, low: Any, high: Any) -> str:
 
 
 def _example(model: type[BaseModel], loc: tuple) -> str:
+    return "、".join(str(e) for e in _examples(model, loc))
+
+
+def _examples(model: type[BaseModel], loc: tuple) -> list:
+    """The field's examples; for an item of a list, the examples of the item type."""
+    while loc and isinstance(loc[-1], int):
+        loc = loc[:-1]
     parent = _model_at(model, loc[:-1])
-    info = _field_info(parent, loc[-1]) if parent is not None and isinstance(loc[-1], str) else None
+    info = _field_info(parent, loc[-1]) if loc and parent is not None and isinstance(loc[-1], str) else None
     if info is None:
-        return ""
+        return []
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
     examples = extra.get("examples") or info.examples or []
-    if not examples and str(loc[-1]) in ("id", "action", "task", "lead_unit", "unit", "publisher"):
-        examples = ["a01", "tjj"]
-    return "、".join(str(e) for e in examples)
+    for arg in typing.get_args(info.annotation):  # list[UnitId]: the examples sit on UnitId
+        for meta in getattr(arg, "__metadata__", ()):
+            inner = getattr(meta, "json_schema_extra", None)
+            if not examples and isinstance(inner, dict):
+                examples = inner.get("examples") or []
+    if not examples and str(loc[-1]) in ("id", "action", "task"):
+        examples = ["a01", "a01-t1"]
+    return list(examples)
 

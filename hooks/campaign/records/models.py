@@ -74,6 +74,13 @@ Slug = Annotated[
     str,
     Field(pattern=SLUG_PATTERN, json_schema_extra={"examples": ["a01", "a01-t1"]}),
 ]
+# A unit named by its id in data/units.yml (editors often write the unit's name instead: the
+# message then says so and shows unit ids, not action ids).
+UNIT_ID_EXAMPLES = ["scj", "dcs"]
+UnitId = Annotated[
+    str,
+    Field(pattern=SLUG_PATTERN, json_schema_extra={"examples": UNIT_ID_EXAMPLES}),
+]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -302,7 +309,7 @@ class Leadership(Record):
     name: Text = Field(title="领导小组名称")
     leader: Person = Field(title="组长")
     deputies: list[Person] = Field(title="副组长", min_length=1)
-    member_units: list[Slug] = Field(title="成员单位", min_length=1)
+    member_units: list[UnitId] = Field(title="成员单位", min_length=1)
     member_note: Text = Field(title="成员说明")
     office: LeadershipOffice = Field(title="领导小组办公室")
     proofread_allow: list[ProofreadAllow] = _proofread_allow()
@@ -321,8 +328,8 @@ class Measure(Record):
     text: Text = Field(title="方案原文")
     start: IsoDate | None = Field(None, title="开始日期")
     deadline: DeadlineText | None = Field(None, title="完成时限", description="照方案原文，如“2018年7月中旬前”")
-    lead_units: list[Slug] = Field(default_factory=list, title="牵头单位")
-    cooperating_units: list[Slug] = Field(default_factory=list, title="配合单位")
+    lead_units: list[UnitId] = Field(default_factory=list, title="牵头单位")
+    cooperating_units: list[UnitId] = Field(default_factory=list, title="配合单位")
     all_action_leads: bool = Field(False, title="各专项行动牵头单位参与")
     done: IsoDate | None = Field(None, title="完成日期", description="实际完成的日期；未完成不填")
     done_sample: bool = Field(False, title="完成情况为示例", description="方案未载明完成情况、为演示而填写时填 true")
@@ -336,8 +343,8 @@ class SupervisionMethod(Record):
     name: Literal["全面自查", "实地督查", "专项督查", "明查暗访", "随机抽查"] = Field(title="督查方式")
     text: Text = Field(title="方案原文")
     deadline: DeadlineText | None = Field(None, title="时间安排")
-    lead_units: list[Slug] = Field(default_factory=list, title="牵头单位")
-    cooperating_units: list[Slug] = Field(default_factory=list, title="配合单位")
+    lead_units: list[UnitId] = Field(default_factory=list, title="牵头单位")
+    cooperating_units: list[UnitId] = Field(default_factory=list, title="配合单位")
     all_action_leads: bool = Field(False, title="各专项行动牵头单位参与")
     done: IsoDate | None = Field(None, title="完成日期", description="有时限的督查方式实际完成的日期；未完成不填")
     done_sample: bool = Field(False, title="完成情况为示例", description="方案未载明完成情况、为演示而填写时填 true")
@@ -394,8 +401,8 @@ class Action(SampleMixin):
 
     id: Slug = Field(title="行动编号", json_schema_extra={"examples": ["a01"]})
     name: Text = Field(title="行动名称")
-    lead_unit: Slug = Field(title="牵头单位")
-    cooperating_units: list[Slug] = Field(default_factory=list, title="配合单位")
+    lead_unit: UnitId = Field(title="牵头单位")
+    cooperating_units: list[UnitId] = Field(default_factory=list, title="配合单位")
     goal: Text = Field(title="行动目标")
     start: IsoDate = Field(title="开始日期")
     tasks: list[Task] = Field(title="任务", min_length=1)
@@ -479,7 +486,7 @@ class Case(SampleMixin):
     kind: Literal["先进经验", "问题曝光"] = Field(title="案例类型")
     category: Literal["不作为", "乱作为", "慢作为"] | None = Field(None, title="问题类别", description="问题曝光类必填")
     date: IsoDate = Field(title="发布日期")
-    units: list[Slug] = Field(title="涉及单位", min_length=1)
+    units: list[UnitId] = Field(title="涉及单位", min_length=1)
     actions: list[Slug] = Field(default_factory=list, title="相关专项行动")
     source: Literal[CASE_SOURCES] = Field(title="线索来源")  # type: ignore[valid-type]
     summary: Text = Field(title="案例摘要")
@@ -514,7 +521,7 @@ class PolicyDoc(SampleMixin):
     title: Text = Field(title="文件名称")
     index_no: Text = Field(title="索引号", json_schema_extra={"examples": ["zyxzfzyxzfbgs/2018-0025"]})
     doc_no: str = Field("", title="文号", json_schema_extra={"examples": ["紫政办发〔2018〕25号"]})
-    publisher: Slug = Field(title="发布机构", description="单位编号，页面显示单位全称")
+    publisher: UnitId = Field(title="发布机构", description="单位编号，页面显示单位全称")
     topic: Text = Field(title="主题分类", json_schema_extra={"examples": ["综合政务"]})
     written: IsoDate = Field(title="成文日期")
     published: IsoDate = Field(title="公开日期")
@@ -547,7 +554,7 @@ class PublicityEvent(SampleMixin):
     date: IsoDate = Field(title="日期")
     channel: Text = Field(title="渠道", json_schema_extra={"examples": ["紫阳电视台", "县政府门户网站"]})
     title: Text = Field(title="活动或报道标题")
-    units: list[Slug] = Field(default_factory=list, title="参与单位")
+    units: list[UnitId] = Field(default_factory=list, title="参与单位")
     report: str = Field("", title="相关报道", description="本专栏内页面：policy:编号、case:编号；或留空")
     description: str = Field("", title="内容简介")
 
@@ -560,7 +567,7 @@ class PublicityWeek(SampleMixin):
     start: IsoDate = Field(title="开始日期")
     end: IsoDate = Field(title="结束日期")
     channels: list[Text] = Field(title="宣传渠道", min_length=1)
-    units: list[Slug] = Field(default_factory=list, title="参与单位")
+    units: list[UnitId] = Field(default_factory=list, title="参与单位")
     all_action_leads: bool = Field(False, title="各专项行动牵头单位参与")
     intro: Text = Field(title="活动说明")
     events: list[PublicityEvent] = Field(default_factory=list, title="日程")
@@ -584,7 +591,7 @@ class Survey(SampleMixin):
     model_config = ConfigDict(title="满意度测评")
 
     quarter: str = Field(title="季度", pattern=r"^\d{4}-Q[1-4]$", json_schema_extra={"examples": ["2018-Q2"]})
-    unit: Slug = Field(title="测评单位")
+    unit: UnitId = Field(title="测评单位")
     published: IsoDate = Field(title="发布日期")
     overall: float = Field(title="总体满意度（分）", ge=0, le=100)
     sample_size: int = Field(title="样本量", ge=1)
@@ -601,7 +608,7 @@ class CleanupEntry(SampleMixin):
     doc_no: str = Field("", title="文号")
     decision: Literal["保留", "修改", "废止"] = Field(title="清理结果")
     date: IsoDate = Field(title="清理日期")
-    unit: Slug = Field(title="制定单位")
+    unit: UnitId = Field(title="制定单位")
     reason: str = Field("", title="理由")
     proofread_allow: list[ProofreadAllow] = _proofread_allow()
 

@@ -315,7 +315,7 @@ def _check_records(dataset: Dataset, problems: Problems, settings: str) -> None:
 
 
 _DANGEROUS_IN_TEXT = re.compile(
-    r"(?i)(<\s*/?\s*(?:" + "|".join(DANGEROUS_TAGS) + r")\b)|<[a-z][^<>]*?\s(on[a-z]+)\s*=|((?:java|vb)script\s*:)")
+    r"(?i)(<\s*/?\s*(?:" + "|".join(DANGEROUS_TAGS) + r")\b)|<[a-z][^<>]*?[\s/\"'](on[a-z]+)\s*=|((?:java|vb)script\s*:)")
 
 
 def _tops(dataset: Dataset) -> list[Any]:

@@ -632,7 +632,15 @@ def bulletin(dataset: "Dataset", month: str) -> Bulletin | None:
     record = bulletin_records(dataset).get(month)
     if record is None:
         return None
-    return bulletin_from_record(dataset, record)
+    return _bulletin_once(dataset, record)
+
+
+def _bulletin_once(dataset: "Dataset", record: "m.Bulletin") -> Bulletin:
+    # The bulletin pages, the Word documents and the year-end reports read the same
+    # bulletins: each is computed once per build.
+    if not hasattr(dataset, "once"):
+        return bulletin_from_record(dataset, record)
+    return dataset.once(("schedule.bulletin", record.month), lambda: bulletin_from_record(dataset, record))
 
 
 def bulletin_from_record(dataset: "Dataset", record: "m.Bulletin") -> Bulletin:
@@ -669,7 +677,7 @@ def _reporting_months(action: "m.Action") -> tuple[str, ...]:
 
 def bulletins(dataset: "Dataset") -> list[Bulletin]:
     """Every issued bulletin known on the data date, oldest first."""
-    return [bulletin_from_record(dataset, r) for _, r in sorted(bulletin_records(dataset).items())]
+    return [_bulletin_once(dataset, r) for _, r in sorted(bulletin_records(dataset).items())]
 
 
 def progress_series(dataset: "Dataset", action_id: str | None = None) -> list[tuple[str, float, float]]:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from campaign.rules import schedule
 from campaign.records.dates import zh_month_of
-from campaign.site.rendering import link, md_escape, percent
+from campaign.site.rendering import link, md_escape, percent, text
 
 STATUS_CSS = {schedule.DONE: "done", schedule.ON_TRACK: "ontrack", schedule.NOT_STARTED: "notstarted",
               schedule.BEHIND: "behind", schedule.DUE_SOON: "duesoon", schedule.OVERDUE: "overdue",
@@ -65,7 +65,7 @@ def report_tasks(context: Any, report: Any) -> Markup:
     """The per-task percentages of one monthly report: 任务甲 50%；任务乙 100%."""
     names = context["task_of"]
     return Markup("；".join(
-        f"{md_escape(names[item.task][1].name if item.task in names else item.task)} {md_escape(percent(item.percent))}"
+        f"{text(context, names[item.task][1].name if item.task in names else item.task)} {text(context, percent(item.percent))}"
         for item in report.tasks
     ))
 

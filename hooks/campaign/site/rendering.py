@@ -1,8 +1,13 @@
-"""Jinja2 environment for generated pages, safe by default.
+"""Jinja2 environments for generated pages, safe by default.
 
-Generated pages are Markdown. Every value printed with {{ }} is escaped twice: for HTML
-(so <script> stays text) and for Markdown (so [x](javascript:..) stays text); only
-values already marked safe (our own fragments and links) pass unchanged.
+A template named *.html.j2 renders a page as HTML, which MkDocs takes as the page's content
+without a Markdown pass (the adapter, html_pages.py): every value printed with {{ }} is
+HTML-escaped, links are final relative URLs (MkDocs' rule, routes.url) and headings carry
+the ids the toc extension would give them. A *.md.j2 template renders Markdown, which
+MkDocs converts: every value is escaped twice, for HTML (so <script> stays text) and for
+Markdown (so [x](javascript:..) stays text). Only values already marked safe (our own
+fragments and links) pass unchanged. The shared helpers (links, tables, cells) read the
+context's `as_html` to write one or the other.
 """
 from __future__ import annotations
 
@@ -17,6 +22,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
+from pymdownx.slugs import slugify
+
+from campaign import routes
 
 from campaign.records.dates import zh_date
 
@@ -50,6 +58,39 @@ def md_text(value: Any) -> str:
     return text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
 
 
+# HTML text: & < > " ' escaped, line breaks folded like md_text (a value stays in its cell).
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
+                               "\r": None, "\n": " "})
+_HTML_NEEDS_ESCAPE = re.compile("[&<>\"'\r\n]")
+
+
+def html_text(value: Any) -> str:
+    """A value as HTML text (md_text's counterpart for HTML pages), as a plain str."""
+    if isinstance(value, Markup):
+        return str(value)
+    if isinstance(value, date):
+        return zh_date(value)
+    text = str(value)
+    return text.translate(_HTML_ESCAPES) if _HTML_NEEDS_ESCAPE.search(text) else text
+
+
+def h_text(value: Any) -> Markup:
+    """html_text as Markup: the HTML environment's finalize and `md` filter."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(html_text(value))
+
+
+def text(context: Any, value: Any) -> str:
+    """A value escaped for the page being rendered: HTML or Markdown."""
+    return html_text(value) if context.get("as_html") else md_text(value)
+
+
+def strong(context: Any, value: str) -> str:
+    """Our own words in bold (value is already escaped)."""
+    return f"<strong>{value}</strong>" if context.get("as_html") else f"**{value}**"
+
+
 def html_escape(value: Any) -> Markup:
     """Escape text for raw HTML (attributes, SVG) where Markdown does not run."""
     if isinstance(value, Markup):
@@ -61,6 +102,12 @@ def paragraphs(value: str) -> Markup:
     """Multi-paragraph free text: blank lines separate paragraphs, each escaped."""
     parts = [p.strip() for p in re.split(r"\n\s*\n", str(value or "")) if p.strip()]
     return Markup("\n\n".join(str(md_escape(p)) for p in parts))
+
+
+def html_paragraphs(value: str) -> list[Markup]:
+    """paragraphs for HTML pages: each paragraph's escaped text (the template wraps them,
+    as Markdown joined the first one to the bold label before it)."""
+    return [h_text(p.strip()) for p in re.split(r"\n\s*\n", str(value or "")) if p.strip()]
 
 
 def relative(from_src: str, to_src: str) -> str:
@@ -82,16 +129,90 @@ def _relative_from_dir(from_dir: str, to_src: str) -> str:
     return "/".join([".."] * (len(start) - common) + target[common:]) or "."
 
 
+# MkDocs' use_directory_urls, set by the adapter from the configuration before pages
+# render: HTML pages link to final addresses, which depend on it.
+_URLS = {"directory": True}
+
+
+def set_directory_urls(flag: bool) -> None:
+    _URLS["directory"] = bool(flag)
+
+
+def page_href(from_src: str, to_src: str) -> str:
+    """The relative URL MkDocs writes for a Markdown link from page from_src to to_src
+    (a page's .md source or any other file): both by their final addresses."""
+    return _page_href(from_src, to_src, _URLS["directory"])
+
+
+@lru_cache(maxsize=1 << 16)
+def _page_href(from_src: str, to_src: str, directory: bool) -> str:
+    # mkdocs.utils.get_relative_url(target.url, page.url), without importing mkdocs.
+    here = routes.url(from_src, directory)
+    target = routes.url(to_src, directory) if to_src.endswith(".md") else to_src
+    base = here.rpartition("/")[0]  # the page's folder ("" at the root)
+    relurl = _relative_from_dir(base, target.rstrip("/") or ".")
+    return relurl + "/" if target.endswith("/") or not target else relurl
+
+
 @pass_context
 def link(context: Any, to_src: str, text: Any, anchor: str = "") -> Markup:
     here = context["here"]
+    if context.get("as_html"):
+        target = page_href(here, to_src) + (f"#{anchor}" if anchor else "")
+        return Markup(f'<a href="{html.escape(target)}">{html_text(text)}</a>')
     target = relative(here, to_src) + (f"#{anchor}" if anchor else "")
     return Markup(f"[{md_escape(text)}]({target})")
 
 
 @pass_context
 def href(context: Any, to_src: str) -> str:
+    if context.get("as_html"):
+        return page_href(context["here"], to_src)
     return relative(context["here"], to_src)
+
+
+class Headings:
+    """The ids of one HTML page's headings, given as the toc extension gives them
+    (pymdownx slugify, lower case; _1, _2 … for repeats), so shared links keep working."""
+
+    __slots__ = ("used",)
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def heading(self, level: int, inner: Any, anchor: str | None = None) -> Markup:
+        inner = h_text(inner)
+        if anchor is None:
+            anchor = _unique(_SLUGIFY(html.unescape(strip_tags(inner)), "-"), self.used)
+        else:
+            anchor = str(anchor)
+            self.used.add(anchor)
+        return Markup(f'<h{level} id="{html.escape(anchor)}">{inner}</h{level}>')
+
+
+_SLUGIFY = slugify(case="lower")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def strip_tags(inner: str) -> str:
+    """A heading's text as the toc extension names it: tags removed, spaces collapsed."""
+    return " ".join(_TAG.sub("", str(inner)).split())
+
+
+def _unique(anchor: str, used: set[str]) -> str:
+    if anchor in used or not anchor:
+        count = 1
+        while f"{anchor}_{count}" in used:
+            count += 1
+        anchor = f"{anchor}_{count}"
+    used.add(anchor)
+    return anchor
+
+
+@pass_context
+def heading(context: Any, level: int, inner: Any, anchor: str | None = None) -> Markup:
+    """<hN id=…>: in an HTML template, `{{ heading(2, "任务") }}` for Markdown's `## 任务`."""
+    return context["headings"].heading(level, inner, anchor)
 
 
 @pass_context
@@ -149,19 +270,24 @@ def _finalize(value: Any) -> Any:
     return md_escape(value) if value is not None else ""
 
 
-def make_environment() -> Environment:
+def _finalize_html(value: Any) -> Any:
+    return h_text(value) if value is not None else ""
+
+
+def make_environment(as_html: bool = False) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
-        finalize=_finalize,
+        finalize=_finalize_html if as_html else _finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=StrictUndefined,
         auto_reload=False,  # templates do not change during a build: no stat() per page
     )
-    env.filters.update(md=md_escape, h=html_escape, paras=paragraphs, zh_date=zh_date, percent=percent)
-    env.globals.update(link=link, href=href, front_matter=front_matter, unit_link=unit_link,
+    env.filters.update(md=h_text if as_html else md_escape, h=html_escape,
+                       paras=html_paragraphs if as_html else paragraphs, zh_date=zh_date, percent=percent)
+    env.globals.update(link=link, href=href, front_matter=front_matter, unit_link=unit_link, heading=heading,
                        unit_links=unit_links, sample_badge=sample_badge,
                        sample_mark=sample_mark)
     from campaign.site import cells, tables  # both build on this module's helpers
@@ -170,11 +296,19 @@ def make_environment() -> Environment:
     return env
 
 
-_ENV: Environment | None = None
+_ENVS: dict[bool, Environment] = {}
+
+
+def is_html(template: str) -> bool:
+    """Whether a page template writes HTML (*.html.j2) rather than Markdown (*.md.j2)."""
+    return template.endswith(".html.j2")
 
 
 def render(template: str, **context: Any) -> str:
-    global _ENV
-    if _ENV is None:
-        _ENV = make_environment()
-    return _ENV.get_template(template).render(**context)
+    as_html = is_html(template)
+    env = _ENVS.get(as_html)
+    if env is None:
+        env = _ENVS[as_html] = make_environment(as_html)
+    if as_html:
+        context.setdefault("headings", Headings())
+    return env.get_template(template).render(as_html=as_html, **context)

@@ -1,10 +1,16 @@
 """Tables that read on a phone: every data cell carries its column's name.
 
-The long tables are Markdown (tables.py, cells.py, templates); Python-Markdown writes them
-as plain <table> elements. On narrow screens the stylesheet lays each row out as a card,
+The long tables are plain <table> elements (tables.py, cells.py, templates, or Python-
+Markdown for editors' pages). On narrow screens the stylesheet lays each row out as a card,
 one "名称：值" line per cell, printing the name from the cell's data-label, so 状态,
 完成时限 and 剩余时间 stay inside the screen instead of past its right edge. Dates in
 cells are wrapped so that they never break inside ("2018年6 / 月30日").
+
+Every such table arrives already in Material's scroll box and marked class="data-table":
+Material's script wraps each table:not([class]) itself at start-up, after the first paint,
+which moved every table in the page and laid it out again inside the script's start-up
+task, the longest task of a table-heavy page such as the home page (Lighthouse's total
+blocking time, issue 15). tables.css carries Material's table rules over to the class.
 
 A pure function on the page's content HTML, run once per page by the adapter.
 """
@@ -26,6 +32,10 @@ _DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{4}-\d{2}-\d{2}")
 # Tables this narrow fit a phone as they are.
 MIN_COLUMNS = 3
 
+# Material's scroll box (its renderTable), written at build instead of at start-up.
+WRAP_OPEN = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+WRAP_CLOSE = "</div></div>"
+
 
 def _label(cell_html: str) -> str:
     text = " ".join(_TAG.sub("", cell_html).split())
@@ -45,7 +55,7 @@ def _table(match: re.Match) -> str:
     body = match.group(1)
     head = _HEAD.search(body)
     if head is None:
-        return match.group(0)
+        return f'{WRAP_OPEN}<table class="data-table">{body}</table>{WRAP_CLOSE}'
     labels = [_label(th) for th in _TH.findall(head.group(1))]
     stack = len(labels) >= MIN_COLUMNS
 
@@ -61,12 +71,13 @@ def _table(match: re.Match) -> str:
         return "<tr>" + _TD.sub(lambda td: cell(next(cells), td), tr.group(1)) + "</tr>"
 
     rows = _TR.sub(row, body[head.end():])
-    opening = "<table data-stack>" if stack else "<table>"
-    return opening + body[:head.end()] + rows + "</table>"
+    opening = '<table class="data-table" data-stack>' if stack else '<table class="data-table">'
+    return WRAP_OPEN + opening + body[:head.end()] + rows + "</table>" + WRAP_CLOSE
 
 
 def label_tables(content: str) -> str:
-    """Content HTML with data-label on the cells of every table of three or more columns."""
+    """Content HTML with every Markdown table in its scroll box, and data-label on the
+    cells of those of three or more columns."""
     if "<table>" not in content:
         return content
     return _TABLE.sub(_table, content)

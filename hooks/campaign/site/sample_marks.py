@@ -1,6 +1,7 @@
 """Sample marks follow the data (DESIGN rule 9), enforced: every generated page that
 declares it shows sample-derived data (GeneratedPage.sample) must carry the visible 示例
-mark (rendering.sample_badge / sample_mark: the `badge-sample` class) in its Markdown.
+mark (rendering.sample_badge / sample_mark: the `badge-sample` class) in its content.
+A substring test on the rendered content, which the build renders anyway: no parsing.
 
 `check_sample_marks` returns warnings; the adapter logs them, so `mkdocs build --strict`
 fails on a page that shows sample-derived values without the mark.

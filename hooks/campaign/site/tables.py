@@ -4,10 +4,10 @@ One row per action, task, case or unit: at province scale these rows are most of
 generated page. As Jinja macros a row cost about 50 µs (a context call and two escapes
 per cell), as f-strings about 10 µs (benchmarks/RESULTS.md). The page layout and its
 prose stay in the templates, which call these by name: `{{ tables.unit_leads(rows) }}`,
-and list_page.md.j2 `{{ tables[table](p.items) }}` for the paginated full lists.
+and list_page.html.j2 `{{ tables[table](p.items) }}` for the paginated full lists.
 
-Every text cell goes through md_text (md_escape as a plain str: HTML, then Markdown);
-links, badges and bars are built from escaped parts (rendering.py, cells.py). Each function takes the page context
+Every text cell goes through rendering.text (HTML-escaped on HTML pages, md_text on
+Markdown pages); links, badges and bars are built from escaped parts (rendering.py, cells.py). Each function takes the page context
 first, as Jinja passes it, for the links relative to the page and the shared lookups.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from campaign.site.cells import badge, bar, days_left, month_label, task_link
 from campaign.records.dates import zh_date
-from campaign.site.rendering import link, md_escape, md_text, percent, sample_badge, unit_link, unit_links
+from campaign.site.rendering import link, percent, sample_badge, strong, text, unit_link, unit_links
 
 Context = Any
 TABLES: dict[str, Callable[..., Markup]] = {}
@@ -32,19 +32,31 @@ def _table(fn: Callable[..., str]) -> Callable[..., Markup]:
     return wrapped
 
 
-def _grid(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A Markdown table; header cells are our own words, row cells already escaped."""
+def _grid(context: Context, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A table; header cells are our own words, row cells already escaped."""
+    if context.get("as_html"):
+        return html_grid(header, rows)
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     lines += ["| " + " | ".join(map(str, row)) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
-def _items(lines: Iterable[str]) -> str:
+def html_grid(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """The HTML of a table as the tables extension writes it."""
+    head = "".join(f"<th>{cell}</th>" for cell in header)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>\n" for row in rows)
+    return f"<table>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+
+
+def _items(context: Context, lines: Iterable[str]) -> str:
+    if context.get("as_html"):
+        items = "".join(f"<li>{line}</li>\n" for line in lines)
+        return f"<ul>\n{items}</ul>\n" if items else ""  # as Markdown: no list without items
     return "".join(f"- {line}\n" for line in lines)
 
 
-def _pct(value: float | None) -> str:
-    return md_text(percent(value))
+def _pct(context: Context, value: float | None) -> str:
+    return text(context, percent(value))
 
 
 def _action(context: Context, action: Any) -> str:
@@ -57,12 +69,12 @@ def _lead(context: Context, action_id: str) -> Markup:
 
 
 def _action_name(context: Context, action_id: str) -> str:
-    return md_text(context["actions"][action_id].name)
+    return text(context, context["actions"][action_id].name)
 
 
 def _deadline(context: Context, task: Any) -> str:
     # The deadline the state was computed with (a bulletin keeps the one in force when issued).
-    return md_text(getattr(task, "deadline_text", "") or context["task_of"][task.task_id][1].deadline.text)
+    return text(context, getattr(task, "deadline_text", "") or context["task_of"][task.task_id][1].deadline.text)
 
 
 def _status_bar(action: Any, state: Any) -> str:
@@ -77,13 +89,13 @@ def more(context: Context, ex: Any, what: str) -> Markup:
     """The line above a cut table: how many there are, and the link to the full list."""
     if not ex.cut:
         return Markup("")
-    return Markup(f"共 {ex.total} 项，下表列出前 {len(ex.shown)} 项，"
-                  f"{link(context, ex.full, '全部' + str(what) + '见完整列表')}。\n\n")
+    line = f"共 {ex.total} 项，下表列出前 {len(ex.shown)} 项，{link(context, ex.full, '全部' + str(what) + '见完整列表')}。"
+    return Markup(f"<p>{line}</p>\n" if context.get("as_html") else line + "\n\n")
 
 
 @_table
 def missing(context: Context, rows: Sequence[Any]) -> str:
-    return _grid(["专项行动", "牵头单位", "缺报月份", "应报送日期"], (
+    return _grid(context, ["专项行动", "牵头单位", "缺报月份", "应报送日期"], (
         (link(context, context["action_src"](r.action_id), context["actions"][r.action_id].name),
          _lead(context, r.action_id), month_label(r.month), f"{zh_date(r.due)}前")
         for r in rows))
@@ -93,19 +105,19 @@ def missing(context: Context, rows: Sequence[Any]) -> str:
 def attention_tasks(context: Context, rows: Sequence[Any], status: str | None = None) -> str:
     status = status or context.get("status")
     behind = status == "滞后"
-    return _grid(["任务", "专项行动（牵头单位）", "完成时限", "最新进度", "序时进度" if behind else "剩余时间"], (
+    return _grid(context, ["任务", "专项行动（牵头单位）", "完成时限", "最新进度", "序时进度" if behind else "剩余时间"], (
         (task_link(context, t), f"{_action_name(context, t.action_id)}（{_lead(context, t.action_id)}）",
-         _deadline(context, t), _pct(t.percent), _pct(t.expected) if behind else days_left(t))
+         _deadline(context, t), _pct(context, t.percent), _pct(context, t.expected) if behind else days_left(t))
         for t in rows))
 
 
 @_table
 def case_items(context: Context, rows: Sequence[Any]) -> str:
     show_kind = "show_kind" in context
-    return _items(
+    return _items(context, (
         f"{zh_date(c.date)}　{link(context, context['case_src'](c.id), c.title)}{sample_badge(c)}"
-        + (f"（{md_text(c.kind)}{'，' + md_text(c.category) if c.category else ''}）" if show_kind else "")
-        for c in rows)
+        + (f"（{text(context, c.kind)}{'，' + text(context, c.category) if c.category else ''}）" if show_kind else "")
+        for c in rows))
 
 
 # --- Dashboard, bulletins, year-end reports --------------------------------------------------------
@@ -114,13 +126,13 @@ def case_items(context: Context, rows: Sequence[Any]) -> str:
 @_table
 def action_bars(context: Context, rows: Sequence[Any]) -> str:
     states = context["x"].actions
-    return _grid(["专项行动（牵头单位）", "状态和进度"], (
+    return _grid(context, ["专项行动（牵头单位）", "状态和进度"], (
         (f"{_action(context, a)}（{unit_link(context, a.lead_unit)}）", _status_bar(a, states[a.id]))
         for a in rows))
 
 
 # How the bulletin month's report stood on the issue date (schedule.bulletin).
-_REPORT_STATE = {"on_time": "{}报送", "late": "{}报送（迟报）", "missing": "**缺报**",
+_REPORT_STATE = {"on_time": "{}报送", "late": "{}报送（迟报）", "missing": "<strong>缺报</strong>",
                  "pending": "应于{}前报送", "none": "无需报送"}
 
 
@@ -132,41 +144,41 @@ def bulletin_actions(context: Context, rows: Sequence[Any]) -> str:
         kind, day = reports[action_id]
         return _REPORT_STATE[kind].format(zh_date(day) if day else "")
 
-    return _grid(["专项行动", "牵头单位", f"{month_label(context['report_month'])}进展报告", "进度", "状态"], (
-        (_action(context, a), unit_link(context, a.lead_unit), report(a.id), _pct(states[a.id].progress),
+    return _grid(context, ["专项行动", "牵头单位", f"{month_label(context['report_month'])}进展报告", "进度", "状态"], (
+        (_action(context, a), unit_link(context, a.lead_unit), report(a.id), _pct(context, states[a.id].progress),
          badge(states[a.id].status))
         for a in rows))
 
 
 @_table
 def completed_month(context: Context, rows: Sequence[Any]) -> str:
-    return _items(
+    return _items(context, (
         f"{task_link(context, t)}（{_action_name(context, t.action_id)}，完成时限{_deadline(context, t)}）"
         + (f" {badge('已完成', True)}" if t.completed_late else "")
-        for t in rows)
+        for t in rows))
 
 
 @_table
 def problem_tasks(context: Context, rows: Sequence[Any]) -> str:
-    return _grid(["任务", "专项行动", "牵头单位", "完成时限", "进度", "状态"], (
+    return _grid(context, ["任务", "专项行动", "牵头单位", "完成时限", "进度", "状态"], (
         (task_link(context, t), _action_name(context, t.action_id), _lead(context, t.action_id),
-         _deadline(context, t), f"{_pct(t.percent)}（序时 {_pct(t.expected)}）", badge(t.status))
+         _deadline(context, t), f"{_pct(context, t.percent)}（序时 {_pct(context, t.expected)}）", badge(t.status))
         for t in rows))
 
 
 @_table
 def yearend_actions(context: Context, rows: Sequence[Any]) -> str:
     states = context["x"].actions
-    return _grid(["专项行动", "牵头单位", "任务完成", "进度", "序时进度", "状态", "缺报"], (
+    return _grid(context, ["专项行动", "牵头单位", "任务完成", "进度", "序时进度", "状态", "缺报"], (
         (_action(context, a), unit_link(context, a.lead_unit),
-         f"{st.task_counts['已完成']}/{len(st.tasks)}", _pct(st.progress), _pct(st.expected), badge(st.status),
+         f"{st.task_counts['已完成']}/{len(st.tasks)}", _pct(context, st.progress), _pct(context, st.expected), badge(st.status),
          len(st.missing))
         for a in rows for st in (states[a.id],)))
 
 
 @_table
 def completed_year(context: Context, rows: Sequence[Any]) -> str:
-    return _grid(["任务", "专项行动", "完成时限", "完成月份"], (
+    return _grid(context, ["任务", "专项行动", "完成时限", "完成月份"], (
         (task_link(context, t), _action_name(context, t.action_id), _deadline(context, t),
          f"{month_label(t.completed_month)}" + (f" {badge('已完成', True)}" if t.completed_late else ""))
         for t in rows))
@@ -174,16 +186,16 @@ def completed_year(context: Context, rows: Sequence[Any]) -> str:
 
 @_table
 def open_tasks(context: Context, rows: Sequence[Any]) -> str:
-    return _grid(["任务", "专项行动", "牵头单位", "完成时限", "进度", "状态"], (
+    return _grid(context, ["任务", "专项行动", "牵头单位", "完成时限", "进度", "状态"], (
         (task_link(context, t), _action_name(context, t.action_id), _lead(context, t.action_id),
-         _deadline(context, t), _pct(t.percent), badge(t.status))
+         _deadline(context, t), _pct(context, t.percent), badge(t.status))
         for t in rows))
 
 
 @_table
 def reporting(context: Context, rows: Sequence[Any]) -> str:
     """Rows of (report, late): missing reports, and late ones with the day they came."""
-    return _grid(["专项行动", "牵头单位", "月份", "情况"], (
+    return _grid(context, ["专项行动", "牵头单位", "月份", "情况"], (
         (_action_name(context, r.action_id), _lead(context, r.action_id), month_label(r.month),
          f"迟报（{zh_date(r.submitted)}报送）" if late else "缺报")
         for r, late in rows))
@@ -195,8 +207,8 @@ def reporting(context: Context, rows: Sequence[Any]) -> str:
 @_table
 def actions_index(context: Context, rows: Sequence[Any]) -> str:
     states = context["x"].actions
-    return _grid(["编号", "专项行动", "牵头单位", "任务数", "状态", "进度", "缺报"], (
-        (md_text(a.id), _action(context, a), unit_link(context, a.lead_unit), len(a.tasks), badge(st.status),
+    return _grid(context, ["编号", "专项行动", "牵头单位", "任务数", "状态", "进度", "缺报"], (
+        (text(context, a.id), _action(context, a), unit_link(context, a.lead_unit), len(a.tasks), badge(st.status),
          bar(st.progress, st.status, a.name + " 进度"), f"{len(st.missing)} 份" if st.missing else "无")
         for a in rows for st in (states[a.id],)))
 
@@ -205,11 +217,11 @@ def actions_index(context: Context, rows: Sequence[Any]) -> str:
 def action_tasks(context: Context, action: Any, state: Any) -> str:
     """An action's own tasks with their states (state.tasks are in the action's task order)."""
     def latest(ts: Any) -> str:
-        return f"{_pct(ts.percent)}（{month_label(ts.report_month)}报）" if ts.report_month else _pct(ts.percent)
+        return f"{_pct(context, ts.percent)}（{month_label(ts.report_month)}报）" if ts.report_month else _pct(context, ts.percent)
 
-    return _grid(["任务", "状态", "最新进度", "序时进度", "完成时限", "开始日期", "权重"], (
-        (md_text(t.name), badge(ts.status, ts.completed_late), latest(ts), _pct(ts.expected),
-         md_text(t.deadline.text), zh_date(t.start), md_text(f"{t.weight:g}"))
+    return _grid(context, ["任务", "状态", "最新进度", "序时进度", "完成时限", "开始日期", "权重"], (
+        (text(context, t.name), badge(ts.status, ts.completed_late), latest(ts), _pct(context, ts.expected),
+         text(context, t.deadline.text), zh_date(t.start), text(context, f"{t.weight:g}"))
         for t, ts in zip(action.tasks, state.tasks)))
 
 
@@ -221,7 +233,7 @@ def units_index(context: Context, rows: Sequence[Any]) -> str:
     def counts_cells(counts: dict[str, int]) -> list[str]:
         return [f"{badge(st)} {counts[st]}" if counts[st] else "0" for st in attention]
 
-    return _grid(["单位", "牵头行动", "配合行动", "牵头任务", *attention, "缺报"], (
+    return _grid(context, ["单位", "牵头行动", "配合行动", "牵头任务", *attention, "缺报"], (
         (link(context, context["unit_src"](u.id), u.short), leads, supports, n_tasks, *counts_cells(counts), missing)
         for u, leads, supports, n_tasks, counts, missing in rows))
 
@@ -231,13 +243,13 @@ def unit_leads(context: Context, rows: Sequence[Any]) -> str:
     states, task_of = context["x"].actions, context["task_of"]
 
     def tasks(st: Any) -> str:
-        return "<br>".join(f"{md_text(task_of[t.task_id][1].name)} {badge(t.status, t.completed_late)}"
+        return "<br>".join(f"{text(context, task_of[t.task_id][1].name)} {badge(t.status, t.completed_late)}"
                            for t in st.tasks)
 
     def missing_months(st: Any) -> str:
         return "、".join(str(month_label(r.month)) for r in st.missing) if st.missing else "无"
 
-    return _grid(["专项行动", "状态和进度", "任务", "缺报"], (
+    return _grid(context, ["专项行动", "状态和进度", "任务", "缺报"], (
         (_action(context, a), _status_bar(a, st), tasks(st), missing_months(st))
         for a in rows for st in (states[a.id],)))
 
@@ -245,23 +257,24 @@ def unit_leads(context: Context, rows: Sequence[Any]) -> str:
 @_table
 def unit_supports(context: Context, rows: Sequence[Any]) -> str:
     states = context["x"].actions
-    return _grid(["专项行动", "牵头单位", "状态和进度"], (
+    return _grid(context, ["专项行动", "牵头单位", "状态和进度"], (
         (_action(context, a), unit_link(context, a.lead_unit), _status_bar(a, states[a.id]))
         for a in rows))
 
 
 @_table
 def unit_cases(context: Context, rows: Sequence[Any]) -> str:
-    return _items(f"{link(context, context['case_src'](c.id), c.title)}{sample_badge(c)}"
-                  f"（{md_text(c.kind)}，{zh_date(c.date)}）" for c in rows)
+    return _items(context, (f"{link(context, context['case_src'](c.id), c.title)}{sample_badge(c)}"
+                            f"（{text(context, c.kind)}，{zh_date(c.date)}）" for c in rows))
 
 
 # --- Cases ------------------------------------------------------------------------------------------
 
 
-def kind_text(case: Any) -> Markup:
+@pass_context
+def kind_text(context: Context, case: Any) -> Markup:
     """问题曝光（慢作为）, or the kind alone."""
-    return md_escape(f"{case.kind}（{case.category}）" if case.category else case.kind)
+    return Markup(text(context, f"{case.kind}（{case.category}）" if case.category else case.kind))
 
 
 def _rectification(context: Context, case: Any) -> str:
@@ -271,17 +284,17 @@ def _rectification(context: Context, case: Any) -> str:
     flag = '<span class="badge badge-overdue">逾期</span> ' if state.overdue else ""
     rect = case.rectification
     due = f"，时限{zh_date(rect.deadline)}" if rect.deadline and rect.status != "已整改" else ""
-    return f"{flag}{md_text(state.label)}{due}"
+    return f"{flag}{text(context, state.label)}{due}"
 
 
 @_table
 def case_table(context: Context, rows: Sequence[Any], empty: str = "暂无案例") -> str:
     kind_src, kind_slug, case_src = context["kind_src"], context["kind_slug"], context["case_src"]
     cells = [(zh_date(c.date), f"{link(context, case_src(c.id), c.title)}{sample_badge(c)}",
-              link(context, kind_src(kind_slug(c)), kind_text(c)), unit_links(context, c.units),
+              link(context, kind_src(kind_slug(c)), kind_text(context, c)), unit_links(context, c.units),
               _rectification(context, c))
              for c in rows]
-    return _grid(["发布日期", "案例", "类型", "涉及单位", "整改情况"], cells or [("—", md_text(empty), "—", "—", "—")])
+    return _grid(context, ["发布日期", "案例", "类型", "涉及单位", "整改情况"], cells or [("—", text(context, empty), "—", "—", "—")])
 
 
 # --- Others --------------------------------------------------------------------------------------------
@@ -293,14 +306,15 @@ def cleanup_units(context: Context, rows: Sequence[Any], totals: dict[str, int] 
     decisions = ("保留", "修改", "废止")
     lines = [(unit_link(context, uid), *(c[k] for k in decisions), sum(c[k] for k in decisions)) for uid, c in rows]
     if totals:
-        lines.append(("**合计**", *(f"**{totals[k]}**" for k in decisions), f"**{sum(totals[k] for k in decisions)}**"))
-    return _grid(["制定单位", *decisions, "合计"], lines)
+        lines.append((strong(context, "合计"), *(strong(context, totals[k]) for k in decisions),
+                      strong(context, sum(totals[k] for k in decisions))))
+    return _grid(context, ["制定单位", *decisions, "合计"], lines)
 
 
 @_table
 def feed_rows(context: Context, rows: Sequence[Any]) -> str:
     """Rows of (feed link, what it carries)."""
-    return _grid(["名称", "内容"], ((link(context, f.path, f.title), md_text(what)) for f, what in rows))
+    return _grid(context, ["名称", "内容"], ((link(context, f.path, f.title), text(context, what)) for f, what in rows))
 
 
 GLOBALS = dict(tables=TABLES, more=more, kind_text=kind_text)

@@ -1,14 +1,15 @@
 """The editors' command-line tool: `./column <命令>` from the repository root.
 
-check, new, import, import-doc, export-template, schemas, publish, rollback. Everything it prints is
-Chinese; problems go to stderr with exit status 1, usage mistakes exit with 2. Only
-`publish` runs MkDocs, as a subprocess: the rest needs no build and stays fast.
+check, preview, new, import, import-doc, export-template, schemas, publish, rollback. Everything it
+prints is Chinese; problems go to stderr with exit status 1, usage mistakes exit with 2. Only
+`preview` and `publish` run MkDocs, as a subprocess: the rest needs no build and stays fast.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import subprocess
 import sys
 import traceback
 from datetime import date
@@ -194,6 +195,22 @@ def _write_vscode_settings(project: Path) -> None:
     path.write_text(json.dumps(settings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
+def cmd_preview(args, project: Path) -> int:
+    # `mkdocs serve --dirty`: the adapter then rebuilds only what a saved file changes
+    # (campaign/site/preview.py), in seconds instead of a whole-site build. Warnings are
+    # listed but do not stop the preview (--no-strict); publishing stays strict.
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-f", args.config]
+    if args.dev_addr:
+        command += ["-a", args.dev_addr]
+    if args.open:
+        command.append("--open")
+    print("正在生成预览（第一次需要完整生成一遍网站；之后每次保存只更新受影响的页面）。按 Ctrl+C 停止。", flush=True)
+    try:
+        return subprocess.call(command, cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    except KeyboardInterrupt:
+        return 0
+
+
 def cmd_publish(args, project: Path) -> int:
     from campaign.editors.cli import publish
 
@@ -265,11 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="紫阳县优化提升营商环境专项督查专栏：编辑工具。",
         epilog="示例：\n"
                "  ./column check\n"
+               "  ./column preview\n"
                "  ./column new report --action a01 --month 2018-09\n"
                "  ./column export-template --month 2018-09\n"
                "  ./column import 台账.xlsx\n"
                "  ./column import-doc 紫政办发〔2018〕30号.docx --id zzbf-2018-30\n"
-               "每个命令的详细用法：./column <命令> -h。编辑指南：mkdocs serve -f mkdocs-guide.yml 预览（content/guide/，不在门户网站发布）。",
+               "每个命令的详细用法：./column <命令> -h。编辑指南：./column preview -f mkdocs-guide.yml 预览（content/guide/，不在门户网站发布）。",
     )
     parser.add_argument("--project", metavar="目录", help="项目目录（默认：从当前目录向上查找 mkdocs.yml）")
     commands = parser.add_subparsers(dest="command", metavar="命令", required=True)
@@ -280,6 +298,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true",
                        help="不使用上次检查的结果，每个文件都重新读取和检查（结果相同，只是更慢）")
     check.set_defaults(run=cmd_check)
+
+    prev = commands.add_parser("preview", help="在浏览器里预览网站，保存文件后几秒内自动刷新",
+                               description="在本机启动预览网站（默认 http://127.0.0.1:8000/，地址见输出）。改 data/ 或 content/ "
+                                           "中的文件并保存后，只重新生成受影响的页面，页面自动刷新。")
+    prev.add_argument("-a", "--dev-addr", metavar="地址:端口", help="预览地址，如 127.0.0.1:8001（默认：mkdocs.yml 的 dev_addr，即 127.0.0.1:8000）")
+    prev.add_argument("-f", "--config-file", dest="config", default="mkdocs.yml", metavar="配置文件",
+                      help="配置文件（默认 mkdocs.yml；编辑指南用 mkdocs-guide.yml）")
+    prev.add_argument("--open", action="store_true", help="生成后自动在浏览器中打开")
+    prev.set_defaults(run=cmd_preview)
 
     new = commands.add_parser("new", help="新建一份报告、案例、政策文件、解读或测评（带中文注释的草稿）",
                               description="在正确的位置生成一份能通过检查的草稿，每个字段上方有中文说明。不会覆盖已有文件。")

@@ -1,4 +1,4 @@
-"""Page builders: each module turns part of the Dataset into generated Markdown pages.
+"""Page builders: each module turns part of the Dataset into generated pages (HTML: rendering.py).
 
 The adapter adds every GeneratedPage to MkDocs as a virtual file; nothing is written
 into content/. Builders are listed in BUILDERS in menu order. The editors' guide is not

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from campaign import routes
 from campaign.exports import feeds
-from campaign.records.dates import Month
 from campaign.records.loading import Dataset
 from campaign.rules.schedule import derive_once, progress_series
 from campaign.site.charts import progress_chart
@@ -11,15 +10,14 @@ from campaign.site.pages.base import GeneratedPage, action_src, render_page
 from campaign.site.pages.paginate import paginate
 
 # An action page shows its newest RECENT monthly reports; when it has more, it links the
-# archive of them all (actions/<id>-reports.md, paginated): a report is some 3.5 KB, and a
-# page listing every month would pass 60 KB after two years.
-RECENT = 6
-ARCHIVE_PER_PAGE = 12
+# archive of them all (actions/<id>-reports.md, paginated). Decided in routes, where the
+# feeds learn which page shows a report.
+RECENT = routes.RECENT_REPORTS
+ARCHIVE_PER_PAGE = routes.REPORTS_PER_ARCHIVE_PAGE
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
     x = derive_once(d)
-    as_of_month = str(Month.of(x.as_of))
     # Indexed once: looking them up per action would make the build quadratic.
     cases_by_action: dict[str, list] = {a: [] for a in d.actions}
     for case in d.cases:
@@ -30,20 +28,19 @@ def build(d: Dataset) -> list[GeneratedPage]:
         for aid in dict.fromkeys(policy.doc.actions):
             policies_by_action.setdefault(aid, []).append(policy)
     any_sample = any(a.sample for a in d.action_list)
-    pages = [render_page(d, p.src_uri, "actions_index.md.j2", feeds=feeds.ACTIONS,
+    pages = [render_page(d, p.src_uri, "actions_index.html.j2", feeds=feeds.ACTIONS,
                          shows_sample=any(a.sample for a in p.items), x=x, p=p)
              for p in paginate("actions/index.md", d.action_list)]
     for action in d.actions.values():
         st = x.actions[action.id]
         # Newest first: the timeline reads like a news column.
-        reports = sorted((r for r in d.reports_by_action[action.id] if r.month <= as_of_month and r.submitted <= d.as_of),
-                         key=lambda r: r.month, reverse=True)
+        reports = routes.shown_reports(d.reports_by_action[action.id], d.as_of)
         cases = cases_by_action[action.id]
         policies = policies_by_action[action.id]
         late_months = {r.month for r in st.late}
         archive = routes.action_reports_src(action.id) if len(reports) > RECENT else None
         recent = reports[:RECENT]
-        pages.append(render_page(d, action_src(action.id), "action.md.j2", record=action,
+        pages.append(render_page(d, action_src(action.id), "action.html.j2", record=action,
                                  feeds=feeds.for_action(action.id),
                                  shows_sample=action.sample or any(r.sample for r in recent), action=action, st=st,
                                  reports=reports, recent=recent, archive=archive, late_months=late_months,
@@ -51,7 +48,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
                                  cases=cases, policies=policies,
                                  progress=progress_chart(progress_series(d, action.id))))
         if archive:
-            pages += [render_page(d, p.src_uri, "action_reports.md.j2", record=action,
+            pages += [render_page(d, p.src_uri, "action_reports.html.j2", record=action,
                                   feeds=feeds.for_action(action.id),
                                   shows_sample=action.sample or any(r.sample for r in p.items),
                                   action=action, p=p, late_months=late_months)

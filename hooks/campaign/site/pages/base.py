@@ -7,7 +7,7 @@ from typing import Any, Callable, Sequence
 from campaign.records.dates import zh_date
 from campaign.records.loading import Dataset
 from campaign.routes import action_src, bulletin_src, case_src, unit_src, yearend_src
-from campaign.site.rendering import render
+from campaign.site.rendering import is_html, render
 
 
 # Search weight of reference pages (统计口径, 开放数据): below the pages citizens look for.
@@ -22,15 +22,19 @@ class GeneratedPage:
     links and its change history from it, and `edit_path` is the data file an editor
     changes. `sample` says the page shows figures, lists, names or procedures computed from
     or written for sample data (site/sample_marks.py then requires the visible 示例 mark).
-    The Markdown is rendered on first use of `content`, so the check pipeline can list
-    every page's path without rendering any.
+    The content is rendered on first use of `content`, so the check pipeline can list
+    every page's path without rendering any. It is front matter and then HTML when `html`
+    is true (MkDocs takes it as the page's content, no Markdown pass: site/html_pages.py),
+    else front matter and Markdown.
     """
 
-    __slots__ = ("src_uri", "record", "article", "feeds", "edit_path", "sample", "search_weight", "_render", "_content")
+    __slots__ = ("src_uri", "record", "article", "feeds", "edit_path", "sample", "search_weight", "html", "_render",
+                 "_content")
 
     def __init__(self, src_uri: str, render: Callable[[], str] | str, sample: bool = False, *, record: Any = None,
-                 feeds: Sequence[Any] = (), edit_path: str | None = None, article: Any = None):
+                 feeds: Sequence[Any] = (), edit_path: str | None = None, article: Any = None, html: bool = False):
         self.src_uri = src_uri  # path as if under content/, e.g. actions/a01.md
+        self.html = html
         self.sample = sample
         self.record = record
         # Article facts for the portal's meta tags when the page is no single record's
@@ -78,4 +82,4 @@ def render_page(dataset: Dataset, src_uri: str, template: str, *, record: Any = 
         yearend_src=yearend_src,
         task_of=dataset.tasks,
         **context,
-    ), bool(shows_sample), record=record, feeds=feeds, edit_path=edit_path, article=article)
+    ), bool(shows_sample), record=record, feeds=feeds, edit_path=edit_path, article=article, html=is_html(template))

@@ -52,14 +52,14 @@ def build(d: Dataset) -> list[GeneratedPage]:
                              list(b.cases), show_kind=True, **common),
         )
         pages.append(render_page(
-            d, bulletin_src(month), "bulletin.md.j2", record=b.record, shows_sample=b.sample, b=b, month=month,
+            d, bulletin_src(month), "bulletin.html.j2", record=b.record, shows_sample=b.sample, b=b, month=month,
             at=b.period_end, x=x, report_month=month, report_states=report_states, lists=lists, show_kind=True,
             office=d.units.get(b.record.office), docx=docx_src(month),
         ))
         index_rows.append(b)
     issued = {b.month for b in index_rows}
     unissued = [mo for mo, _ in schedule.period_ends(d) if mo not in issued]
-    pages.append(render_page(d, "bulletins/index.md", "bulletins_index.md.j2",
+    pages.append(render_page(d, "bulletins/index.md", "bulletins_index.html.j2",
                              shows_sample=any(b.sample for b in index_rows) or any(a.sample for a in d.action_list),
                              rows=list(reversed(index_rows)), unissued=unissued,
                              progress=progress_chart(schedule.progress_series(d))))

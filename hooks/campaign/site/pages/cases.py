@@ -49,14 +49,14 @@ def build(d: Dataset) -> list[GeneratedPage]:
     unit_ids = [u.id for u in d.unit_list if u.id in by_unit]
     kind_counts = Counter(kind_slug(c) for c in d.cases)
     rect_counts = Counter(s.css for s in states.values())
-    pages = [render_page(d, "cases/index.md", "cases_index.md.j2", cases=newest_first[:LATEST_ON_INDEX],
+    pages = [render_page(d, "cases/index.md", "cases_index.html.j2", cases=newest_first[:LATEST_ON_INDEX],
                          total=len(d.cases), years=years, kind_counts=kind_counts, rect_counts=rect_counts,
                          year_counts=Counter(c.date.year for c in d.cases), **common)]
     unit_rows = [(uid, Counter(kind_slug(c) for c in by_unit[uid]),
                   sum(1 for c in by_unit[uid] if c.id in states and states[c.id].overdue))
                  for uid in unit_ids]
     any_sample = any(c.sample for c in d.cases)
-    pages += [render_page(d, p.src_uri, "cases_units.md.j2", shows_sample=any_sample, any_sample=any_sample,
+    pages += [render_page(d, p.src_uri, "cases_units.html.j2", shows_sample=any_sample, any_sample=any_sample,
                           p=p, rows=p.items, **common)
               for p in paginate("cases/units.md", unit_rows)]
 
@@ -71,7 +71,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
         pages += _list(d, unit_cases_src(uid), f"{d.units[uid].short}的典型案例", by_unit[uid], scope="unit",
                        unit=d.units[uid], **common)
     for case in d.cases:
-        pages.append(render_page(d, case_src(case.id), "case.md.j2", record=case,
+        pages.append(render_page(d, case_src(case.id), "case.html.j2", record=case,
                                  shows_sample=case.sample or any(d.units[u].sample for u in case.units if u in d.units), case=case,
                                  state=states.get(case.id), **common))
     for page in pages:
@@ -81,6 +81,6 @@ def build(d: Dataset) -> list[GeneratedPage]:
 
 def _list(d: Dataset, base: str, title: str, cases: list, **context) -> list[GeneratedPage]:
     """A case list over numbered pages (50 a page): kinds and years grow with the data."""
-    return [render_page(d, p.src_uri, "cases_list.md.j2", p=p, total=len(cases), cases=p.items,
+    return [render_page(d, p.src_uri, "cases_list.html.j2", p=p, total=len(cases), cases=p.items,
                         title=title if p.number == 1 else f"{title}（第{p.number}页）", **context)
             for p in paginate(base, cases)]

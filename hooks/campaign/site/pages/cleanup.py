@@ -30,6 +30,6 @@ def build(d: Dataset) -> list[GeneratedPage]:
                           back="cleanup.md", back_text="规范性文件清理")
     # The entries themselves: 50 a page (cleanup.md, cleanup-2.md …); the summary sits on the first.
     for p in paginate("cleanup.md", d.cleanup):
-        pages.append(render_page(d, p.src_uri, "cleanup.md.j2", article=portal.cleanup_article(d) if p.number == 1 else None, p=p, counts=counts, decisions=DECISIONS,
+        pages.append(render_page(d, p.src_uri, "cleanup.html.j2", article=portal.cleanup_article(d) if p.number == 1 else None, p=p, counts=counts, decisions=DECISIONS,
                                  by_unit=units_ex, policy_by_no=policy_by_no, measure=measure, late=late))
     return pages

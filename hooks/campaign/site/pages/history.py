@@ -24,6 +24,7 @@ ACTION_SHOWN = 6
 
 def section(hist: History, *, action_id: str | None = None, task_id: str | None = None,
             d: Dataset | None = None, shown: int = SHOWN) -> str:
+    """The section as HTML (action pages are HTML: pages/actions.py)."""
     if task_id is not None:
         changes = hist.for_task(task_id)
     else:
@@ -31,13 +32,13 @@ def section(hist: History, *, action_id: str | None = None, task_id: str | None 
     events = record_events(d, action_id) if d is not None and action_id else []
     if d is not None:
         changes = [c for c in changes if c.day <= d.as_of and not c.what.startswith("首次报送")]
-    return render("history.md.j2", here="", hist=hist, changes=changes[:shown], more=len(changes) > shown,
+    return render("history.html.j2", here="", hist=hist, changes=changes[:shown], more=len(changes) > shown,
                   events=events[:shown], more_events=len(events) > shown,
                   as_of=d.as_of if d is not None else None)
 
 
 def decorate(d: Dataset, hist: History, record: Any, markdown: str, src_uri: str | None = None) -> str | None:
-    """An action page's Markdown with its 变更记录 appended; None for any other page (its
+    """An action page's HTML with its 变更记录 appended; None for any other page (its
     report archive too, which shows the same record)."""
     if not isinstance(record, m.Action) or (src_uri is not None and src_uri != routes.action_src(record.id)):
         return None

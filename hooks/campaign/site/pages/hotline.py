@@ -13,5 +13,5 @@ def build(d: Dataset) -> list[GeneratedPage]:
     measure = next((x for x in d.plan.measures if x.id == "m1-2"), None)
     random_check = next((x for x in d.plan.methods if x.id == "random-check"), None)
     from_hotline = sorted((c for c in d.cases if c.source == "441111热线"), key=lambda c: (c.date, c.id), reverse=True)
-    return [render_page(d, "hotline.md", "hotline.md.j2", shows_sample=True, measure=measure, random_check=random_check,
+    return [render_page(d, "hotline.md", "hotline.html.j2", shows_sample=True, measure=measure, random_check=random_check,
                         from_hotline=from_hotline)]

@@ -18,7 +18,7 @@ def list_pages(d: Dataset, base: str, title: str, table: str, items: Sequence, *
                back_text: str, intro: str = "", **context: Any) -> list[GeneratedPage]:
     """Pages base, base-2 … rendering table `table` of tables.py over the items."""
     any_sample = any(a.sample for a in d.action_list)  # the same 示例 notice as the summary page
-    return [render_page(d, p.src_uri, "list_page.md.j2", shows_sample=any_sample, title=title, p=p, table=table, back=back,
+    return [render_page(d, p.src_uri, "list_page.html.j2", shows_sample=any_sample, title=title, p=p, table=table, back=back,
                         back_text=back_text, intro=intro, any_sample=any_sample, **context)
             for p in paginate(base, items)]
 

@@ -18,7 +18,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
         ("滞后阈值", f"{r.behind_threshold:g} 个百分点", "最新进度比序时进度低出这么多以上为滞后", "behind_threshold"),
         ("临期天数", f"{r.due_soon_days} 天", "距完成时限不超过这么多天（含当天）且未完成为临期", "due_soon_days"),
     ]
-    page = render_page(d, "method.md", "method.md.j2", shows_sample=r.sample, s=schedule, r=r, thresholds=thresholds,
+    page = render_page(d, "method.md", "method.html.j2", shows_sample=r.sample, s=schedule, r=r, thresholds=thresholds,
                         status_rules=schedule.status_rules(r), missing_rules=schedule.missing_rules(r),
                         period_rule=schedule.period_rule(r), plan_basis=PLAN_BASIS,
                         basis=r.basis or PLAN_BASIS + "以下数值为本专栏的默认设置。",

@@ -18,11 +18,11 @@ ACTION_FEEDS_SRC = "opendata/feeds.md"
 
 def build(d: Dataset) -> list[GeneratedPage]:
     tables = opendata.tables_of(d)
-    pages = [render_page(d, SRC, "opendata.md.j2", feeds=feeds.EVERYTHING, tables=tables, folder=opendata.FOLDER,
+    pages = [render_page(d, SRC, "opendata.html.j2", feeds=feeds.EVERYTHING, tables=tables, folder=opendata.FOLDER,
                          list_sep=opendata.LIST_SEPARATOR, part_sep=opendata.PART_SEPARATOR,
                          catalog=feeds.catalog(d, per_action=False), action_feeds=ACTION_FEEDS_SRC,
                          table_src=table_src)]
-    pages += [render_page(d, table_src(t.spec.name), "opendata_table.md.j2", t=t, folder=opendata.FOLDER)
+    pages += [render_page(d, table_src(t.spec.name), "opendata_table.html.j2", t=t, folder=opendata.FOLDER)
               for t in tables]
     general = len(feeds.catalog(d, per_action=False))
     pages += list_pages(d, ACTION_FEEDS_SRC, "各专项行动的订阅源和日历", "feed_rows", feeds.catalog(d)[general:],

@@ -36,7 +36,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
     visible = [r for r in d.reports if r.submitted <= d.as_of]
     newest = sorted(visible, key=lambda r: (r.submitted, r.month, r.action), reverse=True)[:NEWEST_REPORTS]
     pages.append(render_page(
-        d, "index.md", "index.md.j2", feeds=feeds.EVERYTHING, shows_sample=any(a.sample for a in d.action_list),
+        d, "index.md", "index.html.j2", feeds=feeds.EVERYTHING, shows_sample=any(a.sample for a in d.action_list),
         x=x, attention=attention, newest=newest, missing=missing,
         action_rows=excerpt(d.action_list, "actions/index.md", ACTION_BARS),
         campaign_status=schedule.action_status(a.status for a in x.actions.values()),

@@ -2,7 +2,7 @@
 
 `paginate("actions/index.md", items, 50)` yields the first page at actions/index.md and
 the rest at actions/index-2.md, actions/index-3.md … Each Page knows its neighbours, and
-the pager macro (templates/_pager.md.j2) prints a bounded window of page links.
+the pager macro (templates/_pager.html.j2) prints a bounded window of page links.
 """
 from __future__ import annotations
 

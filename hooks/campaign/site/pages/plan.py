@@ -18,4 +18,4 @@ def build(d: Dataset) -> list[GeneratedPage]:
     order = {i.id: n for n, (i, _) in enumerate(items)}
     timeline = sorted(items, key=lambda p: (p[0].deadline is None,
                                             p[0].deadline.due if p[0].deadline else date.max, order[p[0].id]))
-    return [render_page(d, "plan/index.md", "plan.md.j2", sections=sections, timeline=timeline, x=x)]
+    return [render_page(d, "plan/index.md", "plan.html.j2", sections=sections, timeline=timeline, x=x)]

@@ -30,10 +30,10 @@ def build(d: Dataset) -> list[GeneratedPage]:
     # 50 documents a page, grouped by year (or topic) within the page; a group may continue on the next.
     for page in paginate("policies/index.md", newest_first):
         groups = [(year, list(items)) for year, items in groupby(page.items, key=lambda p: p.doc.published.year)]
-        pages.append(render_page(d, page.src_uri, "policies_index.md.j2", p=page, by_year=groups, **context))
+        pages.append(render_page(d, page.src_uri, "policies_index.html.j2", p=page, by_year=groups, **context))
     for page in paginate("policies/topics.md", by_topic):
         groups = [(topic, list(items)) for topic, items in groupby(page.items, key=lambda p: p.doc.topic)]
-        pages.append(render_page(d, page.src_uri, "policies_topics.md.j2", p=page, by_topic=groups, **context))
+        pages.append(render_page(d, page.src_uri, "policies_topics.html.j2", p=page, by_topic=groups, **context))
     for page in pages:
         page.feeds = feeds.POLICIES
     return pages

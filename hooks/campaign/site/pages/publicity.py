@@ -85,7 +85,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
     weeks = sorted(d.publicity_weeks, key=lambda w: w.start, reverse=True)
     leads = action_lead_units(d)
     measure = next((x for x in d.plan.measures if x.id == "m2"), None)
-    pages = [render_page(d, "publicity/index.md", "publicity_index.md.j2", feeds=feeds.PUBLICITY, weeks=weeks,
+    pages = [render_page(d, "publicity/index.md", "publicity_index.html.j2", feeds=feeds.PUBLICITY, weeks=weeks,
                          week_src=week_src, measure=measure)]
     for week in weeks:
         extra_leads = [u for u in leads if u not in week.units] if week.all_action_leads else []
@@ -95,7 +95,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
             reports = {e.report: resolve_report(d, e.report) for e in events if e.report}
             # The unit list and its sample note are on the first page only.
             leads_here = extra_leads if p.number == 1 else []
-            pages.append(render_page(d, p.src_uri, "publicity_week.md.j2", record=week, feeds=feeds.PUBLICITY,
+            pages.append(render_page(d, p.src_uri, "publicity_week.html.j2", record=week, feeds=feeds.PUBLICITY,
                                      shows_sample=(bool(leads_here) and any(a.sample for a in d.action_list))
                                      or any(e.sample for e in events),
                                      week=week, days=days, p=p, reports=reports, extra_leads=leads_here,

@@ -37,7 +37,7 @@ search_exclude: true
 
 
 def build(d: Dataset) -> list[GeneratedPage]:
-    return [GeneratedPage(SRC, PAGE)]
+    return [GeneratedPage(SRC, PAGE, html=True)]  # already HTML: no Markdown pass
 
 
 def _url(src_uri: str) -> str:

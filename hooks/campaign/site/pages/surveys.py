@@ -30,10 +30,10 @@ def build(d: Dataset) -> list[GeneratedPage]:
     chart_desc = "；".join(f"{quarter_label(c.survey.quarter)}总体满意度 {c.survey.overall} 分" for c in changes) + "。"
     measure = next((x for x in d.plan.measures if x.id == "m4-2"), None)
     common = dict(quarter_label=quarter_label, signed=signed, survey_src=survey_src)
-    pages = [render_page(d, "surveys/index.md", "surveys_index.md.j2", changes=list(reversed(changes)),
+    pages = [render_page(d, "surveys/index.md", "surveys_index.html.j2", changes=list(reversed(changes)),
                          chart=chart, chart_desc=chart_desc, dimension_names=dimension_names, measure=measure, **common)]
     for index, change in enumerate(changes):
         later = changes[index + 1].survey if index + 1 < len(changes) else None
-        pages.append(render_page(d, survey_src(change.survey.quarter), "survey.md.j2", record=change.survey, change=change,
+        pages.append(render_page(d, survey_src(change.survey.quarter), "survey.html.j2", record=change.survey, change=change,
                                  survey=change.survey, later=later, **common))
     return pages

@@ -41,7 +41,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
         rows.append((u, len(leads), len(supports_of[u.id]),
                      len(led_tasks), {s: counts[s] for s in ATTENTION}, missing))
     any_sample = any(a.sample for a in d.action_list)
-    pages = [render_page(d, p.src_uri, "units_index.md.j2", shows_sample=any_sample, any_sample=any_sample,
+    pages = [render_page(d, p.src_uri, "units_index.html.j2", shows_sample=any_sample, any_sample=any_sample,
                          p=p, rows=p.items, attention=ATTENTION)
              for p in paginate("units/index.md", rows)]
     for unit in d.unit_list:
@@ -58,7 +58,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
             mine = sorted(mine, key=lambda c: (c.date, c.id), reverse=True)
         cases_ex = excerpt(mine, unit_cases_src(uid))
         pages.append(render_page(
-            d, unit_src(uid), "unit.md.j2", record=unit, shows_sample=unit.sample or any(a.sample for a in leads),
+            d, unit_src(uid), "unit.html.j2", record=unit, shows_sample=unit.sample or any(a.sample for a in leads),
             unit=unit, x=x, leads_ex=leads_ex, supports_ex=supports_ex,
             cases_ex=cases_ex,
             leads=leads,

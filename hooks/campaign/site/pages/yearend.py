@@ -82,7 +82,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
                              **common),
         )
         pages.append(render_page(
-            d, yearend_src(year), "yearend.md.j2", shows_sample=any(a.sample for a in d.action_list), year=year, at=at, x=x,
+            d, yearend_src(year), "yearend.html.j2", shows_sample=any(a.sample for a in d.action_list), year=year, at=at, x=x,
             finished=at.month == 12 and at.day == 31,
             completed=completed, open_tasks=open_tasks, lists=lists,
             measures=[(i, "工作措施") for i in d.plan.measures] + [(i, "督查方式") for i in d.plan.methods],
@@ -95,7 +95,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
             docx=docx_src(year),
         ))
     pending = [(y, schedule.year_end_supervision(d, y)) for y in range(start_year, d.as_of.year + 1) if y not in years]
-    pages.append(render_page(d, "reports/index.md", "yearend_index.md.j2", years=list(reversed(years)), pending=pending))
+    pages.append(render_page(d, "reports/index.md", "yearend_index.html.j2", years=list(reversed(years)), pending=pending))
     return pages
 
 
