@@ -7,8 +7,8 @@ few files. Each file's results are kept here under the SHA-256 hash of its bytes
 reused while the bytes are the same; a changed file is always read again, whatever its
 size or modification time say (those are never trusted). What a result also depends on
 is part of its key: the code and rule files (`code_fingerprint`: every file of the
-`campaign` package, proofreading_terms.txt and the templates included, the Python and
-pydantic versions) for every entry, and per part the settings it was computed with
+`campaign` package, proofreading_terms.txt and the templates included, the versions of
+Python, pydantic, PyYAML, OpenCC and pyahocorasick) for every entry, and per part the settings it was computed with
 (limits, the leaders and units the proofreading automaton holds, the outbound allowlist).
 Checks across records are not cached: they run on every check.
 
@@ -55,12 +55,27 @@ def digest(raw: bytes) -> bytes:
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Hash of everything that turns a file into its results: the package's own files (code,
-    proofreading_terms.txt, templates) and the versions of Python and pydantic."""
+    proofreading_terms.txt, templates) and the versions of Python and of the libraries that
+    read and judge the files (pydantic, PyYAML, OpenCC's tables, the automaton)."""
+    import importlib.util
+
     import pydantic
+    import pydantic_core
+    import yaml
 
     package = Path(__file__).resolve().parent.parent
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{FORMAT} {sys.version} {pydantic.VERSION}".encode())
+    h.update(f"{FORMAT} {sys.version} {pydantic.VERSION} {pydantic_core.__version__} {yaml.__version__}".encode())
+    # OpenCC and the automaton are imported only when a text is proofread: their installed
+    # files stand for their versions (a reinstall changes them), without importing them.
+    for library in ("opencc", "ahocorasick"):
+        try:
+            spec = importlib.util.find_spec(library)
+            origin = spec.origin if spec is not None and spec.origin else ""
+            info = os.stat(origin) if origin else None
+            h.update(f" {library} {origin} {info.st_size if info else ''} {info.st_mtime_ns if info else ''}".encode())
+        except (ImportError, ValueError, OSError):
+            h.update(f" {library} -".encode())
     for folder, dirnames, filenames in os.walk(package):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):
