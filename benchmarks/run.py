@@ -12,7 +12,8 @@ bodies of 3,000–10,000 characters.
 Per profile and scale: records, generated pages, total build time (wall and CPU), time in
 our own code (the hook's handlers) versus MkDocs/Material, peak memory, largest and median
 HTML page and pages over 60 KB, search index bytes, open-data bytes, the real `./column
-check` command (wall and CPU), and the same generated pages built as plain Markdown with
+check` command (wall and CPU; with no cache, with the cache, and after one report edited),
+and the same generated pages built as plain Markdown with
 stock Material. Every project is a git repository with one commit per monthly report, as
 the editors' guide prescribes (built with `git fast-import`): the change history is timed
 with an empty cache and with the cache, and the build includes it.
@@ -250,6 +251,32 @@ _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_pyth
 _ConfigDumper.add_representer(_PythonTag, lambda dumper, data: dumper.represent_mapping(data.tag, dict(data)))
 
 
+def time_check(project: Path) -> dict:
+    """The real `./column check`, three times: with no cache (the first run after a clone or
+    a code change), with the cache of the previous run and nothing changed, and after one
+    report file was edited (what an editor does between two checks). The build before has
+    filled the cache: it is removed first."""
+    from campaign.records.filecache import cache_path
+
+    command = [sys.executable, str(project / "column"), "check"]
+    cache_path(project).unlink(missing_ok=True)
+    figures = {}
+    for run in ("cold", "warm", "edited"):
+        report, original = None, b""
+        if run == "edited":
+            report = sorted((project / "data" / "reports").rglob("*.yml"))[-1]
+            original = report.read_bytes()
+            report.write_bytes(original + "\n# 编辑修改\n".encode("utf-8"))
+        try:
+            seconds, cpu, rss = measure_full(command, project)
+        finally:
+            if report is not None:
+                report.write_bytes(original)
+        suffix = "" if run == "warm" else f"_{run}"
+        figures.update({f"check{suffix}_s": seconds, f"check{suffix}_cpu_s": cpu, f"check{suffix}_rss_mb": rss / 1024})
+    return figures
+
+
 def run_scale(profile: str, scale: int, workdir: Path, stock: bool) -> dict:
     project = generate(scale, workdir / f"{profile}-x{scale}", profile=profile)
     commits = git_backed(project)
@@ -262,7 +289,7 @@ def run_scale(profile: str, scale: int, workdir: Path, stock: bool) -> dict:
     own = json.loads(timings_file.read_text()) if timings_file.exists() else {}
     # external:… is third-party work our hook starts (Pagefind indexing), not our own code.
     own_s = sum(v for k, v in own.items() if not k.startswith("external:"))
-    check_s, check_cpu_s, check_rss = measure_full([sys.executable, str(project / "column"), "check"], project)
+    check = time_check(project)
     # 文字把关 (proofreading and the personal-data guard over every published text): the pass
     # alone, run once more on the loaded data; it is part of check_s above.
     proofread = subprocess.run([sys.executable, "-c",
@@ -280,8 +307,8 @@ def run_scale(profile: str, scale: int, workdir: Path, stock: bool) -> dict:
         "own_by_event": own, "peak_rss_mb": rss / 1024, "largest_html_kb": sizes[-1] / 1024,
         "median_html_kb": statistics.median(sizes) / 1024, "pages_over_60kb": sum(1 for n in sizes if n > 60 * 1024),
         "search_index_bytes": _search_index_bytes(site),
-        "opendata_bytes": dir_bytes(site / "opendata"), "check_s": check_s, "check_cpu_s": check_cpu_s, "proofread_s": proofread_s,
-        "check_rss_mb": check_rss / 1024, "commits": commits, "history_changes": changes,
+        "opendata_bytes": dir_bytes(site / "opendata"), **check, "proofread_s": proofread_s,
+        "commits": commits, "history_changes": changes,
         "history_cold_s": history_cold_s, "history_warm_s": history_warm_s,
     }
     if stock:
@@ -439,7 +466,10 @@ def print_scale(f: dict) -> None:
           f"超过 60 KB 的页面 pages over 60 KB: {f['pages_over_60kb']}")
     print(f"搜索索引 search index: {f['search_index_bytes']} bytes（每页 {f['search_index_bytes'] / max(1, f['html_pages']):.0f} bytes）")
     print(f"开放数据 open data: {f['opendata_bytes']} bytes")
-    print(f"仅检查数据 check（./column check）: {f['check_s']:.2f} s（CPU {f['check_cpu_s']:.2f} s，内存 {f['check_rss_mb']:.0f} MB）")
+    print(f"仅检查数据 check（./column check）: 无缓存 cold {f['check_cold_s']:.2f} s（CPU {f['check_cold_cpu_s']:.2f} s，"
+          f"内存 {f['check_cold_rss_mb']:.0f} MB）；有缓存 warm {f['check_s']:.2f} s（CPU {f['check_cpu_s']:.2f} s，"
+          f"内存 {f['check_rss_mb']:.0f} MB）；改动一份报告后 after one edit {f['check_edited_s']:.2f} s"
+          f"（CPU {f['check_edited_cpu_s']:.2f} s）")
     print(f"  其中文字把关 proofreading pass: {f['proofread_s']:.3f} s（占检查 {f['proofread_s'] / max(f['check_s'], 1e-9):.1%}）")
     print(f"变更记录 history（{f['commits']} 个提交，每份报告一个；{f['history_changes']} 条变更）: "
           f"无缓存 cold {f['history_cold_s']:.2f} s，有缓存 warm {f['history_warm_s']:.2f} s")
@@ -472,8 +502,10 @@ def print_targets(results: dict[tuple[str, int], dict], previews: dict, counties
             # Pagefind's bundle is chunked: the ratio compares totals, not what a visitor loads.
             print(f"[{tag}] 搜索索引（Pagefind 全部分块）/ 原版单文件：{big['search_index_ratio']:.1%}")
         print(f"[{tag}] 峰值内存 < 1 GB：{big['peak_rss_mb']:.0f} MB {verdict(big['peak_rss_mb'] < 1024)}")
-        print(f"[{tag}] ./column check < 3 s：{big['check_s']:.2f} s（CPU {big['check_cpu_s']:.2f} s）"
-              f" {verdict(big['check_s'] < 3)}")
+        # An editor checks again after an edit: the cache holds every other file's results.
+        print(f"[{tag}] ./column check < 3 s（改动一份报告后，有缓存）：{big['check_edited_s']:.2f} s"
+              f"（CPU {big['check_edited_cpu_s']:.2f} s） {verdict(big['check_edited_s'] < 3)}；"
+              f"无缓存的第一次 cold {big['check_cold_s']:.2f} s（CPU {big['check_cold_cpu_s']:.2f} s）")
         per_commit = [results[(profile, s)]["history_cold_s"] / results[(profile, s)]["commits"] for s in scales]
         print(f"[{profile}] 变更记录随提交数线性增长：每提交 " + "、".join(f"{x * 1000:.2f} ms" for x in per_commit)
               + f"（×{scales[0]} … ×{scales[-1]}） {verdict(per_commit[-1] <= 1.5 * per_commit[0] or len(scales) == 1)}")

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import yaml
 
+from campaign.records.filecache import FileCache
 from campaign.records.loading import Dataset, read_dataset
 from campaign.records.problems import DataError, Problem, Problems
 from campaign.records.validation import Checker, check_references
@@ -87,25 +88,41 @@ def as_of_from_environment(environ: dict[str, str] | None = None) -> str | None:
     return value or None
 
 
-def check_project(root: Path, as_of: str | None = None, *, content_dir: Path | None = None) -> Report:
-    """Run every check on the project at root (data/ and content/, or content_dir)."""
+def check_project(root: Path, as_of: str | None = None, *, content_dir: Path | None = None,
+                  cache: bool = True) -> Report:
+    """Run every check on the project at root (data/ and content/, or content_dir).
+
+    With `cache` (the default), each file's own results (its record, its problems, the
+    findings of the text rules) are kept between runs, keyed by the file's bytes
+    (records/filecache.py): a run after a few edits reads and checks those files only; the
+    checks across records run every time. The report is the same with or without it."""
     # Reading creates hundreds of thousands of objects at a province's scale and no garbage
     # cycles worth collecting: the cycle collector is paused meanwhile (a sixth of the time).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check_project(Path(root), as_of, content_dir)
+        return _check_project(Path(root), as_of, content_dir, cache)
     finally:
         if collecting:
             gc.enable()
 
 
-def _check_project(root: Path, as_of: str | None, content_dir: Path | None) -> Report:
+def _check_project(root: Path, as_of: str | None, content_dir: Path | None, use_cache: bool) -> Report:
     content = Path(content_dir) if content_dir is not None else root / "content"
     found = Problems()
+    cache = FileCache.open(root) if use_cache else FileCache.disabled()
     dataset = read_dataset(root / "data", content, as_of, found,
-                           raw_checks={m.Case: publicity_checks.personal_data_in_case})
+                           raw_checks={m.Case: publicity_checks.personal_data_in_case}, cache=cache)
     report = Report(dataset=dataset)
+    try:
+        _check_dataset(root, content, dataset, found)
+    finally:
+        cache.save()
+    report.problems = found.items
+    return report
+
+
+def _check_dataset(root: Path, content: Path, dataset: Dataset | None, found: Problems) -> None:
     if dataset is not None:
         check_references(dataset, found)
         publicity_checks.check_publicity(dataset, found)
@@ -119,15 +136,15 @@ def _check_project(root: Path, as_of: str | None, content_dir: Path | None) -> R
         warnings.extend(publicity_checks.warnings(dataset))
         warnings.extend(proofreading.text_warnings(dataset, content))  # 文字把关 style rules
         warnings.items.extend(dataset.drafts)
-        files = [p.relative_to(content).as_posix() for p in walk_files(content)[0]] if content.is_dir() else []
+        listing = dataset.content_listing(content) if content.is_dir() else []
+        files = [_relative(p, content) for p in listing]
         _check_generated_files(files, root, content, found)
         if not found:  # page builders need consistent records; a clash is reported once they are
             _check_page_names(dataset, files, root, content, found)
-        _check_front_matter(root, content, found, dataset.limits)
-        _check_pages_in_nav(root, content, warnings)
+        markdown = [path for path in listing if path.suffix == ".md"]
+        _check_front_matter(root, content, found, dataset.limits, markdown)
+        _check_pages_in_nav(root, content, warnings, markdown)
         found.items.extend(_as_warning(p) for p in warnings.items)
-    report.problems = found.items
-    return report
 
 
 def load(data_dir: Path, content_dir: Path, as_of_override: str | None = None) -> Dataset:
@@ -151,6 +168,7 @@ def generated_paths(dataset: Dataset) -> list[str]:
 # lies there.
 NAMESPACED_BUILDERS: dict = {
     pages.overview.build: ("index.md", "progress/"),
+    pages.plan.build: ("plan/index.md",),
     pages.actions.build: ("actions/",),
     pages.units.build: ("units/",),
     pages.cases.build: ("cases/",),
@@ -198,14 +216,15 @@ _ARTICLE_KEYS = {
 }
 
 
-def _check_front_matter(root: Path, content: Path, found: Problems, limits: Limits = DEFAULT_LIMITS) -> None:
+def _check_front_matter(root: Path, content: Path, found: Problems, limits: Limits = DEFAULT_LIMITS,
+                        markdown: list[Path] | None = None) -> None:
     """Front matter of every hand-written page (policies are read as records), with the
     same bounded reader as data files, before MkDocs parses it."""
     if not content.is_dir():
         return
-    policies = content / POLICY_DIR
-    for path in _markdown_files(content):
-        if policies in path.parents:
+    policies = str(content / POLICY_DIR).rstrip("/") + "/"
+    for path in _markdown_files(content) if markdown is None else markdown:
+        if str(path).startswith(policies):
             continue
         display = _display(root, path)
         text = read_text(path, display, found, limits)
@@ -237,7 +256,7 @@ def _check_front_matter(root: Path, content: Path, found: Problems, limits: Limi
                 found.add(display, line, key, f"应是{expected}。")
 
 
-def _check_pages_in_nav(root: Path, content: Path, warnings: Problems) -> None:
+def _check_pages_in_nav(root: Path, content: Path, warnings: Problems, markdown: list[Path] | None = None) -> None:
     """A hand-written page that neither the nav nor `not_in_nav` in mkdocs.yml names is one
     someone forgot to link: readers cannot reach it from the menu (MkDocs warns too). Pages
     excluded from the column (`exclude_docs`, the editors' guide) must be in the nav of the
@@ -250,8 +269,8 @@ def _check_pages_in_nav(root: Path, content: Path, warnings: Problems) -> None:
     excluded = _patterns(config.get("exclude_docs"))
     guide = _mkdocs_config(root / "mkdocs-guide.yml") or {}
     guide_named = set(nav_paths(guide.get("nav")))
-    for path in _markdown_files(content):
-        src = path.relative_to(content).as_posix()
+    for path in _markdown_files(content) if markdown is None else markdown:
+        src = _relative(path, content)
         if _matches("/" + src, excluded):
             if not guide or src in guide_named:
                 continue
@@ -301,6 +320,14 @@ def nav_paths(nav) -> list[str]:
     if isinstance(nav, list):
         return [p for item in nav for p in nav_paths(item)]
     return []
+
+
+def _relative(path: Path, folder: Path) -> str:
+    """path.relative_to(folder).as_posix(), by string when it can (thousands of pages)."""
+    text, prefix = str(path), str(folder).rstrip("/") + "/"
+    if os.sep == "/" and text.startswith(prefix):
+        return text[len(prefix):]
+    return path.relative_to(folder).as_posix()
 
 
 def _display(root: Path, path: Path) -> str:

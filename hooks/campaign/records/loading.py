@@ -5,6 +5,8 @@ nothing an editor submits is silently ignored. All problems of a run are collect
 """
 from __future__ import annotations
 
+import marshal
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
@@ -14,6 +16,7 @@ from typing import Any, Callable, Hashable, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from campaign.records import models as m
+from campaign.records.filecache import MISSING, FileCache, settings_key
 from campaign.records.kinds import DIRECTORIES, POLICY_DIR, SINGLE_FILES
 from campaign.records.dates import parse_iso_date
 from campaign.records.messages import report_validation_error
@@ -48,6 +51,27 @@ class PolicyPage:
     body: str
 
 
+class _ReadPolicyPage(PolicyPage):
+    """A policy page whose body is decoded from the file's bytes when first read: a check
+    whose text rules come from the cache never needs the 4,500 bodies of a province."""
+
+    def __init__(self, doc: m.PolicyDoc, src_uri: str, raw: bytes, body_start: int):
+        self.doc = doc
+        self.src_uri = src_uri
+        self._raw, self._start, self._body = raw, body_start, None
+
+    @property
+    def body(self) -> str:  # type: ignore[override]
+        if self._body is None:
+            self._body = self._raw.decode("utf-8-sig")[self._start:]
+            self._raw = b""
+        return self._body
+
+    @body.setter
+    def body(self, value: str) -> None:
+        self._body = value
+
+
 @dataclass
 class Dataset:
     site: m.Site
@@ -71,6 +95,17 @@ class Dataset:
     # The editors' Markdown folder and the bounds its files are read with (html_safety.py).
     content_dir: Path | None = field(default=None, repr=False)
     limits: Limits = field(default=DEFAULT_LIMITS, repr=False)
+    # Per-file results of earlier runs (filecache.py); the text rules keep theirs there too.
+    cache: FileCache = field(default_factory=FileCache.disabled, repr=False)
+    as_of_override: str | None = field(default=None, repr=False)  # AS_OF: a point-in-time rebuild
+    # Every file under content_dir as walk_files listed it when the run began.
+    content_files: list[Path] | None = field(default=None, repr=False)
+
+    def content_listing(self, content: Path) -> list[Path]:
+        """walk_files(content)[0], listed once per run."""
+        if self.content_files is not None and self.content_dir is not None and Path(content) == self.content_dir:
+            return self.content_files
+        return walk_files(Path(content))[0]
 
     @property
     def as_of(self) -> date:
@@ -151,33 +186,138 @@ RawCheck = Callable[[dict], list[tuple[tuple, str, str]]]
 
 
 def read_dataset(data_dir: Path, content_dir: Path, as_of_override: str | None, problems: Problems,
-                 raw_checks: dict[type, RawCheck] | None = None) -> Dataset | None:
+                 raw_checks: dict[type, RawCheck] | None = None, cache: FileCache | None = None) -> Dataset | None:
     """Read and validate every file into a Dataset, adding each problem to `problems`.
 
     Only the records themselves are checked here; the rules across records live in the
     check pipeline (campaign/check.py), the one place that decides. None when a required
-    file could not be read at all.
+    file could not be read at all. With a cache (filecache.py), a file whose bytes were
+    read before gives its record, lines and problems without being parsed again.
     """
-    loader = _Loader(Path(data_dir), Path(content_dir), problems, raw_checks or {})
+    loader = _Loader(Path(data_dir), Path(content_dir), problems, raw_checks or {}, cache or FileCache.disabled())
     try:
         return loader.run(as_of_override)
     except DataError:
         return None
 
 
+class _Where(dict):
+    """id(record) → Located. A cached file's top record is entered when it is read; the
+    records nested in it (tasks, events …: a hundred thousand at a province's scale) only
+    when some check first asks for a record that is not there, or lists the whole map."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: list[tuple[Any, Source]] = []
+
+    def _expand(self) -> bool:
+        pending, self.pending = self.pending, []
+        for record, source in pending:
+            _remember_nested(self, record, source, ())
+        return bool(pending)
+
+    def __missing__(self, key):
+        if self._expand():
+            return self[key]
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        return self[key] if self._expand() and dict.__contains__(self, key) else default
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or (self._expand() and dict.__contains__(self, key))
+
+    def __iter__(self):
+        self._expand()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._expand()
+        return dict.__len__(self)
+
+    def keys(self):
+        self._expand()
+        return dict.keys(self)
+
+    def values(self):
+        self._expand()
+        return dict.values(self)
+
+    def items(self):
+        self._expand()
+        return dict.items(self)
+
+    def copy(self) -> dict:
+        self._expand()
+        return dict(dict.items(self))
+
+
+def _remember_nested(where: dict, record: Any, source: Source, base: tuple) -> None:
+    """Enter the location of every record nested in record (not of record itself)."""
+    for name in _nested_fields(type(record)):
+        value = getattr(record, name)
+        if isinstance(value, BaseModel):
+            where[id(value)] = Located(source, base + (name,))
+            _remember_nested(where, value, source, base + (name,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    where[id(item)] = Located(source, base + (name, index))
+                    _remember_nested(where, item, source, base + (name, index))
+
+
+# Kinds of many files whose nested records (tasks, events) only checks that found a
+# problem look up; the nested records of other kinds are listed by the dataset themselves.
+_LAZY_NESTED = frozenset({m.Report, m.Action, m.Case, m.PolicyDoc, m.PublicityWeek, m.Survey, m.Bulletin})
+
+
+class _CachedSource(Source):
+    """A cached file's Source: its line map is kept marshalled until a problem needs a line
+    (most runs report none: tens of thousands of maps need not be built nor freed).
+    marshal reads only plain values (here tuples of keys and indexes to line numbers)."""
+
+    def __init__(self, name: str, lines: bytes, line_offset: int):
+        self.name = name
+        self.data = None
+        self.line_offset = line_offset
+        self._marshalled = lines
+        self._lines: dict | None = None
+
+    @property
+    def lines(self) -> dict:  # type: ignore[override]
+        if self._lines is None:
+            try:
+                lines = marshal.loads(self._marshalled)
+            except (ValueError, EOFError, TypeError):
+                lines = None
+            self._lines = lines if isinstance(lines, dict) else {}
+        return self._lines
+
+
 class _Loader:
-    def __init__(self, data_dir: Path, content_dir: Path, problems: Problems, raw_checks: dict[type, RawCheck]):
+    def __init__(self, data_dir: Path, content_dir: Path, problems: Problems, raw_checks: dict[type, RawCheck],
+                 cache: FileCache):
+        self.cache = cache
         self.data_dir = data_dir
         self.content_dir = content_dir
         self.problems = problems
         self.raw_checks = raw_checks
-        self.where: dict[int, Located] = {}
+        self.where: dict[int, Located] = _Where()
         self.unloaded_ids: set[str] = set()
         self.drafts: list[Problem] = []
         self.root = data_dir.parent
+        self._root_prefix = "" if str(self.root) == "." else str(self.root).rstrip("/") + "/"
+        self._settings: dict[type, tuple[Limits, str]] = {}
         self.limits = DEFAULT_LIMITS  # data/site.yml's limits once it is read
+        self.content_files: list[Path] = []
 
     def _display(self, path: Path) -> str:
+        # String operations: pathlib's relative_to was a tenth of a warm check at scale.
+        text, prefix = str(path), self._root_prefix
+        if text.startswith(prefix) and os.sep == "/":
+            return text[len(prefix):]
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
@@ -185,14 +325,66 @@ class _Loader:
 
     def _parse(self, path: Path, model: type[BaseModel]) -> tuple[Any, Source] | None:
         display = self._display(path)
-        text = read_text(path, display, self.problems, self.limits)
+        loaded = self._cached(path, display, model, lambda raw: self._parse_text(path, display, raw, model))
+        return loaded[:2] if loaded else None
+
+    def _parse_text(self, path: Path, display: str, raw: bytes | None, model: type[BaseModel]) -> tuple | None:
+        text = read_text(path, display, self.problems, self.limits, raw=raw)
         if text is None:
             return None
         self.drafts += marked_lines(display, text)
         source = parse_yaml(text, display, self.problems, limits=self.limits)
         if source is None:
             return None
-        return self._validate(source, model)
+        loaded = self._validate(source, model)
+        return (*loaded, None) if loaded else None
+
+    def _cached(self, path: Path, display: str, model: type[BaseModel],
+                compute: Callable[[bytes | None], tuple | None]) -> tuple[Any, Source, Any, bytes | None] | None:
+        """(record, source, extra, bytes) of one file, from compute(bytes) -> (record,
+        source, extra) or None; from the cache when the file's bytes (and the limits, the
+        model and its raw checks) are those of an earlier run.
+
+        A cached file contributes exactly what it did when read: its problems, drafts,
+        unloaded ids, and its record with its line map (`where` learns the new objects)."""
+        read = self.cache.read(path, display, self.limits.file_kb * 1024)
+        if read is None:  # a symlink, too large, unreadable: read_text reports it
+            loaded = compute(None)
+            return (*loaded, None) if loaded else None
+        key, raw = read
+        settings = self._settings.get(model)
+        if settings is None or settings[0] != self.limits:
+            settings = self._settings[model] = (self.limits, settings_key(
+                model.__name__, self.limits, self.raw_checks[model].__qualname__ if model in self.raw_checks else None))
+        settings = settings[1]
+        stored = self.cache.get(display, key, "load", settings)
+        if stored is not MISSING:
+            problems, drafts, unloaded, record, lines, offset, extra = stored
+            self.problems.items += problems
+            self.drafts += drafts
+            self.unloaded_ids.update(unloaded)
+            if record is None:
+                return None
+            source = _CachedSource(display, lines, offset)
+            self.where[id(record)] = Located(source, ())
+            if model in _LAZY_NESTED:
+                self.where.pending.append((record, source))
+            else:  # records the dataset lists on their own (units, cleanup entries …)
+                _remember_nested(self.where, record, source, ())
+            return record, source, extra, raw
+        outer, drafts_before, unloaded_before = self.problems, len(self.drafts), set(self.unloaded_ids)
+        self.problems = Problems()
+        try:
+            loaded = compute(raw)
+        finally:
+            mine, self.problems = self.problems, outer
+            outer.items += mine.items
+        record, source, extra = loaded if loaded else (None, None, None)
+        self.cache.put(display, key, "load", settings, (
+            mine.items, self.drafts[drafts_before:], self.unloaded_ids - unloaded_before, record,
+            marshal.dumps(source.lines) if source is not None else None,
+            source.line_offset if source is not None else 0, extra))
+        return (record, source, extra, raw) if loaded else None
 
     def _validate(self, source: Source, model: type[BaseModel]) -> tuple[Any, Source] | None:
         if not isinstance(source.data, dict):
@@ -248,8 +440,8 @@ class _Loader:
         # Symlinks anywhere in the editors' folders are refused, never followed: before
         # MkDocs copies content/ and overrides/ into site/.
         data_files, links = walk_files(self.data_dir)
-        for folder in (self.content_dir, self.root / "overrides"):
-            links += walk_files(folder)[1]
+        self.content_files, content_links = walk_files(self.content_dir)
+        links += content_links + walk_files(self.root / "overrides")[1]
         for link in links:
             self.problems.add(self._display(link), None, "", SYMLINK_MESSAGE)
 
@@ -258,8 +450,8 @@ class _Loader:
         for path in data_files:
             if path in known_files or path.name.startswith("."):
                 continue
-            relative = path.relative_to(self.data_dir)
-            kind = relative.parts[0] if len(relative.parts) > 1 else None
+            relative = self._display(path)[len(self._display(self.data_dir)) + 1:].split("/")
+            kind = relative[0] if len(relative) > 1 else None
             if path.suffix not in (".yml", ".yaml"):
                 if kind is not None and path.name.lower() in ("readme.md", "说明.md"):
                     continue
@@ -309,6 +501,9 @@ class _Loader:
             drafts=self.drafts,
             content_dir=self.content_dir,
             limits=self.limits,
+            cache=self.cache,
+            content_files=self.content_files,
+            as_of_override=as_of_override or None,
         )
 
     def _load_policies(self) -> list[PolicyPage]:
@@ -316,24 +511,42 @@ class _Loader:
         folder = self.content_dir / POLICY_DIR
         if not folder.exists():
             return pages
-        for path in walk_files(folder)[0]:
+        # The content folder's listing (one walk serves every stage: content_files).
+        inside = str(folder).rstrip("/") + "/"
+        listed = [p for p in self.content_files if str(p).startswith(inside)] if os.sep == "/" else walk_files(folder)[0]
+        for path in listed:
             if path.suffix != ".md" or path.name == "index.md":
                 continue
             display = self._display(path)
-            text = read_text(path, display, self.problems, self.limits)
-            if text is None:
-                continue
-            self.drafts += marked_lines(display, text)
-            parts = split_front_matter(text)
-            if parts is None:
-                self.problems.add(display, 1, "", "政策文件缺少开头的信息区（以 --- 开始、以 --- 结束的索引号、文号等字段）。")
-                continue
-            yaml_text, body, offset = parts
-            source = parse_yaml(yaml_text, display, self.problems, line_offset=offset, limits=self.limits)
-            if source is None:
-                continue
-            loaded = self._validate(source, m.PolicyDoc)
+            src_uri = self._src_uri(path)
+            loaded = self._cached(path, display, m.PolicyDoc, lambda raw: self._parse_policy(path, display, raw))
             if loaded:
-                src_uri = path.relative_to(self.content_dir).as_posix()
-                pages.append(PolicyPage(loaded[0], src_uri, body))
+                record, _, body_start, raw = loaded
+                raw = raw if raw is not None else path.read_bytes()
+                pages.append(_ReadPolicyPage(record, src_uri, raw, body_start))
         return pages
+
+    def _src_uri(self, path: Path) -> str:
+        text, prefix = str(path), str(self.content_dir).rstrip("/") + "/"
+        if text.startswith(prefix) and os.sep == "/":
+            return text[len(prefix):]
+        return path.relative_to(self.content_dir).as_posix()
+
+    def _parse_policy(self, path: Path, display: str, raw: bytes | None) -> tuple[Any, Source, int] | None:
+        """The policy's record, its front matter's source and where its body starts (in
+        characters of the decoded text, so a cached entry need not keep the body)."""
+        text = read_text(path, display, self.problems, self.limits, raw=raw)
+        if text is None:
+            return None
+        self.drafts += marked_lines(display, text)
+        parts = split_front_matter(text)
+        if parts is None:
+            self.problems.add(display, 1, "", "政策文件缺少开头的信息区（以 --- 开始、以 --- 结束的索引号、文号等字段）。")
+            return None
+        yaml_text, body, offset = parts
+        source = parse_yaml(yaml_text, display, self.problems, line_offset=offset, limits=self.limits)
+        if source is None:
+            return None
+        loaded = self._validate(source, m.PolicyDoc)
+        return (loaded[0], loaded[1], len(text) - len(body)) if loaded else None
+

@@ -87,7 +87,7 @@ Text = Annotated[str, Field(min_length=1)]
 class Record(BaseModel):
     """Base of all records: unknown fields are errors; values are checked on assignment."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True, defer_build=True)
 
 
 class ProofreadAllow(Record):

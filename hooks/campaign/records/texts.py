@@ -205,8 +205,8 @@ def _walk(record: BaseModel, path: tuple, located, allowed, personal: frozenset[
                                path=here + (index,), located=located)
 
 
-def record_texts(dataset, root: Path | None = None) -> Iterator[Text]:
-    """Every prose field of every record of the dataset."""
+def record_texts(dataset, root: Path | None = None, skip: frozenset[str] = frozenset()) -> Iterator[Text]:
+    """Every prose field of every record of the dataset (but those of the files in skip)."""
     tops: list[tuple[BaseModel, str]] = [(dataset.site, "站点设置"), (dataset.leadership, "领导小组"),
                                          (dataset.plan, "督查方案")]
     tops += [(u, "单位") for u in dataset.unit_list]
@@ -219,7 +219,7 @@ def record_texts(dataset, root: Path | None = None) -> Iterator[Text]:
     tops += [(e, "规范性文件清理") for e in dataset.cleanup]
     for record, kind in tops:
         located = dataset.where.get(id(record))
-        if located is None:
+        if located is None or located.file in skip:
             continue
         allowed = _allowed_of(record)
         personal = frozenset(record.allow_personal_data if "allow_personal_data" in type(record).model_fields else ())
@@ -283,13 +283,23 @@ def _split(raw: str) -> tuple[dict, str, int]:
     return (meta if isinstance(meta, dict) else {}), body, yaml_text.count("\n") + 3
 
 
-def page_texts(dataset, content_dir: Path, root: Path) -> Iterator[Text]:
-    """Policy bodies (their front matter is a record) and every other page of content/."""
+def page_texts(dataset, content_dir: Path, root: Path, skip: frozenset[str] = frozenset()) -> Iterator[Text]:
+    """Policy bodies (their front matter is a record) and every other page of content/
+    (but the files in skip)."""
     content_dir = Path(content_dir)
     display_prefix = _display(content_dir, root)
-    for path in sorted(content_dir.rglob("*.md")):
-        src_uri = path.relative_to(content_dir).as_posix()
+    # The run's listing of content/ (walk_files: symlinks are the loader's errors, not read).
+    listing = dataset.content_listing(content_dir) if hasattr(dataset, "content_listing") else \
+        sorted(content_dir.rglob("*.md"))
+    prefix = str(content_dir).rstrip("/") + "/"
+    for path in listing:
+        text = str(path)
+        if not text.endswith(".md"):
+            continue
+        src_uri = text[len(prefix):] if text.startswith(prefix) and "\\" not in text else path.relative_to(content_dir).as_posix()
         display = f"{display_prefix}{src_uri}"
+        if display in skip:
+            continue
         try:
             raw = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
@@ -342,11 +352,13 @@ def template_texts() -> Iterator[Text]:
     return iter(_template_texts())
 
 
-def published_texts(dataset, content_dir: Path, include_templates: bool = True) -> Iterator[Text]:
-    """Every published text: records, policy bodies, content pages, template prose."""
+def published_texts(dataset, content_dir: Path, include_templates: bool = True,
+                    skip: frozenset[str] = frozenset()) -> Iterator[Text]:
+    """Every published text: records, policy bodies, content pages, template prose; but
+    those of the files in skip (whose findings the check has from its cache)."""
     root = Path(content_dir).parent
     _file_lines.cache_clear()  # `mkdocs serve` rebuilds after edits: never place by stale lines
-    yield from record_texts(dataset, root)
-    yield from page_texts(dataset, Path(content_dir), root)
+    yield from record_texts(dataset, root, skip)
+    yield from page_texts(dataset, Path(content_dir), root, skip)
     if include_templates:
         yield from template_texts()

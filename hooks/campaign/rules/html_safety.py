@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 
 from campaign.records.loading import Dataset
-from campaign.records.problems import Problems
+from campaign.records.filecache import MISSING, settings_key
+from campaign.records.problems import Problem, Problems
 from campaign.records.yamlsource import read_text, split_front_matter, walk_files
 
 # Elements that run code, embed or frame other documents, submit data, redirect the page
@@ -55,50 +56,68 @@ ALLOWLIST_HINT = "data/site.yml 的 outbound_allowlist（允许链接的外部�
 
 
 def check_html_safety(dataset: Dataset, problems: Problems) -> None:
-    """Errors for active HTML and outbound links in content/**/*.md and record texts."""
+    """Errors for active HTML and outbound links in content/**/*.md and record texts.
+
+    What this finds in one file depends only on its bytes, the allowlist and the limits:
+    with the check's cache (records/filecache.py) a file read before is not scanned again."""
     allowlist = set(dataset.site.outbound_allowlist)
+    settings = settings_key(sorted(allowlist), dataset.limits, dataset.as_of_override)
     if dataset.content_dir is not None:
-        _check_content(dataset, Path(dataset.content_dir), allowlist, problems)
-    _check_records(dataset, problems)
+        _check_content(dataset, Path(dataset.content_dir), allowlist, problems, settings)
+    _check_records(dataset, problems, settings)
 
 
 # --- content/**/*.md ------------------------------------------------------------------------
 
 
-def _check_content(dataset: Dataset, content_dir: Path, allowlist: set[str], problems: Problems) -> None:
+def _check_content(dataset: Dataset, content_dir: Path, allowlist: set[str], problems: Problems,
+                   settings: str) -> None:
     root = content_dir.parent
     known = set(problems.items)  # the loader already read the policies: no second report
-    for path in walk_files(content_dir)[0]:
+    cache = dataset.cache
+    for path in dataset.content_listing(content_dir):
         suffix = path.suffix.lower()
         if suffix in PAGE_SUFFIXES:
             problems.add(_display(path, root), None, "", "content/ 里不能放网页文件：它会原样发布，绕过所有检查。"
                          "请把内容写成 Markdown（.md）页面。")
             continue
-        if suffix == ".svg":  # an image, but opened on its own it runs its scripts
-            found = Problems()
-            text = read_text(path, _display(path, root), found, dataset.limits)
-            if text is not None:
-                scanner = _HtmlScanner(_display(path, root), allowlist, found, 0)
-                scanner.feed(text)
-                scanner.close()
-            problems.items += [p for p in found.items if p not in known]
-            continue
-        if suffix != ".md":
+        if suffix not in (".svg", ".md"):
             continue
         display = _display(path, root)
-        found = Problems()
-        text = read_text(path, display, found, dataset.limits)
-        if text is not None:
-            offset = 0
-            parts = split_front_matter(text)  # front matter: check.py and the loader read it
-            if parts is not None:
-                yaml_text, _, first = parts
-                offset = first + yaml_text.count("\n") + 1
-                body = "".join(text.splitlines(keepends=True)[offset:])
-            else:
-                body = text
-            scan_markdown(body, display, allowlist, found, line_offset=offset)
-        problems.items += [p for p in found.items if p not in known]
+        # The loader read the policies this run: their hash is known, no second read.
+        key = cache.key_of(display) if cache.enabled else None
+        raw = None
+        if key is None and cache.enabled:
+            read = cache.read(path, display, dataset.limits.file_kb * 1024)
+            key, raw = read if read is not None else (None, None)
+        found = cache.get(display, key, "html", settings)
+        if found is MISSING:
+            found = _scan_file(path, display, suffix, allowlist, dataset, raw)
+            cache.put(display, key, "html", settings, found)
+        problems.items += [p for p in found if p not in known]
+
+
+def _scan_file(path: Path, display: str, suffix: str, allowlist: set[str], dataset: Dataset,
+               raw: bytes | None) -> list:
+    found = Problems()
+    text = read_text(path, display, found, dataset.limits, raw=raw)
+    if text is None:
+        return found.items
+    if suffix == ".svg":  # an image, but opened on its own it runs its scripts
+        scanner = _HtmlScanner(display, allowlist, found, 0)
+        scanner.feed(text)
+        scanner.close()
+        return found.items
+    offset = 0
+    parts = split_front_matter(text)  # front matter: check.py and the loader read it
+    if parts is not None:
+        yaml_text, _, first = parts
+        offset = first + yaml_text.count("\n") + 1
+        body = "".join(text.splitlines(keepends=True)[offset:])
+    else:
+        body = text
+    scan_markdown(body, display, allowlist, found, line_offset=offset)
+    return found.items
 
 
 def _display(path: Path, root: Path) -> str:
@@ -257,31 +276,62 @@ class _HtmlScanner(HTMLParser):
 # --- record texts ---------------------------------------------------------------------------
 
 
-def _check_records(dataset: Dataset, problems: Problems) -> None:
+def _check_records(dataset: Dataset, problems: Problems, settings: str) -> None:
     """Record texts are printed escaped, so their HTML is shown as text; an element that
     would run or embed something is still refused: it was pasted from somewhere else."""
-    for record in _records(dataset):
-        where = dataset.where.get(id(record))
+    cache = dataset.cache
+    by_file: dict[str, list] = {}
+    for top in _tops(dataset):
+        where = dataset.where.get(id(top))
         if where is None:
             continue
-        for name, value in _texts(record):
-            for match in _DANGEROUS_IN_TEXT.finditer(value):
-                what = match.group(1) or match.group(2) or match.group(3)
-                problems.add(where.file, where.line(name), name,
-                             f"内容里有网页代码「{what}」。这里只填文字，不能包含 <script>、<iframe> 等标签、"
-                             "事件属性或 javascript: 链接，请删除。")
-                break
+        found = by_file.get(where.file)
+        if found is None:
+            key = cache.key_of(where.file) if cache.enabled else None
+            stored = cache.get(where.file, key, "html-records", settings)
+            if stored is not MISSING:
+                problems.items += stored
+                by_file[where.file] = None  # served from the cache
+                continue
+            found = by_file[where.file] = []
+        elif found is None:
+            continue
+        for record in _walk(top):
+            where = dataset.where.get(id(record))
+            if where is None:
+                continue
+            for name, value in _texts(record):
+                for match in _DANGEROUS_IN_TEXT.finditer(value):
+                    what = match.group(1) or match.group(2) or match.group(3)
+                    found.append(Problem(where.file, where.line(name), name,
+                                         f"内容里有网页代码「{what}」。这里只填文字，不能包含 <script>、<iframe> 等标签、"
+                                         "事件属性或 javascript: 链接，请删除。"))
+                    break
+    for file, found in by_file.items():
+        if found is not None:
+            problems.items += found
+            if cache.enabled:
+                cache.put(file, cache.key_of(file), "html-records", settings, found)
 
 
 _DANGEROUS_IN_TEXT = re.compile(
     r"(?i)(<\s*/?\s*(?:" + "|".join(DANGEROUS_TAGS) + r")\b)|<[a-z][^<>]*?[\s/\"'](on[a-z]+)\s*=|((?:java|vb)script\s*:)")
 
 
+def _tops(dataset: Dataset) -> list[Any]:
+    """The records read from files (each with its nested records)."""
+    return [dataset.site, dataset.leadership, dataset.plan, *dataset.unit_list, *dataset.action_list,
+            *dataset.reports, *dataset.cases, *(p.doc for p in dataset.policies),
+            *dataset.publicity_weeks, *dataset.surveys, *dataset.cleanup]
+
+
 def _records(dataset: Dataset) -> Iterator[BaseModel]:
-    tops: list[Any] = [dataset.site, dataset.leadership, dataset.plan, *dataset.unit_list, *dataset.action_list,
-                       *dataset.reports, *dataset.cases, *(p.doc for p in dataset.policies),
-                       *dataset.publicity_weeks, *dataset.surveys, *dataset.cleanup]
-    stack = list(reversed(tops))
+    for top in _tops(dataset):
+        yield from _walk(top)
+
+
+def _walk(top: BaseModel) -> Iterator[BaseModel]:
+    stack = [top]
     while stack:
         record = stack.pop()
         yield record

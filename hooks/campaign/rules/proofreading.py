@@ -39,6 +39,7 @@ from typing import Iterable, Iterator
 
 import ahocorasick
 
+from campaign.records.filecache import MISSING, settings_key
 from campaign.records.placeholders import MARK
 from campaign.records.problems import Problem, Problems
 from campaign.records.texts import Text, blank_markdown, published_texts
@@ -539,12 +540,48 @@ def personal_data(dataset, content_dir: Path, texts: Iterable[Text] | None = Non
 
 
 def _findings(dataset, content_dir: Path) -> tuple[list[Finding], list[Problem]]:
-    """Both passes once per dataset and content folder (checks and warnings share them)."""
+    """Both passes once per dataset and content folder (checks and warnings share them).
+
+    A file's findings depend only on its own text, the term list and code (the cache's code
+    fingerprint) and the leaders and units the automaton holds (`_settings`): files whose
+    findings the cache holds for the same bytes and settings are not read again."""
     def compute():
-        texts = list(published_texts(dataset, content_dir))
-        return proofread(dataset, content_dir, texts), personal_data(dataset, content_dir,
-                                                                    [t for t in texts if t.kind != "模板"])
+        cache = dataset.cache
+        settings = _settings(dataset)
+        findings: list[Finding] = []
+        private: list[Problem] = []
+        done: set[str] = set()
+        for display in list(cache.new) if cache.enabled else ():
+            stored = cache.get(display, cache.key_of(display), "texts", settings)
+            if stored is not MISSING:
+                if stored:
+                    findings += stored[0]
+                    private += stored[1]
+                done.add(display)
+        texts = list(published_texts(dataset, content_dir, skip=frozenset(done)))
+        new_findings = proofread(dataset, content_dir, texts)
+        new_private = personal_data(dataset, content_dir, [t for t in texts if t.kind != "模板"])
+        if cache.enabled:
+            by_file: dict[str, tuple[list, list]] = {d: ([], []) for d in cache.new if d not in done}
+            for finding in new_findings:
+                if finding.file in by_file:
+                    by_file[finding.file][0].append(finding)
+            for problem in new_private:
+                if problem.file in by_file:
+                    by_file[problem.file][1].append(problem)
+            for display, value in by_file.items():
+                cache.put(display, cache.key_of(display), "texts", settings, value if value[0] or value[1] else ())
+        findings = sorted(set(findings + new_findings), key=lambda f: (f.file, f.line, f.field, f.message))
+        return findings, private + new_private
     return dataset.once(("proofreading", str(content_dir)), compute)
+
+
+def _settings(dataset) -> str:
+    """What a file's findings depend on beyond its bytes and the code: the leaders and units
+    (the automaton), and a point-in-time rebuild's date (it leaves records out)."""
+    people = [dataset.leadership.leader, *dataset.leadership.deputies]
+    return settings_key(sorted((p.name, p.title) for p in people),
+                        sorted((u.name, u.short) for u in dataset.unit_list), dataset.as_of_override)
 
 
 def check_texts(dataset, problems: Problems, content_dir: Path) -> None:

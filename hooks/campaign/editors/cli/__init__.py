@@ -36,7 +36,7 @@ class Failure(ColumnError):
 
 def cmd_check(args, project: Path) -> int:
     # The same pipeline as the build: same problems, same verdict (tests compare them).
-    report = check_project(project, as_of_from_environment())
+    report = check_project(project, as_of_from_environment(), cache=not args.no_cache)
     if report.errors or report.dataset is None:
         print(report.render_errors(), file=sys.stderr)
         _print_warnings(report.warnings)
@@ -295,6 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="检查全部数据和内容（不生成网站，几秒内完成）",
                                 description="检查 data/ 和 content/ 中的全部数据，提示与生成网站时相同。")
     check.add_argument("--strict", action="store_true", help="还有“待填写”内容或文字把关警告时也算不通过（退出码 1）")
+    check.add_argument("--no-cache", action="store_true",
+                       help="不使用上次检查的结果，每个文件都重新读取和检查（结果相同，只是更慢）")
     check.set_defaults(run=cmd_check)
 
     prev = commands.add_parser("preview", help="在浏览器里预览网站，保存文件后几秒内自动刷新",

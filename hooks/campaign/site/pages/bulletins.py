@@ -7,9 +7,9 @@ built from the same Bulletin as its page and linked from it as 下载（Word）.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from campaign import routes
-from campaign.exports import docx_export as dx
 from campaign.records.dates import zh_date, zh_month_of
 from campaign.records.loading import Dataset
 from campaign.rules import schedule
@@ -18,6 +18,9 @@ from campaign.site.pages.base import GeneratedPage, bulletin_src, render_page
 from campaign.site.pages.lists import summarised
 from campaign.site.pages.paginate import TOP, excerpt
 from campaign.site.rendering import percent
+
+if TYPE_CHECKING:  # python-docx and lxml load only when a Word file is made, not on ./column check
+    from campaign.exports import docx_export as dx
 
 list_src = routes.bulletin_list_src
 
@@ -84,6 +87,8 @@ def bulletin_document(d: Dataset, month: str, *, issuer: str | None = None, doc_
     """The month's issued bulletin as a GB/T 9704 document, from the same Bulletin its page
     prints (schedule.bulletin). Issuer, 期号 and date come from its issue record; doc_no
     (and overrides) for a bulletin sent as a numbered 文件. KeyError when not issued."""
+    from campaign.exports import docx_export as dx
+
     b = schedule.bulletin(d, month)
     if b is None:
         raise KeyError(f"{month} 没有印发记录")
@@ -176,6 +181,8 @@ def _deadline(d: Dataset, task) -> str:
 
 def _cut_note(ex, unit: str) -> list:
     """Like the page: a long list shows its first rows; the complete list is on the site."""
+    from campaign.exports import docx_export as dx
+
     if len(ex.shown) == ex.total:
         return []
     return [dx.Paragraph(f"共 {ex.total} {unit}，以上列出前 {len(ex.shown)} 行；完整列表见专栏网页。")]

@@ -6,9 +6,9 @@ from the same facts (_year_facts) as its page and linked from it as 下载（Wor
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from campaign import routes
-from campaign.exports import docx_export as dx
 from campaign.rules import schedule
 from campaign.records.dates import zh_date, zh_month_of
 from campaign.records.loading import Dataset
@@ -17,6 +17,9 @@ from campaign.site.pages.bulletins import _cut_note, _deadline, _sample_name, _t
 from campaign.site.pages.lists import summarised
 from campaign.site.pages.paginate import excerpt
 from campaign.site.rendering import percent
+
+if TYPE_CHECKING:  # python-docx and lxml load only when a Word file is made, not on ./column check
+    from campaign.exports import docx_export as dx
 
 
 # The report compiles five lists; each shows at most as many rows as one county has
@@ -103,6 +106,8 @@ def yearend_document(d: Dataset, year: int, *, issuer: str | None = None, doc_no
     The plan has the 县政府督查室 write it; its 文号 and date come from an issue record when
     there is one, else the report is dated by its statistics day with a 示例 note.
     """
+    from campaign.exports import docx_export as dx
+
     f = _year_facts(d, year)
     at, x = f["at"], f["x"]
     finished = at.month == 12 and at.day == 31

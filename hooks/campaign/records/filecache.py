@@ -1,0 +1,325 @@
+"""Per-file results of the check, kept between runs and keyed by each file's bytes.
+
+Reading a province's 35,000 data files (composing YAML with line numbers, validating with
+pydantic) and running the text rules over their prose (文字把关, the personal-data guard,
+HTML safety) is nearly all of `./column check`, yet between two runs an editor changes a
+few files. Each file's results are kept here under the SHA-256 hash of its bytes and
+reused while the bytes are the same; a changed file is always read again, whatever its
+size or modification time say (those are never trusted). What a result also depends on
+is part of its key: the code and rule files (`code_fingerprint`: every file of the
+`campaign` package, proofreading_terms.txt and the templates included, the versions of
+Python, pydantic, PyYAML, OpenCC and pyahocorasick) for every entry, and per part the settings it was computed with
+(limits, the leaders and units the proofreading automaton holds, the outbound allowlist).
+Checks across records are not cached: they run on every check.
+
+Where: inside the repository's git folder (`.git/column-cache/`, like the history cache),
+else `.cache/column/` in the project (git-ignored). Written atomically (a temporary file
+renamed over the old one) once per run, only when something changed; entries of files no
+longer read are dropped, so the file stays the size of the project. A missing, damaged,
+foreign or outdated cache is ignored and rebuilt.
+
+Why pickle is acceptable here: the file is one we wrote, inside the git folder, which
+cannot be committed or pushed (an editor's submission cannot plant one), and whoever can
+write there can already write .git/hooks, which git runs. Even so it is not trusted
+blindly: a checksum over the payload must match, and the unpickler resolves only
+the record, problem and date classes of this package (`_SafeUnpickler`), never a function,
+so a crafted file cannot make loading call anything. In a folder that is not a git
+repository, `.cache/column/` is git-ignored and only the machine's own runs write it.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import stat
+import sys
+import tempfile
+import zlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+_NAME = f"check-v{FORMAT}.pickle"
+_MAGIC = b"column-check-cache\n"
+MISSING = object()
+
+
+def digest(raw: bytes) -> bytes:
+    # SHA-256: collision-resistant (an editor must not be able to craft a changed file that
+    # passes for a checked one) and the fastest such hash here (CPU SHA extensions).
+    return hashlib.sha256(raw).digest()
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of everything that turns a file into its results: the package's own files (code,
+    proofreading_terms.txt, templates) and the versions of Python and of the libraries that
+    read and judge the files (pydantic, PyYAML, OpenCC's tables, the automaton)."""
+    import importlib.util
+
+    import pydantic
+    import pydantic_core
+    import yaml
+
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT} {sys.version} {pydantic.VERSION} {pydantic_core.__version__} {yaml.__version__}".encode())
+    # OpenCC and the automaton are imported only when a text is proofread: their installed
+    # files stand for their versions (a reinstall changes them), without importing them.
+    for library in ("opencc", "ahocorasick"):
+        try:
+            spec = importlib.util.find_spec(library)
+            origin = spec.origin if spec is not None and spec.origin else ""
+            info = os.stat(origin) if origin else None
+            h.update(f" {library} {origin} {info.st_size if info else ''} {info.st_mtime_ns if info else ''}".encode())
+        except (ImportError, ValueError, OSError):
+            h.update(f" {library} -".encode())
+    for folder, dirnames, filenames in os.walk(package):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            path = Path(folder) / name
+            h.update(path.relative_to(package).as_posix().encode() + b"\0")
+            try:
+                h.update(path.read_bytes())
+            except OSError:
+                pass
+            h.update(b"\0")
+    return h.hexdigest()
+
+
+def settings_key(*parts: Any) -> str:
+    """A short stable key for the settings a part was computed with."""
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
+
+
+def cache_path(root: Path) -> Path:
+    """.git/column-cache/ of the project's repository, else .cache/column/ in the project."""
+    git = root / ".git"
+    try:
+        if git.is_dir():
+            return git / "column-cache" / _NAME
+        if git.is_file():  # a worktree or submodule: "gitdir: <path>"
+            line = git.read_text(encoding="utf-8").strip()
+            if line.startswith("gitdir:"):
+                target = Path(line[len("gitdir:"):].strip())
+                target = target if target.is_absolute() else (root / target)
+                if target.is_dir():
+                    return target / "column-cache" / _NAME
+    except OSError:
+        pass
+    return root / ".cache" / "column" / _NAME
+
+
+# Classes a cache file may name; anything else (a function such as os.system, a class of
+# another package) makes the whole file be ignored.
+_ALLOWED_MODULES = frozenset({
+    "campaign.records.models", "campaign.records.dates", "campaign.records.problems", "campaign.records.yamlsource",
+    "campaign.records.texts", "campaign.rules.proofreading",
+})
+_ALLOWED_GLOBALS = frozenset({("datetime", "date"), ("builtins", "set"), ("builtins", "frozenset")})
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        found = _FOUND.get((module, name))
+        if found is None:
+            found = _FOUND[(module, name)] = _allowed_class(module, name)
+        return found
+
+
+_FOUND: dict[tuple[str, str], type] = {}
+
+
+def _allowed_class(module: str, name: str) -> type:
+    if (module, name) in _ALLOWED_GLOBALS:
+        return getattr(__import__(module), name)
+    if module in _ALLOWED_MODULES and "." not in name:
+        found = getattr(sys.modules.get(module) or __import__(module, fromlist=[name]), name, None)
+        if isinstance(found, type) and found.__module__ == module:
+            return found
+    raise pickle.UnpicklingError(f"{module}.{name}")
+
+
+def _loads(blob: bytes) -> Any:
+    return _SafeUnpickler(io.BytesIO(blob)).load()
+
+
+class FileCache:
+    """The per-file results of the last run, and those of this run (saved by `save`).
+
+    An entry is (hash of the file's bytes, {part: (settings key, pickled value)}); a part
+    ("load", "texts", "html" …) is reused only for the same bytes and the same settings."""
+
+    def __init__(self, path: Path | None, entries: dict[str, tuple[bytes, dict]] | None = None):
+        self.path = path
+        self.old: dict[str, tuple[bytes, dict]] = entries or {}
+        self.new: dict[str, tuple[bytes, dict]] = {}
+        self.changed = False
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def disabled(cls) -> "FileCache":
+        return cls(None)
+
+    @classmethod
+    def open(cls, root: Path) -> "FileCache":
+        path = cache_path(Path(root))
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return cls(path)
+        return cls(path, _decode(blob))
+
+    @property
+    def enabled(self) -> bool:
+        return self.path is not None
+
+    def read(self, path: Path, display: str, max_bytes: int) -> tuple[bytes | None, bytes] | None:
+        """(hash, bytes) of a regular file within max_bytes, remembered as read this run
+        (no hash when the cache is off); None for anything the normal reader must report
+        (symlink, too large, unreadable)."""
+        raw = _read_regular(path, max_bytes)
+        if raw is None:
+            return None
+        if self.path is None:
+            return None, raw
+        key = digest(raw)
+        if display not in self.new:
+            old = self.old.get(display)
+            self.new[display] = (key, dict(old[1]) if old is not None and old[0] == key else {})
+            if old is None or old[0] != key:
+                self.changed = True
+        return key, raw
+
+    def get(self, display: str, key: bytes | None, part: str, settings: str = "") -> Any:
+        """The value stored for this file's bytes and settings, or MISSING."""
+        if key is None:
+            return MISSING
+        entry = self.new.get(display)
+        if entry is None or entry[0] != key:
+            return MISSING
+        stored = entry[1].get(part)
+        if stored is None or stored[0] != settings:
+            self.misses += 1
+            return MISSING
+        if not stored[1]:  # nothing found in this file (most files): nothing to unpickle
+            self.hits += 1
+            return ()
+        try:
+            value = _loads(stored[1])
+        except Exception:  # a damaged entry: compute it again
+            del entry[1][part]
+            self.changed = True
+            self.misses += 1
+            return MISSING
+        self.hits += 1
+        return value
+
+    def put(self, display: str, key: bytes | None, part: str, settings: str, value: Any) -> None:
+        """Store a part, pickled now: later stages may change the objects (AS_OF). An empty
+        list or tuple is stored as nothing and read back as ()."""
+        if key is None or not self.enabled:
+            return
+        entry = self.new.get(display)
+        if entry is None or entry[0] != key:
+            return
+        try:
+            blob = b"" if value == () or value == [] else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            return
+        entry[1][part] = (settings, blob)
+        self.changed = True
+
+    def key_of(self, display: str) -> bytes | None:
+        """The hash of a file read this run."""
+        entry = self.new.get(display)
+        return entry[0] if entry is not None else None
+
+    def save(self) -> None:
+        """Write this run's entries (files not read this run are dropped), atomically, and
+        let go of them: a build keeps its dataset (and this object) for minutes."""
+        try:
+            self._write()
+        finally:
+            self.path, self.old, self.new = None, {}, {}
+
+    def _write(self) -> None:
+        if not self.enabled or not (self.changed or set(self.old) != set(self.new)):
+            return
+        payload = pickle.dumps((code_fingerprint(), self.new), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = _MAGIC + _checksum(payload) + payload
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".check-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(blob)
+                os.replace(tmp, self.path)  # a parallel run reads the old file or the new one
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass  # a read-only project: no cache, the same results
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _read_regular(path: Path, max_bytes: int) -> bytes | None:
+    """The bytes of a regular file of at most max_bytes; None for a symlink, a folder, a
+    larger file or any error. One open (refusing symlinks), one fstat, one read."""
+    if not _NOFOLLOW and path.is_symlink():
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return None
+        chunks, total = [], 0
+        while True:
+            want = max(info.st_size + 1 - total, 65536)
+            chunk = os.read(fd, want)
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                return None
+            if not chunk or (len(chunk) < want and total == info.st_size):
+                break  # the whole file in one read (the second one, at its end, is saved)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _checksum(payload: bytes) -> bytes:
+    # Against a damaged file (a disk error, a truncated copy), not an attacker: whoever can
+    # write the git folder can run code anyway. CRC-32 reads the 80 MB of a province's cache
+    # several times faster than a cryptographic hash.
+    return zlib.crc32(payload).to_bytes(4, "big")
+
+
+def _decode(blob: bytes) -> dict[str, tuple[bytes, dict]]:
+    """The entries of a cache file, or none when it is damaged, foreign or outdated."""
+    head = len(_MAGIC) + 4
+    if not blob.startswith(_MAGIC) or len(blob) < head or _checksum(blob[head:]) != blob[len(_MAGIC):head]:
+        return {}
+    try:
+        fingerprint, entries = _SafeUnpickler(io.BytesIO(blob[head:])).load()
+    except Exception:
+        return {}
+    if fingerprint != code_fingerprint() or not isinstance(entries, dict):
+        return {}
+    for name, entry in entries.items():
+        if not (isinstance(name, str) and isinstance(entry, tuple) and len(entry) == 2
+                and isinstance(entry[0], bytes) and isinstance(entry[1], dict)):
+            return {}
+    return entries

@@ -1,0 +1,155 @@
+"""The check's per-file cache (records/filecache.py): a warm run reports exactly what a cold
+run reports, and never anything stale.
+
+Each test plants problems of every per-file kind (YAML syntax, validation, 文字把关, personal
+data, HTML in records and pages, drafts) and of the cross-record kind, then compares the
+problem lines of runs with a fresh cache, a warm cache and none.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+from campaign.check import check_project
+from campaign.records import filecache
+from support import copy_project
+
+REPORT = "data/reports/2018-05/a01.yml"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _plant(p: Path) -> None:
+    _edit(p / REPORT, "progress: 示例：", "progress: 示例：常务副县长罗云中到现场督办,县长罗云忠主持会议。身份证号11010519491231002X。")
+    _edit(p / REPORT, "problems: 示例：", "problems: 示例：<script>alert(1)</script>")
+    _edit(p / "data/actions/a01.yml", "lead_unit: scj", "lead_unit: nosuchunit")
+    _edit(p / "data/actions/a02.yml", "name:", "nmae: x\nname:")
+    _edit(p / "data/actions/a03.yml", "name:", "name")
+    _edit(p / "data/reports/2018-05/a02.yml", "task: a02-t1,", "task: a02-t9,")   # a nested record
+    policy = p / "content/policies/zzbf-2018-25.md"
+    policy.write_text(policy.read_text(encoding="utf-8") + "\n推動發展。\n\n<iframe src=\"https://evil.example.com/\"></iframe>\n\n【待填写】\n",
+                      encoding="utf-8")
+    page = p / "content/guide/workflow.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[外链](https://evil.example.com/x)\n", encoding="utf-8")
+    (p / "content/orphan.md").write_text("# 没有链接的页面\n\n2018.4.10 的会议。\n", encoding="utf-8")
+
+
+def _lines(project: Path, **kwargs) -> list[str]:
+    report = check_project(project, **kwargs)
+    return sorted(f"{p.severity} {p.render()}" for p in report.problems)
+
+
+def _run(project: Path) -> tuple[list[str], filecache.FileCache]:
+    report = check_project(project)
+    return sorted(f"{p.severity} {p.render()}" for p in report.problems), report.dataset.cache
+
+
+def test_warm_check_reports_what_a_cold_one_does(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _plant(project)
+    cache_file = filecache.cache_path(project)
+    assert not cache_file.exists()
+    cold, cold_cache = _run(project)
+    assert cache_file.is_file() and cold_cache.hits == 0
+    warm, warm_cache = _run(project)
+    uncached = _lines(project, cache=False)
+    assert warm == cold == uncached
+    assert warm_cache.hits > 100 and warm_cache.misses == 0
+    text = "\n".join(cold)
+    for expected in ("罗云中", "县长罗云忠", "半角标点", "身份证", "<script", "nosuchunit", "nmae", "a02-t9", "YAML 格式错误",
+                     "繁体字", "iframe", "evil.example.com」", "待填写", "orphan.md", "2018年4月10日"):
+        assert expected in text, expected
+    assert any(line.startswith("error ") for line in cold) and any(line.startswith("warning ") for line in cold)
+
+
+def test_an_edit_is_seen_whatever_size_and_time_say(tmp_path: Path):
+    project = copy_project(tmp_path)
+    assert _run(project)[0] == []
+    path = project / "data/actions/a01.yml"
+    before = path.stat()
+    _edit(path, "lead_unit: scj", "lead_unit: scx")   # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same modification time
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    warm, cache = _run(project)
+    assert any("scx" in line for line in warm), warm
+    assert warm == _lines(project, cache=False)
+    assert 0 < cache.misses <= 3 and cache.hits > 100  # only that file's parts were computed again
+
+    _edit(path, "lead_unit: scx", "lead_unit: scj")   # and back
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert _run(project)[0] == []
+
+
+def test_a_change_of_the_rules_inputs_is_seen(tmp_path: Path):
+    # The automaton's leaders come from leadership.yml: a report unchanged since the last
+    # run must be proofread again against the new list.
+    project = copy_project(tmp_path)
+    _edit(project / REPORT, "progress: 示例：", "progress: 示例：常务副县长罗云忠主持会议。")
+    assert _run(project)[0] == []
+    _edit(project / "data/leadership.yml", "{name: 罗云忠, title: 常务副县长}", "{name: 罗云忠, title: 县长}")
+    warm, _ = _run(project)
+    assert any(REPORT in line and "领导职务" in line for line in warm), warm
+    assert warm == _lines(project, cache=False)
+
+
+def test_point_in_time_runs_do_not_share_text_results(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _plant(project)
+    now, _ = _run(project)
+    then = _lines(project, as_of="2018-06-30")
+    assert then == _lines(project, as_of="2018-06-30", cache=False)
+    assert _run(project)[0] == now
+
+
+def test_a_damaged_or_foreign_cache_is_ignored(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _plant(project)
+    expected, _ = _run(project)
+    cache_file = filecache.cache_path(project)
+
+    cache_file.write_bytes(cache_file.read_bytes()[:-100])  # truncated
+    assert _run(project)[0] == expected
+
+    cache_file.write_bytes(b"not a cache at all")
+    lines, cache = _run(project)
+    assert lines == expected and cache.hits == 0
+
+    # A file with a valid checksum that names a function: never called, file ignored.
+    marker = tmp_path / "executed"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    payload = pickle.dumps((filecache.code_fingerprint(), {REPORT: (b"x" * 32, {"load": ("", pickle.dumps(Evil()))}),
+                                                            "data/site.yml": Evil()}))
+    cache_file.write_bytes(filecache._MAGIC + filecache._checksum(payload) + payload)
+    lines, cache = _run(project)
+    assert lines == expected and cache.hits == 0
+    assert not marker.exists()
+
+
+def test_entries_of_removed_files_are_dropped(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _run(project)
+    cache_file = filecache.cache_path(project)
+    assert REPORT in filecache._decode(cache_file.read_bytes())
+    (project / REPORT).unlink()
+    _run(project)
+    entries = filecache._decode(cache_file.read_bytes())
+    assert REPORT not in entries and "data/reports/2018-05/a02.yml" in entries
+
+
+def test_cache_lives_in_the_git_folder_of_a_repository(tmp_path: Path):
+    (tmp_path / ".git").mkdir()
+    assert filecache.cache_path(tmp_path) == tmp_path / ".git/column-cache" / filecache._NAME
+    worktree = tmp_path / "wt"
+    worktree.mkdir()
+    (worktree / ".git").write_text(f"gitdir: {tmp_path / '.git'}\n", encoding="utf-8")
+    assert filecache.cache_path(worktree) == tmp_path / ".git/column-cache" / filecache._NAME
+    assert filecache.cache_path(tmp_path / "plain") == tmp_path / "plain/.cache/column" / filecache._NAME
