@@ -1,6 +1,6 @@
-"""The theme's cached navigation (campaign/site/theme_cache.py) writes the very bytes
-Material's own partial writes, on every page: a site built without the override is
-compared file by file with the shared build."""
+"""The theme's cached navigation and table of contents (campaign/site/theme_cache.py) write
+the very bytes Material's own partials write, on every page: a site built without the
+overrides is compared file by file with the shared build."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,8 +18,14 @@ def _nav(html: str) -> str:
     return html[start:html.index("</nav>\n", start)]
 
 
+def _toc(html: str) -> str:
+    start = html.find('<nav class="md-nav md-nav--secondary"')
+    return "" if start < 0 else html[start:html.index("</nav>\n", start)]
+
+
 def test_cached_navigation_is_materials_own(built_site: Path, project: Path):
-    (project / "overrides" / "partials" / "nav.html").unlink()  # Material's partial, uncached
+    for name in ("nav.html", "toc.html"):  # Material's own partials, uncached
+        (project / "overrides" / "partials" / name).unlink()
     result = run_build(project)
     assert result.returncode == 0, result.stdout + result.stderr
     uncached = project / "site"
@@ -28,6 +34,7 @@ def test_cached_navigation_is_materials_own(built_site: Path, project: Path):
         cached_html = (built_site / name).read_text(encoding="utf-8")
         plain_html = (uncached / name).read_text(encoding="utf-8")
         assert _nav(cached_html) == _nav(plain_html), name
+        assert _toc(cached_html) == _toc(plain_html), name
         assert cached_html == plain_html, name
     # The item page really links relative to its own folder, and the section page's entry
     # is active: the comparison above saw the cases a wrong cache key would confuse.
