@@ -35,6 +35,7 @@ from campaign.site import (contact, documents, html_pages, output, pages, portal
 from campaign.site.pages import history as history_pages
 from campaign.site.pages import policies
 from campaign.site.pages import search as search_page
+from campaign.site import theme_cache
 from campaign.site.sample_marks import check_sample_marks
 
 log = logging.getLogger("mkdocs.hooks.column")
@@ -539,6 +540,7 @@ def on_env(env, config, files):
             if file.page is not None:
                 file.page.update_date = as_of
         env.bytecode_cache = _THEME_BYTECODE
+    theme_cache.install(env)  # Material's navigation rendered once per distinct markup
     return env
 
 
