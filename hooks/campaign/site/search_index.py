@@ -87,17 +87,29 @@ class StreamingIndex:
 
     def write(self, bundle_dir: Path) -> None:
         """Write the bundle (pagefind/ of the site) and stop the service; raises SearchIndexError."""
-        last = self._send({"type": "WriteFiles", "index_id": 0, "output_path": str(bundle_dir)})
+        # GetFiles, not WriteFiles: the service answers WriteFiles before its file writes
+        # have all landed, and exits when its input closes, which left a file cut short
+        # (pagefind-component-ui.js at 128 KiB) in about one build in ten. Here the bundle
+        # comes back in the reply and is written by us, whole, before the build goes on.
+        last = self._send({"type": "GetFiles", "index_id": 0})
         self._finish_writing()
         errors: list[str] = []
+        files = None
         try:
             if not self._broken:
                 for reply in self._replies(last):
                     payload = reply.get("payload") or {}
                     if payload.get("type") == "Error":
                         errors.append(str(payload.get("message")))
+                    elif reply.get("message_id") == last and payload.get("type") == "GetFiles":
+                        files = payload.get("files") or []
         finally:
             self._stop()
+        if files is not None and not errors:
+            for file in sorted(files, key=lambda f: f["path"]):
+                target = bundle_dir / file["path"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(base64.b64decode(file["content"]))
         failed = self._broken or errors or not (bundle_dir / "pagefind-entry.json").is_file()
         self._log.seek(0)
         detail = "；".join(errors) or self._log.read().decode("utf-8", "replace").strip() or "服务进程意外退出"
@@ -107,15 +119,19 @@ class StreamingIndex:
 
     def _replies(self, last: int):
         # The service exits as soon as its input closes, whatever it has not answered yet:
-        # read up to the reply to the last message before closing it.
-        buffer = b""
+        # read up to the reply to the last message before closing it. The bundle comes as
+        # one message of megabytes: join the pieces only when a separator has arrived.
+        pending: list[bytes] = []
         while True:
             chunk = self._process.stdout.read1(1 << 16)
             if not chunk:
                 self._broken = True
                 return
-            buffer += chunk
-            *messages, buffer = buffer.split(b",")
+            if b"," not in chunk:
+                pending.append(chunk)
+                continue
+            *messages, rest = (b"".join(pending) + chunk).split(b",")
+            pending = [rest]
             for message in messages:
                 reply = json.loads(base64.b64decode(message))
                 yield reply
