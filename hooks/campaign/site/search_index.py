@@ -106,10 +106,13 @@ class StreamingIndex:
         finally:
             self._stop()
         if files is not None and not errors:
-            for file in sorted(files, key=lambda f: f["path"]):
-                target = bundle_dir / file["path"]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(base64.b64decode(file["content"]))
+            try:
+                for file in sorted(files, key=lambda f: f["path"]):
+                    target = bundle_dir / file["path"]
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(base64.b64decode(file["content"]))
+            except OSError as error:
+                errors.append(f"无法写入 {error.filename or bundle_dir}（{error.strerror or error}）")
         failed = self._broken or errors or not (bundle_dir / "pagefind-entry.json").is_file()
         self._log.seek(0)
         detail = "；".join(errors) or self._log.read().decode("utf-8", "replace").strip() or "服务进程意外退出"
