@@ -50,12 +50,17 @@ def md_escape(value: Any) -> Markup:
 
 def md_text(value: Any) -> str:
     """md_escape's text as a plain str, for cells composed in Python (tables.py)."""
+    return _escaped(value, _ESCAPES, _NEEDS_ESCAPE)
+
+
+def _escaped(value: Any, table: dict, needs: re.Pattern) -> str:
+    # Markup passes as it is; dates in Chinese; other values escaped only if they need it.
     if isinstance(value, Markup):
         return str(value)
     if isinstance(value, date):
         return zh_date(value)
     text = str(value)
-    return text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
+    return text.translate(table) if needs.search(text) else text
 
 
 # HTML text: & < > " ' escaped, line breaks folded like md_text (a value stays in its cell).
@@ -66,12 +71,7 @@ _HTML_NEEDS_ESCAPE = re.compile("[&<>\"'\r\n]")
 
 def html_text(value: Any) -> str:
     """A value as HTML text (md_text's counterpart for HTML pages), as a plain str."""
-    if isinstance(value, Markup):
-        return str(value)
-    if isinstance(value, date):
-        return zh_date(value)
-    text = str(value)
-    return text.translate(_HTML_ESCAPES) if _HTML_NEEDS_ESCAPE.search(text) else text
+    return _escaped(value, _HTML_ESCAPES, _HTML_NEEDS_ESCAPE)
 
 
 def h_text(value: Any) -> Markup:
