@@ -70,6 +70,13 @@ def _write_timings() -> None:
     target = os.environ.get("COLUMN_TIMINGS")
     if target:
         Path(target).write_text(json.dumps(_timings, sort_keys=True), encoding="utf-8")
+        # Peak memory of this process apart from its children (Pagefind's indexer), so the
+        # benchmark can say which of the two is the peak.
+        import resource
+
+        peaks = {"self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                 "children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+        Path(target + ".rss.json").write_text(json.dumps(peaks, sort_keys=True), encoding="utf-8")
 
 
 def _root(config) -> Path:
