@@ -12,6 +12,7 @@ import html
 import json
 import logging
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -44,26 +45,27 @@ _state: dict = {}
 
 # Seconds spent in our own handlers per event, for benchmarks/run.py (COLUMN_TIMINGS=file).
 _timings: dict[str, float] = {}
-# Seconds of third-party work (external:…) done inside our handlers, not counted as theirs.
-_external_total = [0.0]
+
+
+def _external_seconds() -> float:
+    """Third-party work (external:…) done inside our handlers, not counted as theirs."""
+    return sum(seconds for name, seconds in _timings.items() if name.startswith("external:"))
 
 
 def _timed(handler):
     @functools.wraps(handler)
     def wrapper(*args, **kwargs):
-        start, external = time.perf_counter(), _external_total[0]
+        start, external = time.perf_counter(), _external_seconds()
         try:
             return handler(*args, **kwargs)
         finally:
-            own = time.perf_counter() - start - (_external_total[0] - external)
+            own = time.perf_counter() - start - (_external_seconds() - external)
             _timings[handler.__name__] = _timings.get(handler.__name__, 0.0) + own
     return wrapper
 
 
 def _external(name: str, start: float) -> None:
-    seconds = time.perf_counter() - start
-    _external_total[0] += seconds
-    _timings[f"external:{name}"] = _timings.get(f"external:{name}", 0.0) + seconds
+    _timings[f"external:{name}"] = _timings.get(f"external:{name}", 0.0) + time.perf_counter() - start
 
 
 def _write_timings() -> None:
@@ -72,8 +74,6 @@ def _write_timings() -> None:
         Path(target).write_text(json.dumps(_timings, sort_keys=True), encoding="utf-8")
         # Peak memory of this process apart from its children (Pagefind's indexer), so the
         # benchmark can say which of the two is the peak.
-        import resource
-
         peaks = {"self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                  "children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
         Path(target + ".rss.json").write_text(json.dumps(peaks, sort_keys=True), encoding="utf-8")
@@ -306,11 +306,15 @@ def _generated(page):
 
 
 def _record(page):
+    return _record_of(page.file.src_uri)
+
+
+def _record_of(src_uri: str):
     """The record a page shows: from its generated page, or a policy page's own record."""
-    generated = _generated(page)
+    generated = _state["pages"].get(src_uri)
     if generated is not None:
         return generated.record
-    return _state["dataset"].policy_by_src.get(page.file.src_uri)
+    return _state["dataset"].policy_by_src.get(src_uri)
 
 
 def _feeds(page):
@@ -512,7 +516,7 @@ def _page_inputs(file: File) -> tuple:
     handlers below add to it (policy header, change history, article meta, feeds, edit link)."""
     dataset, src = _state["dataset"], file.src_uri
     generated = _state["pages"].get(src)
-    record = generated.record if generated is not None else dataset.policy_by_src.get(src)
+    record = _record_of(src)
     facts = None if generated is None else (generated.article, generated.feeds, generated.edit_path, generated.search_weight)
     return (file.content_bytes, facts, policies.decorate(dataset, src, ""),
             history_pages.decorate(dataset, _state["history"], record, "", src), portal.article_for(dataset, record))
