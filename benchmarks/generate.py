@@ -221,14 +221,19 @@ def _due(text) -> date:
         return date(2018, 12, 31)
 
 
-def _long_county(src: Path, out: Path, months: int = LONG_MONTHS) -> Path:
-    """The default county along `months` months (24), with long reports and long policies."""
-    out.mkdir(parents=True)
+def _copy_project_files(src: Path, out: Path) -> None:
+    """The project's own files (COPIED) from src into out."""
     for name in COPIED:
         if (src / name).is_dir():
             shutil.copytree(src / name, out / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src / name, out / name)
+
+
+def _long_county(src: Path, out: Path, months: int = LONG_MONTHS) -> Path:
+    """The default county along `months` months (24), with long reports and long policies."""
+    out.mkdir(parents=True)
+    _copy_project_files(src, out)
     rng = random.Random(20180413)
     site = out / "data/site.yml"
     as_of = _month_end(*_months(LONG_FIRST_MONTH, months + 1)[-1])
@@ -331,11 +336,7 @@ def generate(scale: int, out: Path, src: Path = ROOT, profile: str = "short", mo
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    for name in COPIED:
-        if (src / name).is_dir():
-            shutil.copytree(src / name, out / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src / name, out / name)
+    _copy_project_files(src, out)
     unit_ids = {u["id"] for u in _read(src / "data/units.yml")["units"]}
     action_ids = {p.stem for p in (src / "data/actions").glob("*.yml")}
     doc_ids = set()
