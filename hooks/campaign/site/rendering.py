@@ -86,11 +86,6 @@ def text(context: Any, value: Any) -> str:
     return html_text(value) if context.get("as_html") else md_text(value)
 
 
-def strong(context: Any, value: str) -> str:
-    """Our own words in bold (value is already escaped)."""
-    return f"<strong>{value}</strong>" if context.get("as_html") else f"**{value}**"
-
-
 def html_escape(value: Any) -> Markup:
     """Escape text for raw HTML (attributes, SVG) where Markdown does not run."""
     if isinstance(value, Markup):

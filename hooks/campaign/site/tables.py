@@ -6,8 +6,8 @@ per cell), as f-strings about 10 µs (benchmarks/RESULTS.md). The page layout an
 prose stay in the templates, which call these by name: `{{ tables.unit_leads(rows) }}`,
 and list_page.html.j2 `{{ tables[table](p.items) }}` for the paginated full lists.
 
-Every text cell goes through rendering.text (HTML-escaped on HTML pages, md_text on
-Markdown pages); links, badges and bars are built from escaped parts (rendering.py, cells.py). Each function takes the page context
+Every text cell goes through rendering.text (HTML-escaped: every page with a table is
+HTML); links, badges and bars are built from escaped parts (rendering.py, cells.py). Each function takes the page context
 first, as Jinja passes it, for the links relative to the page and the shared lookups.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from campaign.site.cells import badge, bar, days_left, month_label, task_link
 from campaign.records.dates import zh_date
-from campaign.site.rendering import link, percent, sample_badge, strong, text, unit_link, unit_links
+from campaign.site.rendering import link, percent, sample_badge, text, unit_link, unit_links
 
 Context = Any
 TABLES: dict[str, Callable[..., Markup]] = {}
@@ -33,12 +33,9 @@ def _table(fn: Callable[..., str]) -> Callable[..., Markup]:
 
 
 def _grid(context: Context, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A table; header cells are our own words, row cells already escaped."""
-    if context.get("as_html"):
-        return html_grid(header, rows)
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    lines += ["| " + " | ".join(map(str, row)) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
+    """A table; header cells are our own words, row cells already escaped. Tables are
+    HTML on every page (Markdown pages, the editors' guide, have none; raw HTML would pass)."""
+    return html_grid(header, rows)
 
 
 def html_grid(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -49,10 +46,13 @@ def html_grid(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def _items(context: Context, lines: Iterable[str]) -> str:
-    if context.get("as_html"):
-        items = "".join(f"<li>{line}</li>\n" for line in lines)
-        return f"<ul>\n{items}</ul>\n" if items else ""  # as Markdown: no list without items
-    return "".join(f"- {line}\n" for line in lines)
+    items = "".join(f"<li>{line}</li>\n" for line in lines)
+    return f"<ul>\n{items}</ul>\n" if items else ""  # as Markdown did: no list without items
+
+
+def _strong(value: Any) -> str:
+    """Our own words or figures in bold (value is already escaped)."""
+    return f"<strong>{value}</strong>"
 
 
 def _pct(context: Context, value: float | None) -> str:
@@ -90,7 +90,7 @@ def more(context: Context, ex: Any, what: str) -> Markup:
     if not ex.cut:
         return Markup("")
     line = f"共 {ex.total} 项，下表列出前 {len(ex.shown)} 项，{link(context, ex.full, '全部' + str(what) + '见完整列表')}。"
-    return Markup(f"<p>{line}</p>\n" if context.get("as_html") else line + "\n\n")
+    return Markup(f"<p>{line}</p>\n")
 
 
 @_table
@@ -306,8 +306,8 @@ def cleanup_units(context: Context, rows: Sequence[Any], totals: dict[str, int] 
     decisions = ("保留", "修改", "废止")
     lines = [(unit_link(context, uid), *(c[k] for k in decisions), sum(c[k] for k in decisions)) for uid, c in rows]
     if totals:
-        lines.append((strong(context, "合计"), *(strong(context, totals[k]) for k in decisions),
-                      strong(context, sum(totals[k] for k in decisions))))
+        lines.append((_strong("合计"), *(_strong(totals[k]) for k in decisions),
+                      _strong(sum(totals[k] for k in decisions))))
     return _grid(context, ["制定单位", *decisions, "合计"], lines)
 
 
