@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from campaign.rules import schedule
 from campaign.records.dates import zh_month_of
-from campaign.site.rendering import link, md_escape, percent, text
+from campaign.site.rendering import link, percent, text
 
 STATUS_CSS = {schedule.DONE: "done", schedule.ON_TRACK: "ontrack", schedule.NOT_STARTED: "notstarted",
               schedule.BEHIND: "behind", schedule.DUE_SOON: "duesoon", schedule.OVERDUE: "overdue",
@@ -44,7 +44,7 @@ def bar(value: float, status: str, label: str = "进度") -> Markup:
 
 def month_label(month: str) -> Markup:
     """"2026-03" → 2026年3月."""
-    return md_escape(zh_month_of(month))
+    return Markup(escape(zh_month_of(month)))
 
 
 def days_left(task: Any) -> str:
