@@ -425,11 +425,23 @@ def _index_for_search(path: str, final_html: str, config) -> None:
     index = _state.get("search_index")
     if index is None:
         try:
-            index = _state["search_index"] = search_index.StreamingIndex()
+            index = _state["search_index"] = search_index.StreamingIndex(
+                Path(config.site_dir) / "pagefind", _search_part_bytes())
         except search_index.SearchIndexError as error:
             raise PluginError(str(error)) from None
     index.add(path, final_html)
     _external("pagefind", start)
+
+
+def _search_part_bytes() -> int:
+    # Page bytes per part of the index (campaign/site/search_index.py), which bounds
+    # Pagefind's memory: a province runner with little memory may lower it.
+    value = os.environ.get("COLUMN_SEARCH_PART_BYTES", "")
+    if not value:
+        return search_index.PART_BYTES
+    if not value.isdigit() or int(value) < 1:
+        raise PluginError(f"环境变量 COLUMN_SEARCH_PART_BYTES 应为正整数（每部分搜索索引的页面字节数），现为“{value}”")
+    return int(value)
 
 
 def _stop_search_index() -> None:
@@ -446,7 +458,8 @@ def _pagefind(config) -> None:
     if _is_guide(config):
         return
     if _previewing():  # the refreshed page must not wait for the index
-        preview.index_later(_pagefind_command(config), config.site_dir)
+        preview.index_later(_pagefind_command(config), config.site_dir,
+                            parts_list=search_index.PARTS_LIST)
         return
     start = time.perf_counter()
     index = _state.pop("search_index", None)
@@ -458,6 +471,7 @@ def _pagefind(config) -> None:
     _external("pagefind", start)
     if result.returncode != 0:
         raise PluginError("生成搜索索引（Pagefind）失败：" + (result.stderr or result.stdout).strip())
+    search_index.mark_single_part(Path(config.site_dir) / "pagefind")
 
 
 def _write_search_index(index, site_dir: Path) -> None:
@@ -467,7 +481,7 @@ def _write_search_index(index, site_dir: Path) -> None:
         if not index.added(relative) and not relative.startswith("pagefind/"):
             index.add(relative, path.read_text(encoding="utf-8"))
     try:
-        index.write(site_dir / "pagefind")
+        index.write()
     except search_index.SearchIndexError as error:
         raise PluginError(str(error)) from None
 

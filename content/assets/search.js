@@ -15,8 +15,19 @@
 
   function load() {
     if (!pagefind) {
+      // A large site's index comes in parts (pagefind/parts.json lists parts 2…): each is
+      // merged into the first, so one query searches them all.
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
-        return pf.options({ excerptLength: 40 }).then(function () { return pf; });
+        return pf.options({ excerptLength: 40 }).then(function () {
+          return fetch(new URL("pagefind/parts.json", root).href)
+            .then(function (r) { return r.ok ? r.json() : []; }, function () { return []; });
+        }).then(function (parts) {
+          return Promise.all((Array.isArray(parts) ? parts : []).filter(function (part) {
+            return /^parts\/\d+\/$/.test(part);
+          }).map(function (part) {
+            return pf.mergeIndex(new URL("pagefind/" + part, root).pathname, { excerptLength: 40 });
+          }));
+        }).then(function () { return pf; });
       });
       direct = fetch(new URL("search/direct.json", root).href).then(function (r) { return r.json(); })
         .catch(function () { return []; });

@@ -2,6 +2,9 @@
 search page (content/assets/search.js), measured on the queries citizens type."""
 from __future__ import annotations
 
+import gzip
+import json
+
 import yaml
 import pytest
 
@@ -157,7 +160,8 @@ HOSTILE = {
 @pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory, serve):
     """The default project with hostile text in a case, a report and a policy page, built
-    once and served by nginx like the portal."""
+    once and served by nginx like the portal; its search index in parts of ~300 KB of pages
+    (as a province-scale site's is), which the search page merges."""
     project = copy_project(tmp_path_factory.mktemp("hostile"))
     path = project / "data/cases/2018/c2018-001.yml"
     case = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -167,8 +171,17 @@ def hostile_url(tmp_path_factory, serve):
          f"progress: '{HOSTILE['report']}'")
     with (project / "content/policies/zzbf-2018-31-jd.md").open("a", encoding="utf-8") as page:
         page.write("\n" + HOSTILE["policy"] + "\n")
-    result = run_build(project)
+    result = run_build(project, env={"COLUMN_SEARCH_PART_BYTES": "300000"})
     assert result.returncode == 0, result.stdout + result.stderr
+    parts = json.loads((project / "site/pagefind/parts.json").read_text(encoding="utf-8"))
+    assert len(parts) >= 3, parts
+    # The three pages the test finds are indexed in different parts.
+    holders = {}
+    for bundle in [project / "site/pagefind"] + [project / "site/pagefind" / p for p in parts]:
+        for fragment in (bundle / "fragment").iterdir():
+            url = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])["url"]
+            holders[url.lstrip("/")] = bundle.name
+    assert len({holders[p] for p in ("cases/c2018-001/", "actions/a01/", "policies/zzbf-2018-31-jd/")}) >= 2, holders
     return serve(project / "site")
 
 

@@ -151,10 +151,11 @@ class _Indexing:
 _indexing = _Indexing()
 
 
-def index_later(command: list[str], site_dir: str, folder: str = "pagefind") -> None:
+def index_later(command: list[str], site_dir: str, folder: str = "pagefind", parts_list: str = "") -> None:
     """Run the indexer (`command`, to which `--output-path NEXT` is added) over the site in
     the background, then put its output in place of site_dir/folder. A run still going
-    from the previous build is stopped first: it would index pages that changed since."""
+    from the previous build is stopped first: it would index pages that changed since.
+    `parts_list`, if given, is written into the output as an empty list of index parts."""
     cancel()
     site = Path(site_dir)
     building = site / f".{folder}-next"
@@ -171,6 +172,8 @@ def index_later(command: list[str], site_dir: str, folder: str = "pagefind") -> 
                     _indexing.last_error = (error or "").strip() or f"退出码 {process.returncode}"
                     log.warning("预览：生成搜索索引（Pagefind）失败，搜索仍是上一次的结果：%s", _indexing.last_error)
                 return
+            if parts_list:  # the indexer wrote one part: the search page merges none
+                (building / parts_list).write_text("[]", encoding="utf-8")
             final, old = site / folder, site / f".{folder}-old"
             shutil.rmtree(old, ignore_errors=True)
             if final.exists():

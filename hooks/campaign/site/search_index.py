@@ -3,25 +3,43 @@
 `pagefind --site` over the finished folder made the single-threaded build wait for it at the
 end. Pagefind's service mode (`pagefind --service`, the protocol of the `pagefind` Python
 package, spoken here without its asyncio wrapper) indexes each page as soon as its HTML is
-final, on the second core; only writing the bundle is left for the end of the build.
+final, on the second core.
+
+Memory: the service holds every page it indexed, and more than doubles that while it writes
+the bundle (about 22 bytes for every byte of page sent: 4.8 GB for the 12,600 pages of the
+long-text benchmark at ×100). So a site is indexed in parts of about `part_bytes` of page each
+(whole pages), one service process each: when a part is
+full it writes its bundle and exits while the next part fills, so a part's final write also
+overlaps the rendering. Part 1 is the bundle in pagefind/ (with Pagefind's scripts); parts
+2… are index-only bundles in pagefind/parts/N/, listed in pagefind/parts.json, which the
+search page merges in (Pagefind's `mergeIndex`, which reuses part 1's WebAssembly).
+
+Work: Pagefind reads only the page's <head> and its data-pagefind-body element, so it is
+sent just those (a third of its parsing was the theme's navigation around them).
 
 The service handles its messages one at a time, in the order they arrive, and numbers the
 pages in that order: the same pages sent in the same order give the same bundle, byte for
-byte, whatever the file system (the command line numbers them in directory-walk order).
-The fragments (what a result shows) are the ones the command line writes.
+byte. The fragments (what a result shows) are the ones the command line writes.
 """
 from __future__ import annotations
 
 import base64
 import json
-import queue
+import shutil
 import subprocess
 import tempfile
 import threading
 from pathlib import Path
 
-# Pages waiting for the service (a few MB of HTML).
-_PENDING_PAGES = 64
+# Pages sent to a service and not yet indexed: the service queues without limit, so the
+# build waits for it rather than filling its memory with page HTML.
+_IN_FLIGHT = 16
+# Page bytes per part (what searchable_html keeps): bounds the indexer's memory, ≈ 550 MB.
+PART_BYTES = 24_000_000
+PARTS_FOLDER = "parts"
+PARTS_LIST = "parts.json"
+# What a merged part needs: the search page loads Pagefind's scripts from part 1 only.
+_INDEX_ONLY = ("pagefind-entry.json", ".pf_meta", "index/", "fragment/", "filter/")
 
 
 class SearchIndexError(Exception):
@@ -37,11 +55,30 @@ def _executable() -> str:
     return str(found)
 
 
-class StreamingIndex:
-    """One Pagefind index in a service process; add() pages, then write()."""
+def searchable_html(html: str) -> str:
+    """What Pagefind reads of a page: <html …><head>…</head> and, from the data-pagefind-body
+    element on, the theme's article up to its end (what follows the element inside the article
+    is outside it, so Pagefind skips it). A page without the element is sent whole."""
+    body = html.find("<div data-pagefind-body")
+    head_end = html.find("</head>")
+    article_end = html.rfind("</article>")
+    if body < 0 or head_end < 0 or article_end < body or head_end > body:
+        return html
+    return html[:head_end] + "</head><body>" + html[body:article_end] + "</body></html>"
 
-    def __init__(self) -> None:
-        executable = _executable()
+
+def mark_single_part(bundle_dir: Path) -> None:
+    """A bundle `pagefind --site` wrote (one part): drop parts left by an earlier build, say
+    there are none."""
+    shutil.rmtree(bundle_dir / PARTS_FOLDER, ignore_errors=True)
+    (bundle_dir / PARTS_LIST).write_text("[]", encoding="utf-8")
+
+
+class _Part:
+    """One service process holding one index; writes its bundle into `target` when finished."""
+
+    def __init__(self, executable: str, target: Path, index_only: bool) -> None:
+        self._target, self._index_only = target, index_only
         self._log = tempfile.TemporaryFile()
         try:
             self._process = subprocess.Popen([executable, "--service"], stdin=subprocess.PIPE,
@@ -49,118 +86,171 @@ class StreamingIndex:
         except OSError as error:
             self._log.close()
             raise SearchIndexError(f"生成搜索索引（Pagefind）失败：无法启动 pagefind（{error}）") from None
+        self.size = 0
+        self.errors: list[str] = []
         self._next_id = 0
-        self._added: set[str] = set()
+        self._last = 0  # id of GetFiles, once sent
+        self._written = False
         self._broken = False
-        # Pages go to the service from a thread of ours: the build never waits on the pipe
-        # while Pagefind is busy (on a loaded machine it is, for seconds). The queue is
-        # bounded so that a slow indexer holds back the build rather than filling memory.
-        self._outbox: queue.Queue = queue.Queue(maxsize=_PENDING_PAGES)
-        self._writer = threading.Thread(target=self._write_out, name="pagefind-writer", daemon=True)
-        self._writer.start()
+        self._slots = threading.Semaphore(_IN_FLIGHT)
+        self._reader = threading.Thread(target=self._read_replies, name="pagefind-reader", daemon=True)
+        self._reader.start()
         self._send({"type": "NewIndex", "config": None})
 
     def _send(self, payload: dict) -> int:
         self._next_id += 1
-        self._outbox.put((self._next_id, payload))
-        return self._next_id
-
-    def _write_out(self) -> None:
-        while (item := self._outbox.get()) is not None:
-            if self._broken:
-                continue
-            message_id, payload = item
-            message = json.dumps({"message_id": message_id, "payload": payload}, ensure_ascii=False)
+        message = json.dumps({"message_id": self._next_id, "payload": payload}, ensure_ascii=False)
+        if not self._broken:
             try:
                 self._process.stdin.write(base64.b64encode(message.encode("utf-8")) + b",")
                 self._process.stdin.flush()
-            except (BrokenPipeError, ValueError):
+            except (BrokenPipeError, ValueError, OSError):
                 self._broken = True
+        return self._next_id
 
-    def add(self, path: str, html: str) -> None:
-        """Index a page by its path in the site (actions/a01/index.html): URL as `--site` gives it."""
-        self._added.add(path)
+    def add(self, path: str, html: str, size: int) -> None:
+        self._slots.acquire()  # released by the reader when the service answers
+        self.size += size
         self._send({"type": "AddFile", "index_id": 0, "file_path": path, "url": None, "file_contents": html})
 
-    def added(self, path: str) -> bool:
-        return path in self._added
+    def finish(self) -> None:
+        """Ask for the bundle; the reader writes it when it arrives, then the service stops.
+        GetFiles, not WriteFiles: the service answers WriteFiles before its file writes have
+        all landed, which left a file cut short in about one build in ten."""
+        self._last = self._send({"type": "GetFiles", "index_id": 0})
 
-    def write(self, bundle_dir: Path) -> None:
-        """Write the bundle (pagefind/ of the site) and stop the service; raises SearchIndexError."""
-        # GetFiles, not WriteFiles: the service answers WriteFiles before its file writes
-        # have all landed, and exits when its input closes, which left a file cut short
-        # (pagefind-component-ui.js at 128 KiB) in about one build in ten. Here the bundle
-        # comes back in the reply and is written by us, whole, before the build goes on.
-        last = self._send({"type": "GetFiles", "index_id": 0})
-        self._finish_writing()
-        errors: list[str] = []
-        files = None
-        try:
-            if not self._broken:
-                for reply in self._replies(last):
-                    payload = reply.get("payload") or {}
-                    if payload.get("type") == "Error":
-                        errors.append(str(payload.get("message")))
-                    elif reply.get("message_id") == last and payload.get("type") == "GetFiles":
-                        files = payload.get("files") or []
-        finally:
-            self._stop()
-        if files is not None and not errors:
-            try:
-                for file in sorted(files, key=lambda f: f["path"]):
-                    target = bundle_dir / file["path"]
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(base64.b64decode(file["content"]))
-            except OSError as error:
-                errors.append(f"无法写入 {error.filename or bundle_dir}（{error.strerror or error}）")
-        failed = self._broken or errors or not (bundle_dir / "pagefind-entry.json").is_file()
-        self._log.seek(0)
-        detail = "；".join(errors) or self._log.read().decode("utf-8", "replace").strip() or "服务进程意外退出"
-        self._log.close()
-        if failed:
-            raise SearchIndexError("生成搜索索引（Pagefind）失败：" + detail)
-
-    def _replies(self, last: int):
-        # The service exits as soon as its input closes, whatever it has not answered yet:
-        # read up to the reply to the last message before closing it. The bundle comes as
-        # one message of megabytes: join the pieces only when a separator has arrived.
+    def _read_replies(self) -> None:
+        # The bundle comes as one message of megabytes: join the pieces only when a separator
+        # has arrived.
         pending: list[bytes] = []
-        while True:
-            chunk = self._process.stdout.read1(1 << 16)
-            if not chunk:
-                self._broken = True
-                return
-            if b"," not in chunk:
-                pending.append(chunk)
-                continue
-            *messages, rest = (b"".join(pending) + chunk).split(b",")
-            pending = [rest]
-            for message in messages:
-                reply = json.loads(base64.b64decode(message))
-                yield reply
-                if reply.get("message_id") == last:
-                    return
+        try:
+            while True:
+                chunk = self._process.stdout.read1(1 << 16)
+                if not chunk:
+                    break
+                if b"," not in chunk:
+                    pending.append(chunk)
+                    continue
+                *messages, rest = (b"".join(pending) + chunk).split(b",")
+                pending = [rest]
+                for message in messages:
+                    if self._handle(json.loads(base64.b64decode(message))):
+                        return
+        finally:
+            self._broken = self._broken or not self._written
+            # Whoever waits for a slot must not wait for a service that is gone.
+            for _ in range(_IN_FLIGHT):
+                self._slots.release()
 
-    def _finish_writing(self) -> None:
-        if self._writer.is_alive():
-            self._outbox.put(None)
-            self._writer.join()
+    def _handle(self, reply: dict) -> bool:
+        """True once the bundle is written (the last reply this part waits for)."""
+        payload = reply.get("payload") or {}
+        kind = payload.get("type")
+        if kind == "Error":
+            self.errors.append(str(payload.get("message")))
+        if kind in ("IndexedFile", "Error") and reply.get("message_id") != self._last:
+            self._slots.release()
+        if reply.get("message_id") == self._last and self._last:
+            if kind == "GetFiles":
+                self._write_bundle(payload.get("files") or [])
+            return True
+        return False
 
-    def close(self) -> None:
-        """Stop the service without writing (after a failed build); idempotent."""
-        self._broken = True  # the writer drops what is still queued
-        self._finish_writing()
+    def _write_bundle(self, files: list[dict]) -> None:
+        try:
+            for file in sorted(files, key=lambda f: f["path"]):
+                name = file["path"]
+                if self._index_only and not any(name.startswith(p) or name.endswith(p) for p in _INDEX_ONLY):
+                    continue
+                target = self._target / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(base64.b64decode(file["content"]))
+        except OSError as error:
+            self.errors.append(f"无法写入 {error.filename or self._target}（{error.strerror or error}）")
+            return
+        self._written = (self._target / "pagefind-entry.json").is_file()
+
+    def wait(self) -> list[str]:
+        """Wait for the bundle and the end of the service; the problems, [] if it is written."""
+        self._reader.join()
         self._stop()
+        self._log.seek(0)
+        detail = self._log.read().decode("utf-8", "replace").strip()
         self._log.close()
+        if self.errors:
+            return self.errors
+        if not self._written:
+            return [detail or "服务进程意外退出"]
+        return []
 
     def _stop(self) -> None:
         if self._process.poll() is None:
             try:
                 self._process.stdin.close()
-            except (BrokenPipeError, ValueError):
+            except (BrokenPipeError, ValueError, OSError):
                 pass
             try:
                 self._process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
+
+    def close(self) -> None:
+        self._broken = True
+        if self._process.poll() is None:
+            self._process.kill()
+        self._reader.join()
+        self._stop()
+        if not self._log.closed:
+            self._log.close()
+
+
+class StreamingIndex:
+    """A site's Pagefind index into `bundle_dir`: add() pages in order, then write()."""
+
+    def __init__(self, bundle_dir: Path, part_bytes: int = PART_BYTES) -> None:
+        self._bundle_dir = Path(bundle_dir)
+        self._part_bytes = max(1, part_bytes)
+        self._executable = _executable()
+        self._parts: list[_Part] = []
+        self._added: set[str] = set()
+
+    def _part_dir(self, number: int) -> Path:
+        return self._bundle_dir if number == 1 else self._bundle_dir / PARTS_FOLDER / str(number)
+
+    def add(self, path: str, html: str) -> None:
+        """Index a page by its path in the site (actions/a01/index.html): URL as `--site` gives it."""
+        self._added.add(path)
+        html = searchable_html(html)
+        size = len(html.encode("utf-8"))
+        current = self._parts[-1] if self._parts else None
+        if current is None or current.size and current.size + size > self._part_bytes:
+            if current is not None:
+                current.finish()  # written while the next part fills
+            number = len(self._parts) + 1
+            current = _Part(self._executable, self._part_dir(number), index_only=number > 1)
+            self._parts.append(current)
+        current.add(path, html, size)
+
+    def added(self, path: str) -> bool:
+        return path in self._added
+
+    def write(self) -> None:
+        """Write the last part, wait for every part, list the parts; raises SearchIndexError."""
+        if not self._parts:  # no page: an empty index still answers the search page
+            self._parts.append(_Part(self._executable, self._part_dir(1), index_only=False))
+        self._parts[-1].finish()
+        errors = [error for part in self._parts for error in part.wait()]
+        if errors:
+            raise SearchIndexError("生成搜索索引（Pagefind）失败：" + "；".join(errors))
+        listed = [f"{PARTS_FOLDER}/{number}/" for number in range(2, len(self._parts) + 1)]
+        try:
+            (self._bundle_dir / PARTS_LIST).write_text(json.dumps(listed), encoding="utf-8")
+        except OSError as error:
+            raise SearchIndexError(f"生成搜索索引（Pagefind）失败：无法写入 {error.filename}（{error.strerror}）") from None
+
+    def close(self) -> None:
+        """Stop every service without writing (after a failed build); idempotent."""
+        for part in self._parts:
+            part.close()
+        self._parts = []
