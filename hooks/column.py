@@ -31,8 +31,8 @@ from campaign.check import as_of_from_environment, check_project, nav_paths
 from campaign.editors import guide_pages
 from campaign.exports import feeds, history, opendata
 from campaign.records.dates import zh_date
-from campaign.site import (contact, documents, html_pages, output, pages, portal, preview, rendering, responsive,
-                           sanitizer, search_index)
+from campaign.site import (contact, documents, html_pages, output, pages, parallel, portal, preview, rendering,
+                           responsive, sanitizer, search_index)
 from campaign.site.pages import history as history_pages
 from campaign.site.pages import policies
 from campaign.site.pages import search as search_page
@@ -195,6 +195,9 @@ def _swap_in(config) -> None:
 
 def on_build_error(error):
     preview.abandon()
+    _stop_page_workers()
+    _state.pop("worker_pages", None)
+    _state.pop("worker_dests", None)
     # The build failed after on_config: drop the half-written folder, keep the old site.
     _stop_search_index()
     final = _state.pop("final_site_dir", None)
@@ -387,6 +390,8 @@ def on_serve(server, config, builder):
 @event_priority(-100)
 @_timed
 def on_post_page(output_html: str, page, config) -> str:
+    if _built_by_worker(page):
+        return output_html  # blank: MkDocs writes nothing over the worker's file
     # Each page's Content-Security-Policy gets the hashes of its own inline code, on the
     # HTML MkDocs is about to write (no second pass reading and rewriting every file).
     final = output.apply_csp(output.tidy_theme_markup(output_html), enforce=_state.get("command") != "serve")
@@ -403,6 +408,103 @@ def on_post_template(output_content: str, template_name: str, config) -> str:
     if template_name.endswith(".html"):
         _index_for_search(template_name, final, config)
     return final
+
+
+# --- Pages on more cores ----------------------------------------------------------------------
+# Filling the theme's template is the largest part of a build, and MkDocs does it page after
+# page on one core. A plain `mkdocs build` forks a worker (campaign/site/parallel.py) as the
+# first theme template renders, after every page is read and every on_env has run: it builds
+# every second page with MkDocs' own _build_page (same env, nav, files and config), writes it
+# and indexes it for search into parts of its own (campaign/site/search_index.py), so the
+# search indexing is shared between the processes too. The parent gives those pages a blank
+# template, so MkDocs writes nothing over them. Which page goes where is fixed by its place in
+# MkDocs' order, so the site is the same from build to build; the pages are the one-process
+# build's byte for byte. COLUMN_WORKERS=n sets the number of processes (1: one process).
+
+
+def _page_workers() -> int:
+    value = os.environ.get("COLUMN_WORKERS", "").strip()
+    if value:
+        if not value.isdigit() or int(value) < 1:
+            raise PluginError(f"环境变量 COLUMN_WORKERS 应为正整数（生成页面的进程数），现为“{value}”")
+        return int(value)
+    return min(2, os.cpu_count() or 1)
+
+
+@event_priority(-100)  # the final navigation and files, after any plugin's
+def on_nav(nav, config, files):
+    _state["page_build"] = (nav, files)
+    return nav
+
+
+def on_pre_template(template, template_name: str, config):
+    # The first theme template (404.html) renders after on_env and before the Pagefind
+    # service (threads of ours) starts: the one moment a fork is safe and the env final.
+    inputs = _state.pop("page_build", None)
+    if inputs is not None and _streams_search_index(config) and _page_workers() > 1:
+        _start_page_workers(template.environment, config, *inputs)
+    return template
+
+
+def _start_page_workers(env, config, nav, files) -> None:
+    from mkdocs.commands.build import _build_page  # MkDocs' own page step (pinned 1.6.1)
+
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)  # build()'s list
+
+    def build(index: int) -> None:
+        file = doc_files[index]
+        _build_page(file.page, config, doc_files, nav, env, excluded=file.inclusion.is_excluded())
+
+    pool = parallel.start(_page_workers(), len(doc_files), build, setup=_become_page_worker,
+                          finish=lambda: _write_search_index(config), timings=lambda: dict(_timings),
+                          loggers=("mkdocs",))
+    if pool is None:
+        return
+    blank = env.from_string("")
+    elsewhere = set()
+    for index, file in enumerate(doc_files):
+        if pool.elsewhere(index):
+            file.page.meta["template"] = blank  # MkDocs takes a Template as well as a name
+            elsewhere.add(file.src_uri)
+    _state["page_workers"] = pool
+    _state["worker_pages"] = elsewhere
+    _state["worker_dests"] = {file.dest_uri for file in doc_files if file.src_uri in elsewhere}
+    logging.getLogger("mkdocs.commands.build").addFilter(_quiet_skipped_page)
+
+
+def _become_page_worker(number: int) -> None:
+    _state["page_worker"] = number
+    _timings.clear()  # the parent has counted everything up to the fork
+
+
+def _quiet_skipped_page(record) -> bool:
+    # MkDocs reports each blank page at INFO; the workers' pages are blank here by design.
+    message = record.getMessage()
+    return not (message.startswith("Page skipped: '") and message.split("'")[1] in _state.get("worker_pages", ()))
+
+
+def _built_by_worker(page) -> bool:
+    return page.file.src_uri in _state.get("worker_pages", ()) and not _state.get("page_worker")
+
+
+def _finish_page_workers() -> None:
+    pool = _state.pop("page_workers", None)
+    if pool is None:
+        return
+    start = time.perf_counter()
+    try:
+        for name, seconds in pool.finish().items():
+            _timings[name] = _timings.get(name, 0.0) + seconds
+    except parallel.WorkerError as error:
+        raise PluginError(str(error)) from None
+    finally:
+        _external("page-workers", start)
+
+
+def _stop_page_workers() -> None:
+    pool = _state.pop("page_workers", None)
+    if pool is not None:
+        pool.kill()
 
 
 # --- Search index ------------------------------------------------------------------------------
@@ -426,7 +528,7 @@ def _index_for_search(path: str, final_html: str, config) -> None:
     if index is None:
         try:
             index = _state["search_index"] = search_index.StreamingIndex(
-                Path(config.site_dir) / "pagefind", _search_part_bytes())
+                Path(config.site_dir) / "pagefind", _search_part_bytes(), process=_state.get("page_worker", 0))
         except search_index.SearchIndexError as error:
             raise PluginError(str(error)) from None
     index.add(path, final_html)
@@ -462,9 +564,8 @@ def _pagefind(config) -> None:
                             parts_list=search_index.PARTS_LIST)
         return
     start = time.perf_counter()
-    index = _state.pop("search_index", None)
-    if index is not None:
-        _write_search_index(index, Path(config.site_dir))
+    if _streams_search_index(config):
+        _write_search_index(config)
         _external("pagefind", start)
         return
     result = subprocess.run(_pagefind_command(config), capture_output=True, text=True)
@@ -474,14 +575,25 @@ def _pagefind(config) -> None:
     search_index.mark_single_part(Path(config.site_dir) / "pagefind")
 
 
-def _write_search_index(index, site_dir: Path) -> None:
-    # Any other HTML file in the folder (none today) is indexed too, as `pagefind --site` would.
-    for path in sorted(site_dir.rglob("*.html")):
-        relative = path.relative_to(site_dir).as_posix()
-        if not index.added(relative) and not relative.startswith("pagefind/"):
-            index.add(relative, path.read_text(encoding="utf-8"))
+def _write_search_index(config) -> None:
+    """Write this process's parts of the index; in the parent (after the workers ended) also
+    any other HTML file in the folder (none today), as `pagefind --site` would, and the list
+    of parts the search page merges."""
+    site_dir = Path(config.site_dir)
+    worker = _state.get("page_worker")
+    if not worker:
+        skip = _state.get("worker_dests", set())
+        for path in sorted(site_dir.rglob("*.html")):
+            relative = path.relative_to(site_dir).as_posix()
+            index = _state.get("search_index")
+            if relative not in skip and not relative.startswith("pagefind/") and not (index and index.added(relative)):
+                _index_for_search(relative, path.read_text(encoding="utf-8"), config)
+    index = _state.pop("search_index", None)
     try:
-        index.write()
+        if index is not None:
+            index.write()
+        if not worker:
+            search_index.write_parts_list(site_dir / "pagefind")
     except search_index.SearchIndexError as error:
         raise PluginError(str(error)) from None
 
@@ -490,9 +602,12 @@ def _write_search_index(index, site_dir: Path) -> None:
 # replaces site_dir
 @event_priority(-100)
 def on_post_build(config):
+    _finish_page_workers()
     if _previewing():
         _finish_preview()
     _pagefind(config)
+    _state.pop("worker_pages", None)
+    _state.pop("worker_dests", None)
     # Last event of a build: hand the benchmark our own time, if it asked.
     _write_timings()
     _timings.clear()

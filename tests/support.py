@@ -6,6 +6,8 @@ repository, and the identity numbers the privacy tests use.
 """
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import re
 import shutil
@@ -279,3 +281,77 @@ def page_kinds(site: Path) -> list[str]:
         if items:
             paths.append(items[0].relative_to(site).as_posix() + "/")
     return paths
+
+
+# --- What a Pagefind bundle lets a query find ------------------------------------------------
+
+def _cbor(data: bytes, at: int = 0):
+    """The few CBOR forms Pagefind writes (integers, strings, arrays, maps)."""
+    head = data[at]
+    major, info = head >> 5, head & 31
+    at += 1
+    if info < 24:
+        value = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        value, at = int.from_bytes(data[at:at + size], "big"), at + size
+    else:
+        raise AssertionError(f"CBOR form {head:#x} not expected")
+    if major == 0:
+        return value, at
+    if major == 1:
+        return -1 - value, at
+    if major in (2, 3):
+        chunk = data[at:at + value]
+        return (chunk.decode("utf-8") if major == 3 else chunk), at + value
+    if major == 4:
+        items = []
+        for _ in range(value):
+            item, at = _cbor(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        mapping = {}
+        for _ in range(value):
+            key, at = _cbor(data, at)
+            mapping[key], at = _cbor(data, at)
+        return mapping, at
+    raise AssertionError(f"CBOR major type {major} not expected")
+
+
+def _unpack(path: Path) -> bytes:
+    raw = gzip.decompress(path.read_bytes())
+    assert raw.startswith(b"pagefind_dcd")
+    return raw[len(b"pagefind_dcd"):]
+
+
+def searchable(bundle: Path) -> dict:
+    """What a query can find in a bundle, independent of how Pagefind numbered the pages."""
+    (meta_file,) = bundle.glob("*.pf_meta")
+    meta, _ = _cbor(_unpack(meta_file))
+    urls = [json.loads(_unpack(bundle / "fragment" / f"{fragment}.pf_fragment"))["url"] for fragment, _ in meta[1]]
+    words = {}
+    for chunk in bundle.glob("index/*.pf_index"):
+        entries, _ = _cbor(_unpack(chunk))
+        for word, hits, *_ in entries[0]:
+            number, found = 0, []
+            for hit in hits:  # page numbers are stored as differences
+                number += hit[0]
+                found.append((urls[number], json.dumps(hit[1:])))
+            words[word] = sorted(found)
+    fragments = {p.name: p.read_bytes() for p in (bundle / "fragment").iterdir()}
+    return {"pages": sorted(zip(urls, (count for _, count in meta[1]))), "words": words, "fragments": fragments}
+
+
+def searchable_parts(bundle: Path) -> dict:
+    """What a query can find in a bundle and the parts its parts.json lists, merged as the
+    search page merges them."""
+    merged = searchable(bundle)
+    for part in json.loads((bundle / "parts.json").read_text(encoding="utf-8")):
+        found = searchable(bundle / part)
+        merged["pages"] = sorted(merged["pages"] + found["pages"])
+        for word, hits in found["words"].items():
+            merged["words"][word] = sorted(merged["words"].get(word, []) + hits)
+        assert not set(merged["fragments"]) & set(found["fragments"])
+        merged["fragments"].update(found["fragments"])
+    return merged

@@ -15,7 +15,7 @@
 
   function load() {
     if (!pagefind) {
-      // A large site's index comes in parts (pagefind/parts.json lists parts 2…): each is
+      // A large site's index comes in parts (pagefind/parts.json lists those beside the first): each is
       // merged into the first, so one query searches them all.
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
         return pf.options({ excerptLength: 40 }).then(function () {
@@ -23,7 +23,7 @@
             .then(function (r) { return r.ok ? r.json() : []; }, function () { return []; });
         }).then(function (parts) {
           return Promise.all((Array.isArray(parts) ? parts : []).filter(function (part) {
-            return /^parts\/\d+\/$/.test(part);
+            return /^parts\/\d+-\d+\/$/.test(part);
           }).map(function (part) {
             return pf.mergeIndex(new URL("pagefind/" + part, root).pathname, { excerptLength: 40 });
           }));

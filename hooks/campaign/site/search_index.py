@@ -10,9 +10,11 @@ the bundle (about 22 bytes for every byte of page sent: 4.8 GB for the 12,600 pa
 long-text benchmark at ×100). So a site is indexed in parts of about `part_bytes` of page each
 (whole pages), one service process each: when a part is
 full it writes its bundle and exits while the next part fills, so a part's final write also
-overlaps the rendering. Part 1 is the bundle in pagefind/ (with Pagefind's scripts); parts
-2… are index-only bundles in pagefind/parts/N/, listed in pagefind/parts.json, which the
-search page merges in (Pagefind's `mergeIndex`, which reuses part 1's WebAssembly).
+overlaps the rendering. A build process that renders pages in a forked worker indexes them
+there, into parts of its own. The build's first part is the bundle in pagefind/ (with
+Pagefind's scripts); the others are index-only bundles in pagefind/parts/P-N/ (process P, its
+part N), listed in pagefind/parts.json, which the search page merges in (Pagefind's
+`mergeIndex`, which reuses the first part's WebAssembly).
 
 Work: Pagefind reads only the page's <head> and its data-pagefind-body element, so it is
 sent just those (a third of its parsing was the theme's navigation around them).
@@ -65,6 +67,19 @@ def searchable_html(html: str) -> str:
     if body < 0 or head_end < 0 or article_end < body or head_end > body:
         return html
     return html[:head_end] + "</head><body>" + html[body:article_end] + "</body></html>"
+
+
+def write_parts_list(bundle_dir: Path) -> None:
+    """pagefind/parts.json: every part beside the main bundle, by process and number (the
+    order the search page merges them in); after every process wrote its parts."""
+    folder = bundle_dir / PARTS_FOLDER
+    found = [p.name for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []
+    listed = [f"{PARTS_FOLDER}/{name}/" for name in
+              sorted(found, key=lambda name: tuple(int(n) for n in name.split("-")))]
+    try:
+        (bundle_dir / PARTS_LIST).write_text(json.dumps(listed), encoding="utf-8")
+    except OSError as error:
+        raise SearchIndexError(f"生成搜索索引（Pagefind）失败：无法写入 {error.filename}（{error.strerror}）") from None
 
 
 def mark_single_part(bundle_dir: Path) -> None:
@@ -208,15 +223,19 @@ class _Part:
 class StreamingIndex:
     """A site's Pagefind index into `bundle_dir`: add() pages in order, then write()."""
 
-    def __init__(self, bundle_dir: Path, part_bytes: int = PART_BYTES) -> None:
+    def __init__(self, bundle_dir: Path, part_bytes: int = PART_BYTES, process: int = 0) -> None:
         self._bundle_dir = Path(bundle_dir)
         self._part_bytes = max(1, part_bytes)
+        self._process = process  # 0: the build's own process, whose first part is the main bundle
         self._executable = _executable()
         self._parts: list[_Part] = []
         self._added: set[str] = set()
 
+    def _main(self, number: int) -> bool:
+        return self._process == 0 and number == 1
+
     def _part_dir(self, number: int) -> Path:
-        return self._bundle_dir if number == 1 else self._bundle_dir / PARTS_FOLDER / str(number)
+        return self._bundle_dir if self._main(number) else self._bundle_dir / PARTS_FOLDER / f"{self._process}-{number}"
 
     def add(self, path: str, html: str) -> None:
         """Index a page by its path in the site (actions/a01/index.html): URL as `--site` gives it."""
@@ -228,7 +247,7 @@ class StreamingIndex:
             if current is not None:
                 current.finish()  # written while the next part fills
             number = len(self._parts) + 1
-            current = _Part(self._executable, self._part_dir(number), index_only=number > 1)
+            current = _Part(self._executable, self._part_dir(number), index_only=not self._main(number))
             self._parts.append(current)
         current.add(path, html, size)
 
@@ -236,18 +255,16 @@ class StreamingIndex:
         return path in self._added
 
     def write(self) -> None:
-        """Write the last part, wait for every part, list the parts; raises SearchIndexError."""
-        if not self._parts:  # no page: an empty index still answers the search page
+        """Write the last part and wait for every part; raises SearchIndexError."""
+        if not self._parts:
+            if self._process:
+                return
+            # no page: an empty index still answers the search page
             self._parts.append(_Part(self._executable, self._part_dir(1), index_only=False))
         self._parts[-1].finish()
         errors = [error for part in self._parts for error in part.wait()]
         if errors:
             raise SearchIndexError("生成搜索索引（Pagefind）失败：" + "；".join(errors))
-        listed = [f"{PARTS_FOLDER}/{number}/" for number in range(2, len(self._parts) + 1)]
-        try:
-            (self._bundle_dir / PARTS_LIST).write_text(json.dumps(listed), encoding="utf-8")
-        except OSError as error:
-            raise SearchIndexError(f"生成搜索索引（Pagefind）失败：无法写入 {error.filename}（{error.strerror}）") from None
 
     def close(self) -> None:
         """Stop every service without writing (after a failed build); idempotent."""
