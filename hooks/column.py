@@ -45,6 +45,8 @@ _state: dict = {}
 
 # Seconds spent in our own handlers per event, for benchmarks/run.py (COLUMN_TIMINGS=file).
 _timings: dict[str, float] = {}
+# Peak memory (MB) reported by the page workers: their own and their Pagefind services'.
+_peaks: dict[str, float] = {}
 
 
 def _external_seconds() -> float:
@@ -72,10 +74,11 @@ def _write_timings() -> None:
     target = os.environ.get("COLUMN_TIMINGS")
     if target:
         Path(target).write_text(json.dumps(_timings, sort_keys=True), encoding="utf-8")
-        # Peak memory of this process apart from its children (Pagefind's indexer), so the
-        # benchmark can say which of the two is the peak.
+        # Peak memory of each kind of process apart (this one, a page worker, the largest
+        # Pagefind service), so the benchmark can say which is the peak.
         peaks = {"self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                 "children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+                 "worker_mb": _peaks.get("worker_mb", 0.0),
+                 "pagefind_mb": max(search_index.peak_mb(), _peaks.get("pagefind_mb", 0.0))}
         Path(target + ".rss.json").write_text(json.dumps(peaks, sort_keys=True), encoding="utf-8")
 
 
@@ -456,7 +459,7 @@ def _start_page_workers(env, config, nav, files) -> None:
         _build_page(file.page, config, doc_files, nav, env, excluded=file.inclusion.is_excluded())
 
     pool = parallel.start(_page_workers(), len(doc_files), build, setup=_become_page_worker,
-                          finish=lambda: _write_search_index(config), timings=lambda: dict(_timings),
+                          finish=lambda: _write_search_index(config), timings=_worker_figures,
                           loggers=("mkdocs",))
     if pool is None:
         return
@@ -477,6 +480,12 @@ def _become_page_worker(number: int) -> None:
     _timings.clear()  # the parent has counted everything up to the fork
 
 
+def _worker_figures() -> dict[str, float]:
+    # What a worker hands back at its end: its handlers' seconds and its peaks ("peak:…").
+    return {**_timings, "peak:worker_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "peak:pagefind_mb": search_index.peak_mb()}
+
+
 def _quiet_skipped_page(record) -> bool:
     # MkDocs reports each blank page at INFO; the workers' pages are blank here by design.
     message = record.getMessage()
@@ -493,8 +502,11 @@ def _finish_page_workers() -> None:
         return
     start = time.perf_counter()
     try:
-        for name, seconds in pool.finish().items():
-            _timings[name] = _timings.get(name, 0.0) + seconds
+        for name, value in pool.finish().items():
+            if name.startswith("peak:"):
+                _peaks[name[5:]] = max(_peaks.get(name[5:], 0.0), value)
+            else:
+                _timings[name] = _timings.get(name, 0.0) + value
     except parallel.WorkerError as error:
         raise PluginError(str(error)) from None
     finally:
@@ -611,6 +623,7 @@ def on_post_build(config):
     # Last event of a build: hand the benchmark our own time, if it asked.
     _write_timings()
     _timings.clear()
+    _peaks.clear()
     _swap_in(config)
 
 

@@ -75,8 +75,8 @@ class Pool:
             if status != 0:
                 self.kill()
                 raise WorkerError(f"并行生成页面的子进程异常结束（状态 {status}）")
-            for name, seconds in worker.timings.items():
-                total[name] = total.get(name, 0.0) + seconds
+            for name, value in worker.timings.items():  # peaks ("peak:…") by their maximum
+                total[name] = max(total.get(name, 0.0), value) if name.startswith("peak:") else total.get(name, 0.0) + value
         return total
 
     def kill(self) -> None:

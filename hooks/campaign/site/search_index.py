@@ -44,6 +44,26 @@ PARTS_LIST = "parts.json"
 _INDEX_ONLY = ("pagefind-entry.json", ".pf_meta", "index/", "fragment/", "filter/")
 
 
+# Largest peak memory (KiB) of the service processes this process ran, read from the kernel
+# before each exits: a child's ru_maxrss is no measure here, since a child spawned by a large
+# process is charged that process's size.
+_peak_kib = [0]
+
+
+def peak_mb() -> float:
+    return _peak_kib[0] / 1024
+
+
+def _note_peak(pid: int) -> None:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    _peak_kib[0] = max(_peak_kib[0], int(line.split()[1]))
+    except (OSError, ValueError, IndexError):
+        pass  # not Linux: no figure
+
+
 class SearchIndexError(Exception):
     """Pagefind refused a page or could not write the bundle (message in Chinese)."""
 
@@ -188,6 +208,7 @@ class _Part:
     def wait(self) -> list[str]:
         """Wait for the bundle and the end of the service; the problems, [] if it is written."""
         self._reader.join()
+        _note_peak(self._process.pid)  # still there: it exits when its input closes
         self._stop()
         self._log.seek(0)
         detail = self._log.read().decode("utf-8", "replace").strip()
