@@ -71,7 +71,9 @@ class GeneratedPage:
 # environment never reloads), so they are not part of the key.
 
 _between_builds = {"on": False}
-_contents: dict[str, tuple[bytes, str]] = {}  # src_uri -> (fingerprint of its inputs, content)
+# (src_uri, template) -> (fingerprint of its inputs, content); a policy page's 政务公开 block
+# is kept under the page's own src_uri and its template
+_contents: dict[tuple[str, str], tuple[bytes, str]] = {}
 
 
 def reuse_between_builds(on: bool) -> None:
@@ -101,11 +103,11 @@ def _fingerprint(parts: tuple) -> bytes:
 
 def _reused(src_uri: str, template: str, inputs: Callable[[], tuple], render_now: Callable[[], str]) -> str:
     key = _fingerprint((src_uri, template, *inputs()))
-    kept = _contents.get(src_uri)
+    kept = _contents.get((src_uri, template))
     if kept is not None and kept[0] == key:
         return kept[1]
     content = render_now()
-    _contents[src_uri] = (key, content)
+    _contents[(src_uri, template)] = (key, content)
     return content
 
 
