@@ -158,10 +158,13 @@ def test_edits_behind_reused_pages_match_a_fresh_build(tmp_path: Path):
         edit(project / "data/cases/2018/c2018-001.yml", "title: 示例：", "title: 示例：预览修改的")
         check_after(preview, project, served, tmp_path, "case")
         assert "预览修改的政务服务中心" in page.read_text(encoding="utf-8")
-        # The action itself: a task renamed (its page and its state's inputs).
+        # The action itself: a task renamed (its page and its state's inputs) and its name,
+        # also listed in the 政务公开 block of the policies related to it.
         edit(project / "data/actions/a01.yml", "name: 企业登记全程电子化试点", "name: 企业登记全程电子化改革试点")
+        edit(project / "data/actions/a01.yml", "name: 示例：企业开办便利化行动", "name: 示例：企业开办便利化专项行动")
         check_after(preview, project, served, tmp_path, "action")
         assert "企业登记全程电子化改革试点" in page.read_text(encoding="utf-8")
+        assert "企业开办便利化专项行动" in (served / "policies/zzbf-2018-25/index.html").read_text(encoding="utf-8")
         # A plan measure's 完成日期: a12-t1 counts as done by it, now after its deadline.
         before = (served / "actions/a12/index.html").read_bytes()
         edit(project / "data/plan.yml", "done: 2018-04-20", "done: 2018-05-20")
