@@ -174,6 +174,22 @@ def test_edits_behind_reused_pages_match_a_fresh_build(tmp_path: Path):
         preview.close()
 
 
+def test_a_record_digest_covers_every_field_nested_or_not():
+    # What the preview reuses between builds is looked up by these digests (records/digest.py).
+    from campaign.records import models as m
+    from campaign.records.digest import record_digest
+
+    report = m.Report(action="a01", month="2018-08", submitted="2018-09-05", progress="进展",
+                      tasks=[{"task": "a01-t1", "percent": 60}])
+    same = m.Report(action="a01", month="2018-08", submitted="2018-09-05", progress="进展",
+                    tasks=[{"task": "a01-t1", "percent": 60}])
+    assert record_digest(report) == record_digest(same)
+    changed = [report.model_copy(update={"progress": "进展。"}), report.model_copy(update={"sample": True}),
+               m.Report(action="a01", month="2018-08", submitted="2018-09-05", progress="进展",
+                        tasks=[{"task": "a01-t1", "percent": 70}])]
+    assert len({record_digest(r) for r in [report, *changed]}) == 4
+
+
 @pytest.mark.slow
 def test_reports_archive_pages_follow_an_edit_at_scale(tmp_path: Path):
     # The long profile: actions with more reports than their page shows, so their archive

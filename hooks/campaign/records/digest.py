@@ -10,13 +10,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from pydantic import BaseModel
-
 
 def record_digest(record: Any) -> bytes:
     """SHA-256 of the record's type and field values (a pydantic model); of its repr otherwise."""
-    data = (record.__pydantic_serializer__.to_json(record, warnings=False) if isinstance(record, BaseModel)
-            else repr(record).encode("utf-8"))
+    serializer = getattr(type(record), "__pydantic_serializer__", None)  # no pydantic import: rules/ stays light
+    data = serializer.to_json(record, warnings=False) if serializer is not None else repr(record).encode("utf-8")
     digest = hashlib.sha256(type(record).__qualname__.encode("utf-8"))
     digest.update(data)
     return digest.digest()

@@ -15,6 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Iterable
 
 from campaign.records.dates import Month
+from campaign.records.digest import digest_of
 
 if TYPE_CHECKING:  # the core's Dataset; imported lazily to keep this module pure
     from campaign.records import models as m
@@ -544,8 +545,6 @@ def _fresh_state(dataset, action, reports, as_of, rules, period, plan_done) -> A
 
 
 def _remembered_state(dataset, action, reports, as_of, rules, period, plan_done) -> ActionState:
-    from campaign.records.digest import digest_of
-
     inputs = dataset.once(("schedule.inputs", action.id), lambda: (
         digest_of(dataset, action), tuple(digest_of(dataset, r) for r in reports),
         tuple(sorted(plan_done.items()))))

@@ -5,10 +5,10 @@ import functools
 
 from campaign import routes
 from campaign.exports import feeds
+from campaign.records.digest import digest_of
 from campaign.records.loading import Dataset
 from campaign.rules.schedule import derive_once, progress_series
 from campaign.site.charts import progress_chart
-from campaign.records.digest import digest_of
 from campaign.site.pages.base import GeneratedPage, action_src, render_page, shared_inputs
 from campaign.site.pages.paginate import paginate
 
