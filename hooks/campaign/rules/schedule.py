@@ -529,15 +529,19 @@ def _plan_items(dataset: "Dataset", as_of: date, rules: Rules) -> dict[str, Plan
 # looked up by the content digests of those inputs (never by identity or timestamps).
 
 _between_builds = {"on": False}
-_states: dict[tuple, ActionState] = {}
-_STATES_KEPT = 50_000  # bounded: a province's actions × months × a few builds
+# The states the previous build derived and those this build derived so far: memory stays
+# bounded by two builds' worth, however many actions and months.
+_states: dict[str, dict[tuple, ActionState]] = {"previous": {}, "current": {}}
 
 
 def reuse_between_builds(on: bool) -> None:
-    """Keep action states between builds of this process (the adapter turns it on for the preview)."""
+    """Keep action states between builds of this process (the adapter turns it on for the
+    preview, at the start of each build)."""
     _between_builds["on"] = on
     if not on:
-        _states.clear()
+        _states["previous"], _states["current"] = {}, {}
+    elif _states["current"]:  # (a build stopped before deriving anything leaves the previous one's)
+        _states["previous"], _states["current"] = _states["current"], {}
 
 
 def _fresh_state(dataset, action, reports, as_of, rules, period, plan_done) -> ActionState:
@@ -549,11 +553,11 @@ def _remembered_state(dataset, action, reports, as_of, rules, period, plan_done)
         digest_of(dataset, action), tuple(digest_of(dataset, r) for r in reports),
         tuple(sorted(plan_done.items()))))
     key = (inputs, as_of, rules, period)
-    state = _states.get(key)
+    current = _states["current"]
+    state = current.get(key)
     if state is None:
-        if len(_states) >= _STATES_KEPT:
-            _states.clear()
-        state = _states[key] = _action_state(action, reports, as_of, rules, period, plan_done)
+        state = _states["previous"].get(key) or _action_state(action, reports, as_of, rules, period, plan_done)
+        current[key] = state
     return state
 
 
