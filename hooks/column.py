@@ -113,6 +113,9 @@ def on_config(config):
     rendering.set_directory_urls(config.use_directory_urls)  # HTML pages link to final addresses
     if _previewing():  # the last save's search indexing would compete with this rebuild
         preview.cancel()
+    # The preview reuses, between its builds, what unchanged records give (action states,
+    # item pages), looked up by content digests (campaign/site/pages/base.py).
+    pages.reuse_between_builds(_previewing())
     report = check_project(_root(config), as_of_from_environment(), content_dir=Path(config.docs_dir))
     gc.freeze()
     for problem in report.warnings:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from support import copy_project, edit
+from support import ROOT, copy_project, edit
 
 # One preview process; mirrors mkdocs/commands/serve.py (get_config, on_startup once, the
 # serve URL, build(config, serve_url=..., dirty=...)). Reads commands from stdin:
@@ -140,6 +140,79 @@ def test_report_edit_refreshes_every_page_that_shows_it(tmp_path: Path):
         assert "预览修改标记" in (served / "actions/a12/index.html").read_text(encoding="utf-8")
         # the rebuild was narrow: most pages were neither rendered nor written again
         assert len(changed) < len(after) / 4, len(changed)
+    finally:
+        preview.close()
+
+
+def test_edits_behind_reused_pages_match_a_fresh_build(tmp_path: Path):
+    # Between saves the preview takes an action's state and its pages from the previous
+    # build when the content of what they show is unchanged (rules/schedule.py,
+    # site/pages/base.py): each kind of input they name must refresh them.
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    served = tmp_path / "served"
+    preview = Preview(project, served)
+    try:
+        page = served / "actions/a01/index.html"
+        # A case's title, listed on its action's page (相关典型案例).
+        edit(project / "data/cases/2018/c2018-001.yml", "title: 示例：", "title: 示例：预览修改的")
+        check_after(preview, project, served, tmp_path, "case")
+        assert "预览修改的政务服务中心" in page.read_text(encoding="utf-8")
+        # The action itself: a task renamed (its page and its state's inputs) and its name,
+        # also listed in the 政务公开 block of the policies related to it.
+        edit(project / "data/actions/a01.yml", "name: 企业登记全程电子化试点", "name: 企业登记全程电子化改革试点")
+        edit(project / "data/actions/a01.yml", "name: 示例：企业开办便利化行动", "name: 示例：企业开办便利化专项行动")
+        check_after(preview, project, served, tmp_path, "action")
+        assert "企业登记全程电子化改革试点" in page.read_text(encoding="utf-8")
+        assert "企业开办便利化专项行动" in (served / "policies/zzbf-2018-25/index.html").read_text(encoding="utf-8")
+        # A plan measure's 完成日期: a12-t1 counts as done by it, now after its deadline.
+        before = (served / "actions/a12/index.html").read_bytes()
+        edit(project / "data/plan.yml", "done: 2018-04-20", "done: 2018-05-20")
+        check_after(preview, project, served, tmp_path, "plan")
+        assert (served / "actions/a12/index.html").read_bytes() != before
+    finally:
+        preview.close()
+
+
+def test_a_record_digest_covers_every_field_nested_or_not():
+    # What the preview reuses between builds is looked up by these digests (records/digest.py).
+    from campaign.records import models as m
+    from campaign.records.digest import record_digest
+
+    report = m.Report(action="a01", month="2018-08", submitted="2018-09-05", progress="进展",
+                      tasks=[{"task": "a01-t1", "percent": 60}])
+    same = m.Report(action="a01", month="2018-08", submitted="2018-09-05", progress="进展",
+                    tasks=[{"task": "a01-t1", "percent": 60}])
+    assert record_digest(report) == record_digest(same)
+    changed = [report.model_copy(update={"progress": "进展。"}), report.model_copy(update={"sample": True}),
+               m.Report(action="a01", month="2018-08", submitted="2018-09-05", progress="进展",
+                        tasks=[{"task": "a01-t1", "percent": 70}])]
+    assert len({record_digest(r) for r in [report, *changed]}) == 4
+
+
+@pytest.mark.slow
+def test_reports_archive_pages_follow_an_edit_at_scale(tmp_path: Path):
+    # The long profile: actions with more reports than their page shows, so their archive
+    # pages (actions/<id>-reports*) are reused between builds too. An edit of one old
+    # report and of the newest must refresh exactly what a fresh build shows.
+    import re
+
+    project = tmp_path / "project"
+    result = subprocess.run([sys.executable, "benchmarks/generate.py", "--scale", "1", "--profile", "long", "--out",
+                             str(project)], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    served = tmp_path / "served"
+    preview = Preview(project, served)
+    try:
+        reports = sorted((project / "data/reports").rglob("a03.yml"))
+        assert len(reports) > 12
+        for number, report in enumerate((reports[1], reports[-1]), 1):
+            text = report.read_text(encoding="utf-8")
+            report.write_text(re.sub(r"(?m)^progress: *", f"progress: 存档预览标记{number}。", text, count=1),
+                              encoding="utf-8")
+            check_after(preview, project, served, tmp_path, f"archive-{number}")
+            shown = "".join(p.read_text(encoding="utf-8") for p in served.glob("actions/a03*/index.html"))
+            assert f"存档预览标记{number}" in shown
     finally:
         preview.close()
 

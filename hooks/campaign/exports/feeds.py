@@ -332,7 +332,9 @@ def feed_files(d: Dataset, site_url: str, directory_urls: bool = True) -> dict[s
     urls = Urls(site_url, d.site.campaign_start, directory_urls)
     author = d.site.sponsor
     column = d.site.column_name
-    reports = _report_entries(d, urls)
+    # Each action's entries once, for its own feed and (in action order) for the whole column's.
+    by_action = {aid: _report_entries(d, urls, aid) for aid in d.actions}
+    reports = [entry for entries in by_action.values() for entry in entries]
     cases = _case_entries(d, urls)
     policies = _policy_entries(d, urls)
     files = {
@@ -348,7 +350,7 @@ def feed_files(d: Dataset, site_url: str, directory_urls: bool = True) -> dict[s
     }
     for action in d.action_list:
         files[action_feed(action.id).path] = atom(
-            urls, action_feed(action.id), f"{action.name}：进展", author, _report_entries(d, urls, action.id),
+            urls, action_feed(action.id), f"{action.name}：进展", author, by_action[action.id],
             action.start, urls.page(routes.action_src(action.id)))
         files[action_calendar(action.id).path] = icalendar(
             f"{action.name}：任务截止日期", f"{action.name}各任务的完成时限", _task_events(d, urls, action.id), d.as_of)

@@ -15,6 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Iterable
 
 from campaign.records.dates import Month
+from campaign.records.digest import digest_of
 
 if TYPE_CHECKING:  # the core's Dataset; imported lazily to keep this module pure
     from campaign.records import models as m
@@ -520,6 +521,46 @@ def _plan_items(dataset: "Dataset", as_of: date, rules: Rules) -> dict[str, Plan
     return items
 
 
+# --- Reuse between builds (the preview) ----------------------------------------------------------
+# An action's state depends only on the action, its reports, the date, the period, the rules
+# and the plan's completion dates. The preview rebuilds after every save and derives the
+# states of every action at every month end (charts, bulletins); between two saves one
+# report changed, so the states of every other action are taken from the previous build,
+# looked up by the content digests of those inputs (never by identity or timestamps).
+
+_between_builds = {"on": False}
+# The states the previous build derived and those this build derived so far: memory stays
+# bounded by two builds' worth, however many actions and months.
+_states: dict[str, dict[tuple, ActionState]] = {"previous": {}, "current": {}}
+
+
+def reuse_between_builds(on: bool) -> None:
+    """Keep action states between builds of this process (the adapter turns it on for the
+    preview, at the start of each build)."""
+    _between_builds["on"] = on
+    if not on:
+        _states["previous"], _states["current"] = {}, {}
+    elif _states["current"]:  # (a build stopped before deriving anything leaves the previous one's)
+        _states["previous"], _states["current"] = _states["current"], {}
+
+
+def _fresh_state(dataset, action, reports, as_of, rules, period, plan_done) -> ActionState:
+    return _action_state(action, reports, as_of, rules, period, plan_done)
+
+
+def _remembered_state(dataset, action, reports, as_of, rules, period, plan_done) -> ActionState:
+    inputs = dataset.once(("schedule.inputs", action.id), lambda: (
+        digest_of(dataset, action), tuple(digest_of(dataset, r) for r in reports),
+        tuple(sorted(plan_done.items()))))
+    key = (inputs, as_of, rules, period)
+    current = _states["current"]
+    state = current.get(key)
+    if state is None:
+        state = _states["previous"].get(key) or _action_state(action, reports, as_of, rules, period, plan_done)
+        current[key] = state
+    return state
+
+
 def derive(dataset: "Dataset", as_of: date | None = None, period: str | None = None) -> Derived:
     """All schedule facts of the dataset known on `as_of` (default: the data date).
 
@@ -530,7 +571,9 @@ def derive(dataset: "Dataset", as_of: date | None = None, period: str | None = N
     rules = rules_of(dataset)
     plan_done = {x.id: x.done for x in dataset.plan.measures if x.done is not None}
     reports_by_action = dataset.reports_by_action
-    actions = {a.id: _action_state(a, reports_by_action.get(a.id, []), as_of, rules, period, plan_done)
+    state = _remembered_state if _between_builds["on"] and hasattr(dataset, "once") else None
+    actions = {a.id: (state or _fresh_state)(dataset, a, reports_by_action.get(a.id, []), as_of, rules, period,
+                                             plan_done)
                for a in sorted(dataset.action_list, key=lambda a: a.id)}
     tasks = {t.task_id: t for a in actions.values() for t in a.tasks}
     missing = tuple(x for a in actions.values() for x in a.missing)

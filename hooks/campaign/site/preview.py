@@ -87,7 +87,8 @@ class Plan:
 
     def page(self, dest: str, inputs: tuple) -> bool:
         """Does the page at `dest` (made from `inputs`) have to be rendered again?"""
-        return self._decide(dest, fingerprint(self.site, inputs))
+        # the parts one by one: a page's source bytes are hashed as they are, not by a repr
+        return self._decide(dest, fingerprint(self.site, *inputs))
 
     def file(self, dest: str, content: bytes) -> bool:
         """Does the virtual file at `dest` have to be written again?"""

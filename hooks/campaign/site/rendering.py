@@ -133,6 +133,10 @@ def set_directory_urls(flag: bool) -> None:
     _URLS["directory"] = bool(flag)
 
 
+def directory_urls() -> bool:
+    return _URLS["directory"]
+
+
 def page_href(from_src: str, to_src: str) -> str:
     """The relative URL MkDocs writes for a Markdown link from page from_src to to_src
     (a page's .md source or any other file): both by their final addresses."""

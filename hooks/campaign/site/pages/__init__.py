@@ -10,7 +10,7 @@ from __future__ import annotations
 from campaign.records.loading import Dataset
 from campaign.site.pages import actions, cases, cleanup, hotline, opendata, overview, plan, policies, publicity, surveys, units
 from campaign.site.pages import bulletins, method, search, yearend
-from campaign.site.pages.base import GeneratedPage
+from campaign.site.pages.base import GeneratedPage, reuse_between_builds
 
 BUILDERS = [
     overview.build,
@@ -37,4 +37,4 @@ def build_all(dataset: Dataset) -> list[GeneratedPage]:
     return sorted(pages, key=lambda p: p.src_uri)
 
 
-__all__ = ["GeneratedPage", "build_all", "BUILDERS"]
+__all__ = ["GeneratedPage", "build_all", "BUILDERS", "reuse_between_builds"]

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from typing import Any, Callable, Sequence
 
 from campaign.records.dates import zh_date
+from campaign.records.digest import digest_of
 from campaign.records.loading import Dataset
+from campaign.rules import schedule
+from campaign.site import rendering
 from campaign.routes import action_src, bulletin_src, case_src, unit_src, yearend_src
 from campaign.site.rendering import is_html, render
 
@@ -57,14 +61,75 @@ class GeneratedPage:
         return f"GeneratedPage({self.src_uri!r})"
 
 
+# --- Reuse between builds (the preview) ----------------------------------------------------------
+# After a save the preview builds every page again to learn which ones changed. A builder
+# that can name everything a page shows (`inputs`: content digests of its records, the
+# derived facts it prints, and the shared context it reads: site, units, data date) lets
+# that page's content come from the previous build when those inputs are the same; pages
+# that aggregate across records (home, bulletins, lists, unit pages) name no inputs and are
+# always rendered. Templates and code do not change within a process (the template
+# environment never reloads), so they are not part of the key.
+
+_between_builds = {"on": False}
+# (src_uri, template) -> (fingerprint of its inputs, content); a policy page's 政务公开 block
+# is kept under the page's own src_uri and its template
+_contents: dict[tuple[str, str], tuple[bytes, str]] = {}
+
+
+def reuse_between_builds(on: bool) -> None:
+    """Keep generated pages' content between builds of this process (turned on for the preview)."""
+    _between_builds["on"] = on
+    if not on:
+        _contents.clear()
+    schedule.reuse_between_builds(on)
+
+
+def shared_inputs(dataset: Dataset) -> tuple:
+    """What the shared template context shows on an item page: the site settings, unit names,
+    the data date and the link style; once per build."""
+    return dataset.once(("pages.shared_inputs",), lambda: (
+        digest_of(dataset, dataset.site), tuple(digest_of(dataset, u) for u in dataset.unit_list), dataset.as_of,
+        rendering.directory_urls()))
+
+
+def _fingerprint(parts: tuple) -> bytes:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.digest()
+
+
+def _reused(src_uri: str, template: str, inputs: Callable[[], tuple], render_now: Callable[[], str]) -> str:
+    key = _fingerprint((src_uri, template, *inputs()))
+    kept = _contents.get((src_uri, template))
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    content = render_now()
+    _contents[(src_uri, template)] = (key, content)
+    return content
+
+
 def render_page(dataset: Dataset, src_uri: str, template: str, *, record: Any = None, feeds: Sequence[Any] = (),
-                article: Any = None, shows_sample: Any = False, **context: Any) -> GeneratedPage:
+                article: Any = None, shows_sample: Any = False, inputs: Callable[[], tuple] | None = None,
+                **context: Any) -> GeneratedPage:
     """The page at src_uri: `template` rendered with the shared context when first read.
 
     An item page names its record; its edit path is the data file the record came from.
     shows_sample declares that the page shows sample-derived data (it must carry the 示例 mark).
+    `inputs` (called when the content is first read) names everything the page shows, for
+    reusing its content between preview builds; shared_inputs(dataset) must be among them.
     """
     edit_path = dataset.locate(record).file if record is not None and id(record) in dataset.where else None
+    page = _render_page(dataset, src_uri, template, shows_sample, record, feeds, edit_path, article, context)
+    if inputs is not None and _between_builds["on"]:
+        page._render = functools.partial(_reused, src_uri, template, inputs, page._render)
+    return page
+
+
+def _render_page(dataset: Dataset, src_uri: str, template: str, shows_sample: Any, record: Any, feeds: Sequence[Any],
+                 edit_path: str | None, article: Any, context: dict) -> GeneratedPage:
     return GeneratedPage(src_uri, functools.partial(
         render,
         template,

@@ -12,7 +12,8 @@ from itertools import groupby
 
 from campaign.exports import feeds
 from campaign.records.loading import Dataset, PolicyPage
-from campaign.site.pages.base import GeneratedPage, render_page
+from campaign.records.digest import digest_of
+from campaign.site.pages.base import GeneratedPage, render_page, shared_inputs
 from campaign.site.pages.paginate import paginate
 
 BANNERS = {
@@ -67,14 +68,24 @@ def decorate(d: Dataset, src_uri: str, body_markdown: str) -> str | None:
     doc = page.doc
     index = _index(d)
     by_id = d.policy_by_id
+    explainers = index["explainers"].get(doc.id, [])
+    replaces = index["replaces"].get(doc.id, [])
+    replacement = by_id.get(doc.replaced_by or "")
+    original = by_id.get(doc.interprets or "")
+    related_actions = [d.actions[a] for a in doc.actions if a in d.actions]
+    cleanup = index["cleanup"].get(doc.doc_no, []) if doc.doc_no else []
+
+    def inputs() -> tuple:  # what the block shows, for the preview's reuse between builds (base.py)
+        def policy(p: PolicyPage | None):
+            return None if p is None else (p.src_uri, digest_of(d, p.doc))
+        return (shared_inputs(d), policy(page), [policy(p) for p in explainers], [policy(p) for p in replaces],
+                policy(replacement), policy(original), [digest_of(d, a) for a in related_actions],
+                [digest_of(d, e) for e in cleanup])
+
     header = render_page(
-        d, src_uri, "policy_header.md.j2", page=page, doc=doc, by_id=by_id,
-        explainers=index["explainers"].get(doc.id, []),
-        replaces=index["replaces"].get(doc.id, []),
-        replacement=by_id.get(doc.replaced_by or ""),
-        banner=BANNERS.get(doc.validity),
-        related_actions=[d.actions[a] for a in doc.actions if a in d.actions],
-        cleanup=index["cleanup"].get(doc.doc_no, []) if doc.doc_no else [],
+        d, src_uri, "policy_header.md.j2", page=page, doc=doc, by_id=by_id, explainers=explainers,
+        replaces=replaces, replacement=replacement, banner=BANNERS.get(doc.validity),
+        related_actions=related_actions, cleanup=cleanup, inputs=inputs,
     ).content
     return header + "\n\n" + body_markdown
 
