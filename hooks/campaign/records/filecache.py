@@ -12,6 +12,13 @@ Python, pydantic, PyYAML, OpenCC and pyahocorasick) for every entry, and per par
 (limits, the leaders and units the proofreading automaton holds, the outbound allowlist).
 Checks across records are not cached: they run on every check.
 
+Records are the bulk of the file (a province's 130,000 pydantic objects): rather than one
+pickle per file, which costs a Unpickler, class look-ups and the keys again for each of
+35,000 files, they are kept together in one snapshot pickle, read in one go; files read
+again since (an edit) keep their own pickle beside it until enough have accumulated
+(`_compact`), when the snapshot is rebuilt from freshly unpickled copies (never from the
+objects a run handed out: later stages may have changed them).
+
 Where: inside the repository's git folder (`.git/column-cache/`, like the history cache),
 else `.cache/column/` in the project (git-ignored). Written atomically (a temporary file
 renamed over the old one) once per run, only when something changed; entries of files no
@@ -40,10 +47,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2
 _NAME = f"check-v{FORMAT}.pickle"
 _MAGIC = b"column-check-cache\n"
 MISSING = object()
+# In an entry's parts: the value is in the snapshot (never a pickle: those start with \x80).
+_IN_SNAPSHOT = b"snapshot"
 
 
 def digest(raw: bytes) -> bytes:
@@ -154,9 +163,14 @@ class FileCache:
     An entry is (hash of the file's bytes, {part: (settings key, pickled value)}); a part
     ("load", "texts", "html" …) is reused only for the same bytes and the same settings."""
 
-    def __init__(self, path: Path | None, entries: dict[str, tuple[bytes, dict]] | None = None):
+    def __init__(self, path: Path | None, entries: dict[str, tuple[bytes, dict]] | None = None,
+                 snapshot: bytes = b"", snapshot_size: int = 0):
         self.path = path
         self.old: dict[str, tuple[bytes, dict]] = entries or {}
+        # The snapshot's pickle as read (written back unchanged unless compacted), the number
+        # of values in it, and those values once unpickled: (file, part) -> (hash, settings, value).
+        self.snapshot, self.snapshot_size = snapshot, snapshot_size
+        self._snapshot: dict | None = None
         self.new: dict[str, tuple[bytes, dict]] = {}
         self.changed = False
         self.hits = 0
@@ -173,7 +187,7 @@ class FileCache:
             blob = path.read_bytes()
         except OSError:
             return cls(path)
-        return cls(path, _decode(blob))
+        return cls(path, *_decode_all(blob))
 
     @property
     def enabled(self) -> bool:
@@ -211,7 +225,10 @@ class FileCache:
             self.hits += 1
             return ()
         try:
-            value = _loads(stored[1])
+            if stored[1] == _IN_SNAPSHOT:
+                value = self._from_snapshot(display, part, key, settings)
+            else:
+                value = _loads(stored[1])
         except Exception:  # a damaged entry: compute it again
             del entry[1][part]
             self.changed = True
@@ -219,6 +236,18 @@ class FileCache:
             return MISSING
         self.hits += 1
         return value
+
+    def _from_snapshot(self, display: str, part: str, key: bytes, settings: str) -> Any:
+        """A snapshot value, handed out once (a second caller gets its own by computing it)."""
+        if self._snapshot is None:
+            self._snapshot = {}
+            snapshot = _loads(self.snapshot) if self.snapshot else {}
+            if isinstance(snapshot, dict):
+                self._snapshot = snapshot
+        stored = self._snapshot.pop((display, part), None)
+        if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key and stored[1] == settings):
+            raise KeyError(display)
+        return stored[2]
 
     def put(self, display: str, key: bytes | None, part: str, settings: str, value: Any) -> None:
         """Store a part, pickled now: later stages may change the objects (AS_OF). An empty
@@ -247,11 +276,23 @@ class FileCache:
             self._write()
         finally:
             self.path, self.old, self.new = None, {}, {}
+            self.snapshot, self._snapshot = b"", None
 
     def _write(self) -> None:
         if not self.enabled or not (self.changed or set(self.old) != set(self.new)):
             return
-        payload = pickle.dumps((code_fingerprint(), self.new), protocol=pickle.HIGHEST_PROTOCOL)
+        in_snapshot = own = 0
+        for _, parts in self.new.values():
+            for _, blob in parts.values():
+                if blob == _IN_SNAPSHOT:
+                    in_snapshot += 1
+                elif blob:
+                    own += 1
+        stale = self.snapshot_size - in_snapshot  # values of files changed or removed since
+        if own + stale > max(32, (in_snapshot + own) // 32):
+            self._compact()
+        payload = pickle.dumps((code_fingerprint(), self.new, self.snapshot, self.snapshot_size),
+                               protocol=pickle.HIGHEST_PROTOCOL)
         blob = _MAGIC + _checksum(payload) + payload
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -265,6 +306,37 @@ class FileCache:
                 raise
         except OSError:
             pass  # a read-only project: no cache, the same results
+
+
+    def _compact(self) -> None:
+        """One snapshot of every value of this run's entries, from fresh copies: the old
+        snapshot unpickled again and the files' own pickles (the objects handed out this run
+        may have been changed by later stages). A value that cannot be read is dropped."""
+        try:
+            old = _loads(self.snapshot) if self.snapshot else {}
+        except Exception:
+            old = {}
+        old = old if isinstance(old, dict) else {}
+        values: dict[tuple[str, str], tuple] = {}
+        for display, (key, parts) in self.new.items():
+            for part, (settings, blob) in list(parts.items()):
+                if not blob:
+                    continue
+                if blob == _IN_SNAPSHOT:
+                    stored = old.get((display, part))
+                    if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key and stored[1] == settings):
+                        del parts[part]
+                        continue
+                else:
+                    try:
+                        stored = (key, settings, _loads(blob))
+                    except Exception:
+                        del parts[part]
+                        continue
+                values[(display, part)] = stored
+                parts[part] = (settings, _IN_SNAPSHOT)
+        self.snapshot = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+        self.snapshot_size = len(values)
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -309,17 +381,26 @@ def _checksum(payload: bytes) -> bytes:
 
 def _decode(blob: bytes) -> dict[str, tuple[bytes, dict]]:
     """The entries of a cache file, or none when it is damaged, foreign or outdated."""
+    return _decode_all(blob)[0]
+
+
+def _decode_all(blob: bytes) -> tuple[dict[str, tuple[bytes, dict]], bytes, int]:
+    """(entries, snapshot pickle, its number of values) of a cache file; nothing when it is
+    damaged, foreign or outdated. The snapshot is unpickled when a value is first asked for."""
+    nothing: tuple[dict, bytes, int] = ({}, b"", 0)
     head = len(_MAGIC) + 4
-    if not blob.startswith(_MAGIC) or len(blob) < head or _checksum(blob[head:]) != blob[len(_MAGIC):head]:
-        return {}
+    view = memoryview(blob)[head:]
+    if not blob.startswith(_MAGIC) or len(blob) < head or _checksum(view) != blob[len(_MAGIC):head]:
+        return nothing
     try:
-        fingerprint, entries = _SafeUnpickler(io.BytesIO(blob[head:])).load()
+        fingerprint, entries, snapshot, size = _SafeUnpickler(io.BytesIO(view)).load()
     except Exception:
-        return {}
-    if fingerprint != code_fingerprint() or not isinstance(entries, dict):
-        return {}
+        return nothing
+    if (fingerprint != code_fingerprint() or not isinstance(entries, dict) or not isinstance(snapshot, bytes)
+            or not isinstance(size, int)):
+        return nothing
     for name, entry in entries.items():
         if not (isinstance(name, str) and isinstance(entry, tuple) and len(entry) == 2
                 and isinstance(entry[0], bytes) and isinstance(entry[1], dict)):
-            return {}
-    return entries
+            return nothing
+    return entries, snapshot, size
