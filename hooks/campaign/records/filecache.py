@@ -193,7 +193,7 @@ class FileCache:
     def enabled(self) -> bool:
         return self.path is not None
 
-    def read(self, path: Path, display: str, max_bytes: int) -> tuple[bytes | None, bytes] | None:
+    def read(self, path: Path | str, display: str, max_bytes: int) -> tuple[bytes | None, bytes] | None:
         """(hash, bytes) of a regular file within max_bytes, remembered as read this run
         (no hash when the cache is off); None for anything the normal reader must report
         (symlink, too large, unreadable)."""
@@ -342,10 +342,10 @@ class FileCache:
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-def _read_regular(path: Path, max_bytes: int) -> bytes | None:
+def _read_regular(path: Path | str, max_bytes: int) -> bytes | None:
     """The bytes of a regular file of at most max_bytes; None for a symlink, a folder, a
     larger file or any error. One open (refusing symlinks), one fstat, one read."""
-    if not _NOFOLLOW and path.is_symlink():
+    if not _NOFOLLOW and os.path.islink(path):
         return None
     try:
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0))
