@@ -14,10 +14,12 @@ Checks across records are not cached: they run on every check.
 
 Records are the bulk of the file (a province's 130,000 pydantic objects): rather than one
 pickle per file, which costs a Unpickler, class look-ups and the keys again for each of
-35,000 files, they are kept together in one snapshot pickle, read in one go; files read
-again since (an edit) keep their own pickle beside it until enough have accumulated
-(`_compact`), when the snapshot is rebuilt from freshly unpickled copies (never from the
-objects a run handed out: later stages may have changed them).
+35,000 files, they are kept together in one snapshot pickle, read in one go, in a file of
+its own beside the index (check-v2-<CRC>-<size>.snapshot, its CRC kept in the index). Files
+read again since (an edit) keep their own pickle in the index, so a run after an edit
+rewrites the small index only; once enough have accumulated (`_compact`) the snapshot is
+rebuilt from freshly unpickled copies (never from the objects a run handed out: later
+stages may have changed them), and only then are values of removed files dropped from it.
 
 Where: inside the repository's git folder (`.git/column-cache/`, like the history cache),
 else `.cache/column/` in the project (git-ignored). Written atomically (a temporary file
@@ -164,12 +166,14 @@ class FileCache:
     ("load", "texts", "html" …) is reused only for the same bytes and the same settings."""
 
     def __init__(self, path: Path | None, entries: dict[str, tuple[bytes, dict]] | None = None,
-                 snapshot: bytes = b"", snapshot_size: int = 0):
+                 snapshot: tuple[str, bytes, int] | None = None):
         self.path = path
         self.old: dict[str, tuple[bytes, dict]] = entries or {}
-        # The snapshot's pickle as read (written back unchanged unless compacted), the number
-        # of values in it, and those values once unpickled: (file, part) -> (hash, settings, value).
-        self.snapshot, self.snapshot_size = snapshot, snapshot_size
+        # The snapshot: (its file's name beside the cache, the CRC of its bytes, its number of
+        # values); its bytes when read (or just written), and its values once unpickled:
+        # (file, part) -> (hash, settings, value).
+        self.snapshot = snapshot
+        self._snapshot_bytes: bytes | None = None
         self._snapshot: dict | None = None
         self.new: dict[str, tuple[bytes, dict]] = {}
         self.changed = False
@@ -241,13 +245,28 @@ class FileCache:
         """A snapshot value, handed out once (a second caller gets its own by computing it)."""
         if self._snapshot is None:
             self._snapshot = {}
-            snapshot = _loads(self.snapshot) if self.snapshot else {}
+            blob = self._snapshot_blob()
+            snapshot = _loads(blob) if blob else {}
             if isinstance(snapshot, dict):
                 self._snapshot = snapshot
         stored = self._snapshot.pop((display, part), None)
         if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key and stored[1] == settings):
             raise KeyError(display)
         return stored[2]
+
+    def _snapshot_blob(self) -> bytes:
+        """The snapshot's pickle, read once; nothing when it is missing or damaged."""
+        if self._snapshot_bytes is None:
+            self._snapshot_bytes = b""
+            if self.snapshot is not None and self.path is not None:
+                name, crc, _ = self.snapshot
+                try:
+                    blob = (self.path.parent / name).read_bytes()
+                except OSError:
+                    blob = b""
+                if _checksum(blob) == crc:
+                    self._snapshot_bytes = blob
+        return self._snapshot_bytes
 
     def put(self, display: str, key: bytes | None, part: str, settings: str, value: Any) -> None:
         """Store a part, pickled now: later stages may change the objects (AS_OF). An empty
@@ -276,7 +295,7 @@ class FileCache:
             self._write()
         finally:
             self.path, self.old, self.new = None, {}, {}
-            self.snapshot, self._snapshot = b"", None
+            self.snapshot, self._snapshot, self._snapshot_bytes = None, None, None
 
     def _write(self) -> None:
         if not self.enabled or not (self.changed or set(self.old) != set(self.new)):
@@ -288,24 +307,23 @@ class FileCache:
                     in_snapshot += 1
                 elif blob:
                     own += 1
-        stale = self.snapshot_size - in_snapshot  # values of files changed or removed since
-        if own + stale > max(32, (in_snapshot + own) // 32):
-            self._compact()
-        payload = pickle.dumps((code_fingerprint(), self.new, self.snapshot, self.snapshot_size),
-                               protocol=pickle.HIGHEST_PROTOCOL)
-        blob = _MAGIC + _checksum(payload) + payload
+        # Values of files changed or removed since the snapshot was made, and values of their own.
+        stale = (self.snapshot[2] if self.snapshot else 0) - in_snapshot
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".check-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(blob)
-                os.replace(tmp, self.path)  # a parallel run reads the old file or the new one
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            if own + stale > max(32, (in_snapshot + own) // 32):
+                self._compact()
+            payload = pickle.dumps((code_fingerprint(), self.new, self.snapshot), protocol=pickle.HIGHEST_PROTOCOL)
+            _write_atomically(self.path, _MAGIC + _checksum(payload) + payload)
         except OSError:
-            pass  # a read-only project: no cache, the same results
+            return  # a read-only project: no cache, the same results
+        # Snapshots no entry names any more, and caches of earlier formats.
+        keep = self.snapshot[0] if self.snapshot else None
+        for old in self.path.parent.glob(f"check-v{FORMAT}-*.snapshot"):
+            if old.name != keep:
+                old.unlink(missing_ok=True)
+        for earlier in range(1, FORMAT):
+            (self.path.parent / f"check-v{earlier}.pickle").unlink(missing_ok=True)
 
 
     def _compact(self) -> None:
@@ -313,7 +331,7 @@ class FileCache:
         snapshot unpickled again and the files' own pickles (the objects handed out this run
         may have been changed by later stages). A value that cannot be read is dropped."""
         try:
-            old = _loads(self.snapshot) if self.snapshot else {}
+            old = _loads(self._snapshot_blob()) if self.snapshot else {}
         except Exception:
             old = {}
         old = old if isinstance(old, dict) else {}
@@ -335,8 +353,25 @@ class FileCache:
                         continue
                 values[(display, part)] = stored
                 parts[part] = (settings, _IN_SNAPSHOT)
-        self.snapshot = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
-        self.snapshot_size = len(values)
+        blob = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+        crc = _checksum(blob)
+        # Its own file, named by its checksum and size: a run after an edit rewrites the
+        # small index only; a parallel run still reading the old index finds its snapshot
+        # (or, once removed, computes those files again).
+        name = f"check-v{FORMAT}-{crc.hex()}-{len(blob):x}.snapshot"
+        _write_atomically(self.path.parent / name, blob)
+        self.snapshot, self._snapshot_bytes = (name, crc, len(values)), blob
+
+
+def _write_atomically(path: Path, blob: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".check-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        os.replace(tmp, path)  # a parallel run reads the old file or the new one
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -384,23 +419,26 @@ def _decode(blob: bytes) -> dict[str, tuple[bytes, dict]]:
     return _decode_all(blob)[0]
 
 
-def _decode_all(blob: bytes) -> tuple[dict[str, tuple[bytes, dict]], bytes, int]:
-    """(entries, snapshot pickle, its number of values) of a cache file; nothing when it is
-    damaged, foreign or outdated. The snapshot is unpickled when a value is first asked for."""
-    nothing: tuple[dict, bytes, int] = ({}, b"", 0)
+def _decode_all(blob: bytes) -> tuple[dict[str, tuple[bytes, dict]], tuple[str, bytes, int] | None]:
+    """(entries, snapshot) of a cache file (FileCache's arguments); nothing when it is
+    damaged, foreign or outdated. The snapshot is read when a value is first asked for."""
+    nothing: tuple[dict, None] = ({}, None)
     head = len(_MAGIC) + 4
     view = memoryview(blob)[head:]
     if not blob.startswith(_MAGIC) or len(blob) < head or _checksum(view) != blob[len(_MAGIC):head]:
         return nothing
     try:
-        fingerprint, entries, snapshot, size = _SafeUnpickler(io.BytesIO(view)).load()
+        fingerprint, entries, snapshot = _SafeUnpickler(io.BytesIO(view)).load()
     except Exception:
         return nothing
-    if (fingerprint != code_fingerprint() or not isinstance(entries, dict) or not isinstance(snapshot, bytes)
-            or not isinstance(size, int)):
+    if fingerprint != code_fingerprint() or not isinstance(entries, dict):
+        return nothing
+    if not (snapshot is None or isinstance(snapshot, tuple) and len(snapshot) == 3 and isinstance(snapshot[0], str)
+            and snapshot[0].startswith(f"check-v{FORMAT}-") and "/" not in snapshot[0] and "\\" not in snapshot[0]
+            and isinstance(snapshot[1], bytes) and isinstance(snapshot[2], int)):
         return nothing
     for name, entry in entries.items():
         if not (isinstance(name, str) and isinstance(entry, tuple) and len(entry) == 2
                 and isinstance(entry[0], bytes) and isinstance(entry[1], dict)):
             return nothing
-    return entries, snapshot, size
+    return entries, snapshot
