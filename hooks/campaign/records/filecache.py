@@ -191,7 +191,9 @@ class FileCache:
             blob = path.read_bytes()
         except OSError:
             return cls(path)
-        return cls(path, *_decode_all(blob))
+        cache = cls(path, *_decode_all(blob))
+        cache._snapshot_blob()  # now, with the index: a parallel run may replace both later
+        return cache
 
     @property
     def enabled(self) -> bool:
@@ -325,7 +327,6 @@ class FileCache:
                 old.unlink(missing_ok=True)
         for earlier in range(1, FORMAT):
             (self.path.parent / f"check-v{earlier}.pickle").unlink(missing_ok=True)
-
 
     def _compact(self) -> None:
         """One snapshot of every value of this run's entries, from fresh copies: the old
