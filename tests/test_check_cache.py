@@ -231,3 +231,16 @@ def test_records_pickle_to_a_lean_state_and_back():
     again = m.TaskProgress.__new__(m.TaskProgress)
     again.__setstate__(super(m.Record, task).__getstate__())
     assert again == task
+
+
+def test_files_are_read_whole_in_one_go_within_the_limit(tmp_path: Path):
+    text = tmp_path / "a.yml"
+    text.write_bytes(b"x" * 5000)
+    assert filecache._read_regular(text, 5000) == b"x" * 5000
+    assert filecache._read_regular(str(text), 4999) is None      # larger than the limit
+    (tmp_path / "empty.yml").write_bytes(b"")
+    assert filecache._read_regular(tmp_path / "empty.yml", 10) == b""
+    (tmp_path / "link.yml").symlink_to(text)
+    assert filecache._read_regular(tmp_path / "link.yml", 10_000) is None
+    assert filecache._read_regular(tmp_path, 10_000) is None       # a folder
+    assert filecache._read_regular(tmp_path / "missing.yml", 10_000) is None
