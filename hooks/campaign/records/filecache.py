@@ -243,6 +243,15 @@ class FileCache:
         self.hits += 1
         return value
 
+    def empty_parts(self, part: str, settings: str = "") -> set[str]:
+        """The files read this run whose part is stored as nothing found, for these settings:
+        what `get` would answer () for (and counts so), in one pass, for the stages that
+        look at every file (most files have no finding)."""
+        empty = {display for display, (_, parts) in self.new.items()
+                 if (stored := parts.get(part)) is not None and not stored[1] and stored[0] == settings}
+        self.hits += len(empty)
+        return empty
+
     def _from_snapshot(self, display: str, part: str, key: bytes, settings: str) -> Any:
         """A snapshot value, handed out once (a second caller gets its own by computing it)."""
         if self._snapshot is None:
