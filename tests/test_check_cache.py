@@ -153,3 +153,94 @@ def test_cache_lives_in_the_git_folder_of_a_repository(tmp_path: Path):
     (worktree / ".git").write_text(f"gitdir: {tmp_path / '.git'}\n", encoding="utf-8")
     assert filecache.cache_path(worktree) == tmp_path / ".git/column-cache" / filecache._NAME
     assert filecache.cache_path(tmp_path / "plain") == tmp_path / "plain/.cache/column" / filecache._NAME
+
+
+def _snapshots(project: Path) -> list[Path]:
+    return sorted(filecache.cache_path(project).parent.glob("*.snapshot"))
+
+
+def test_records_come_from_one_snapshot_and_an_edit_rewrites_the_index_only(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _plant(project)
+    cold, _ = _run(project)
+    [snapshot] = _snapshots(project)
+    made = snapshot.stat().st_mtime_ns
+    entries = filecache._decode(filecache.cache_path(project).read_bytes())
+    assert entries[REPORT][1]["load"][1] == filecache._IN_SNAPSHOT   # not a pickle of its own
+
+    _edit(project / REPORT, "problems: 示例：", "problems: 示例：又一处<iframe>。")
+    edited, cache = _run(project)
+    assert edited == _lines(project, cache=False) != cold
+    assert _snapshots(project) == [snapshot] and snapshot.stat().st_mtime_ns == made
+    entries = filecache._decode(filecache.cache_path(project).read_bytes())
+    assert entries[REPORT][1]["load"][1].startswith(b"\x80")      # the edited file: its own pickle
+    warm, cache = _run(project)
+    assert warm == edited and cache.misses == 0
+
+
+def test_many_edits_rebuild_the_snapshot_without_values_of_old_files(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _plant(project)
+    _run(project)
+    [first] = _snapshots(project)
+    reports = sorted((project / "data/reports").rglob("*.yml"))
+    assert len(reports) > 40
+    for path in reports[:40]:
+        path.write_text(path.read_text(encoding="utf-8") + "# 已核对\n", encoding="utf-8")
+    (project / "data/reports/2018-05/a02.yml").unlink()
+    lines, _ = _run(project)
+    assert lines == _lines(project, cache=False)
+    [second] = _snapshots(project)
+    assert second != first  # rebuilt, the old one removed
+    entries = filecache._decode(filecache.cache_path(project).read_bytes())
+    assert all(blob == filecache._IN_SNAPSHOT for _, parts in entries.values() for _, blob in parts.values() if blob)
+    values = filecache._loads(second.read_bytes())
+    assert ("data/reports/2018-05/a02.yml", "load") not in values and (REPORT, "load") in values
+    warm, cache = _run(project)
+    assert warm == lines and cache.misses == 0
+
+
+def test_a_damaged_or_missing_snapshot_is_ignored(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _plant(project)
+    expected, _ = _run(project)
+    [snapshot] = _snapshots(project)
+    blob = bytearray(snapshot.read_bytes())
+    blob[len(blob) // 2] ^= 0xFF
+    snapshot.write_bytes(bytes(blob))
+    lines, cache = _run(project)
+    assert lines == expected and cache.misses > 50
+    assert _run(project)[1].misses == 0  # written again
+    for path in _snapshots(project):
+        path.unlink()
+    lines, cache = _run(project)
+    assert lines == expected and cache.misses > 50
+
+
+def test_records_pickle_to_a_lean_state_and_back():
+    from campaign.records import models as m
+
+    task = m.TaskProgress.model_validate({"task": "a01-t1", "percent": 50, "note": "按期推进。"})
+    state = task.__getstate__()
+    assert isinstance(state, tuple)
+    copy = pickle.loads(pickle.dumps(task))
+    assert copy == task and copy.model_fields_set == task.model_fields_set == {"task", "percent", "note"}
+    copy.percent = 60  # a usable model of its own
+    assert copy.percent == 60 and task.percent == 50
+    # pydantic's own state (a mapping) is still read.
+    again = m.TaskProgress.__new__(m.TaskProgress)
+    again.__setstate__(super(m.Record, task).__getstate__())
+    assert again == task
+
+
+def test_files_are_read_whole_in_one_go_within_the_limit(tmp_path: Path):
+    text = tmp_path / "a.yml"
+    text.write_bytes(b"x" * 5000)
+    assert filecache._read_regular(text, 5000) == b"x" * 5000
+    assert filecache._read_regular(str(text), 4999) is None      # larger than the limit
+    (tmp_path / "empty.yml").write_bytes(b"")
+    assert filecache._read_regular(tmp_path / "empty.yml", 10) == b""
+    (tmp_path / "link.yml").symlink_to(text)
+    assert filecache._read_regular(tmp_path / "link.yml", 10_000) is None
+    assert filecache._read_regular(tmp_path, 10_000) is None       # a folder
+    assert filecache._read_regular(tmp_path / "missing.yml", 10_000) is None

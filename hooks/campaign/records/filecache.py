@@ -12,6 +12,15 @@ Python, pydantic, PyYAML, OpenCC and pyahocorasick) for every entry, and per par
 (limits, the leaders and units the proofreading automaton holds, the outbound allowlist).
 Checks across records are not cached: they run on every check.
 
+Records are the bulk of the file (a province's 130,000 pydantic objects): rather than one
+pickle per file, which costs a Unpickler, class look-ups and the keys again for each of
+35,000 files, they are kept together in one snapshot pickle, read in one go, in a file of
+its own beside the index (check-v2-<CRC>-<size>.snapshot, its CRC kept in the index). Files
+read again since (an edit) keep their own pickle in the index, so a run after an edit
+rewrites the small index only; once enough have accumulated (`_compact`) the snapshot is
+rebuilt from freshly unpickled copies (never from the objects a run handed out: later
+stages may have changed them), and only then are values of removed files dropped from it.
+
 Where: inside the repository's git folder (`.git/column-cache/`, like the history cache),
 else `.cache/column/` in the project (git-ignored). Written atomically (a temporary file
 renamed over the old one) once per run, only when something changed; entries of files no
@@ -40,10 +49,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2
 _NAME = f"check-v{FORMAT}.pickle"
 _MAGIC = b"column-check-cache\n"
 MISSING = object()
+# In an entry's parts: the value is in the snapshot (never a pickle: those start with \x80).
+_IN_SNAPSHOT = b"snapshot"
 
 
 def digest(raw: bytes) -> bytes:
@@ -154,9 +165,16 @@ class FileCache:
     An entry is (hash of the file's bytes, {part: (settings key, pickled value)}); a part
     ("load", "texts", "html" …) is reused only for the same bytes and the same settings."""
 
-    def __init__(self, path: Path | None, entries: dict[str, tuple[bytes, dict]] | None = None):
+    def __init__(self, path: Path | None, entries: dict[str, tuple[bytes, dict]] | None = None,
+                 snapshot: tuple[str, bytes, int] | None = None):
         self.path = path
         self.old: dict[str, tuple[bytes, dict]] = entries or {}
+        # The snapshot: (its file's name beside the cache, the CRC of its bytes, its number of
+        # values); its bytes when read (or just written), and its values once unpickled:
+        # (file, part) -> (hash, settings, value).
+        self.snapshot = snapshot
+        self._snapshot_bytes: bytes | None = None
+        self._snapshot: dict | None = None
         self.new: dict[str, tuple[bytes, dict]] = {}
         self.changed = False
         self.hits = 0
@@ -173,13 +191,15 @@ class FileCache:
             blob = path.read_bytes()
         except OSError:
             return cls(path)
-        return cls(path, _decode(blob))
+        cache = cls(path, *_decode_all(blob))
+        cache._snapshot_blob()  # now, with the index: a parallel run may replace both later
+        return cache
 
     @property
     def enabled(self) -> bool:
         return self.path is not None
 
-    def read(self, path: Path, display: str, max_bytes: int) -> tuple[bytes | None, bytes] | None:
+    def read(self, path: Path | str, display: str, max_bytes: int) -> tuple[bytes | None, bytes] | None:
         """(hash, bytes) of a regular file within max_bytes, remembered as read this run
         (no hash when the cache is off); None for anything the normal reader must report
         (symlink, too large, unreadable)."""
@@ -211,7 +231,10 @@ class FileCache:
             self.hits += 1
             return ()
         try:
-            value = _loads(stored[1])
+            if stored[1] == _IN_SNAPSHOT:
+                value = self._from_snapshot(display, part, key, settings)
+            else:
+                value = _loads(stored[1])
         except Exception:  # a damaged entry: compute it again
             del entry[1][part]
             self.changed = True
@@ -219,6 +242,42 @@ class FileCache:
             return MISSING
         self.hits += 1
         return value
+
+    def empty_parts(self, part: str, settings: str = "") -> set[str]:
+        """The files read this run whose part is stored as nothing found, for these settings:
+        what `get` would answer () for (and counts so), in one pass, for the stages that
+        look at every file (most files have no finding)."""
+        empty = {display for display, (_, parts) in self.new.items()
+                 if (stored := parts.get(part)) is not None and not stored[1] and stored[0] == settings}
+        self.hits += len(empty)
+        return empty
+
+    def _from_snapshot(self, display: str, part: str, key: bytes, settings: str) -> Any:
+        """A snapshot value, handed out once (a second caller gets its own by computing it)."""
+        if self._snapshot is None:
+            self._snapshot = {}
+            blob = self._snapshot_blob()
+            snapshot = _loads(blob) if blob else {}
+            if isinstance(snapshot, dict):
+                self._snapshot = snapshot
+        stored = self._snapshot.pop((display, part), None)
+        if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key and stored[1] == settings):
+            raise KeyError(display)
+        return stored[2]
+
+    def _snapshot_blob(self) -> bytes:
+        """The snapshot's pickle, read once; nothing when it is missing or damaged."""
+        if self._snapshot_bytes is None:
+            self._snapshot_bytes = b""
+            if self.snapshot is not None and self.path is not None:
+                name, crc, _ = self.snapshot
+                try:
+                    blob = (self.path.parent / name).read_bytes()
+                except OSError:
+                    blob = b""
+                if _checksum(blob) == crc:
+                    self._snapshot_bytes = blob
+        return self._snapshot_bytes
 
     def put(self, display: str, key: bytes | None, part: str, settings: str, value: Any) -> None:
         """Store a part, pickled now: later stages may change the objects (AS_OF). An empty
@@ -247,53 +306,131 @@ class FileCache:
             self._write()
         finally:
             self.path, self.old, self.new = None, {}, {}
+            self.snapshot, self._snapshot, self._snapshot_bytes = None, None, None
 
     def _write(self) -> None:
         if not self.enabled or not (self.changed or set(self.old) != set(self.new)):
             return
-        payload = pickle.dumps((code_fingerprint(), self.new), protocol=pickle.HIGHEST_PROTOCOL)
-        blob = _MAGIC + _checksum(payload) + payload
+        in_snapshot = own = 0
+        for _, parts in self.new.values():
+            for _, blob in parts.values():
+                if blob == _IN_SNAPSHOT:
+                    in_snapshot += 1
+                elif blob:
+                    own += 1
+        # Values of files changed or removed since the snapshot was made, and values of their own.
+        stale = (self.snapshot[2] if self.snapshot else 0) - in_snapshot
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".check-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(blob)
-                os.replace(tmp, self.path)  # a parallel run reads the old file or the new one
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            if own + stale > max(32, (in_snapshot + own) // 32):
+                self._compact()
+            payload = pickle.dumps((code_fingerprint(), _shared_parts(self.new), self.snapshot),
+                                   protocol=pickle.HIGHEST_PROTOCOL)
+            _write_atomically(self.path, _MAGIC + _checksum(payload) + payload)
         except OSError:
-            pass  # a read-only project: no cache, the same results
+            return  # a read-only project: no cache, the same results
+        # Snapshots no entry names any more, and caches of earlier formats.
+        keep = self.snapshot[0] if self.snapshot else None
+        for old in self.path.parent.glob(f"check-v{FORMAT}-*.snapshot"):
+            if old.name != keep:
+                old.unlink(missing_ok=True)
+        for earlier in range(1, FORMAT):
+            (self.path.parent / f"check-v{earlier}.pickle").unlink(missing_ok=True)
+
+    def _compact(self) -> None:
+        """One snapshot of every value of this run's entries, from fresh copies: the old
+        snapshot unpickled again and the files' own pickles (the objects handed out this run
+        may have been changed by later stages). A value that cannot be read is dropped."""
+        try:
+            old = _loads(self._snapshot_blob()) if self.snapshot else {}
+        except Exception:
+            old = {}
+        old = old if isinstance(old, dict) else {}
+        values: dict[tuple[str, str], tuple] = {}
+        for display, (key, parts) in self.new.items():
+            for part, (settings, blob) in list(parts.items()):
+                if not blob:
+                    continue
+                if blob == _IN_SNAPSHOT:
+                    stored = old.get((display, part))
+                    if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key and stored[1] == settings):
+                        del parts[part]
+                        continue
+                else:
+                    try:
+                        stored = (key, settings, _loads(blob))
+                    except Exception:
+                        del parts[part]
+                        continue
+                values[(display, part)] = stored
+                parts[part] = (settings, _IN_SNAPSHOT)
+        blob = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+        crc = _checksum(blob)
+        # Its own file, named by its checksum and size: a run after an edit rewrites the
+        # small index only; a parallel run still reading the old index finds its snapshot
+        # (or, once removed, computes those files again).
+        name = f"check-v{FORMAT}-{crc.hex()}-{len(blob):x}.snapshot"
+        _write_atomically(self.path.parent / name, blob)
+        self.snapshot, self._snapshot_bytes = (name, crc, len(values)), blob
+
+
+def _shared_parts(entries: dict[str, tuple[bytes, dict]]) -> dict[str, tuple[bytes, dict]]:
+    """The entries with equal parts as one object: nearly every file's parts are the same
+    (the same settings, values in the snapshot or empty), and pickle writes a shared object
+    once, so reading the index makes a few dictionaries instead of 35,000. (`read` copies
+    an entry's parts before changing them.)"""
+    shared: dict[tuple, dict] = {}
+    out: dict[str, tuple[bytes, dict]] = {}
+    for display, (key, parts) in entries.items():
+        try:
+            signature = tuple(parts.items())
+            parts = shared.setdefault(signature, parts)
+        except TypeError:
+            pass
+        out[display] = (key, parts)
+    return out
+
+
+def _write_atomically(path: Path, blob: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".check-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        os.replace(tmp, path)  # a parallel run reads the old file or the new one
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_OPEN_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0)
 
 
-def _read_regular(path: Path, max_bytes: int) -> bytes | None:
+def _read_regular(path: Path | str, max_bytes: int) -> bytes | None:
     """The bytes of a regular file of at most max_bytes; None for a symlink, a folder, a
     larger file or any error. One open (refusing symlinks), one fstat, one read."""
-    if not _NOFOLLOW and path.is_symlink():
+    if not _NOFOLLOW and os.path.islink(path):
         return None
     try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0))
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+        size = info.st_size
+        if not stat.S_ISREG(info.st_mode) or size > max_bytes:
             return None
-        chunks, total = [], 0
-        while True:
-            want = max(info.st_size + 1 - total, 65536)
-            chunk = os.read(fd, want)
+        # The file's size and one byte more: one read gets it all and sees its end, without
+        # the 64 KB buffer per file a fixed chunk would allocate (35,000 files).
+        chunk = os.read(fd, size + 1)
+        if len(chunk) == size:
+            return chunk
+        chunks, total = [chunk], len(chunk)
+        while chunk and total <= max_bytes:  # a short read, or the file grew since fstat
+            chunk = os.read(fd, 65536)
             chunks.append(chunk)
             total += len(chunk)
-            if total > max_bytes:
-                return None
-            if not chunk or (len(chunk) < want and total == info.st_size):
-                break  # the whole file in one read (the second one, at its end, is saved)
-        return b"".join(chunks)
+        return b"".join(chunks) if total <= max_bytes else None
     except OSError:
         return None
     finally:
@@ -309,17 +446,29 @@ def _checksum(payload: bytes) -> bytes:
 
 def _decode(blob: bytes) -> dict[str, tuple[bytes, dict]]:
     """The entries of a cache file, or none when it is damaged, foreign or outdated."""
+    return _decode_all(blob)[0]
+
+
+def _decode_all(blob: bytes) -> tuple[dict[str, tuple[bytes, dict]], tuple[str, bytes, int] | None]:
+    """(entries, snapshot) of a cache file (FileCache's arguments); nothing when it is
+    damaged, foreign or outdated. The snapshot is read when a value is first asked for."""
+    nothing: tuple[dict, None] = ({}, None)
     head = len(_MAGIC) + 4
-    if not blob.startswith(_MAGIC) or len(blob) < head or _checksum(blob[head:]) != blob[len(_MAGIC):head]:
-        return {}
+    view = memoryview(blob)[head:]
+    if not blob.startswith(_MAGIC) or len(blob) < head or _checksum(view) != blob[len(_MAGIC):head]:
+        return nothing
     try:
-        fingerprint, entries = _SafeUnpickler(io.BytesIO(blob[head:])).load()
+        fingerprint, entries, snapshot = _SafeUnpickler(io.BytesIO(view)).load()
     except Exception:
-        return {}
+        return nothing
     if fingerprint != code_fingerprint() or not isinstance(entries, dict):
-        return {}
+        return nothing
+    if not (snapshot is None or isinstance(snapshot, tuple) and len(snapshot) == 3 and isinstance(snapshot[0], str)
+            and snapshot[0].startswith(f"check-v{FORMAT}-") and "/" not in snapshot[0] and "\\" not in snapshot[0]
+            and isinstance(snapshot[1], bytes) and isinstance(snapshot[2], int)):
+        return nothing
     for name, entry in entries.items():
         if not (isinstance(name, str) and isinstance(entry, tuple) and len(entry) == 2
                 and isinstance(entry[0], bytes) and isinstance(entry[1], dict)):
-            return {}
-    return entries
+            return nothing
+    return entries, snapshot

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
@@ -88,6 +88,22 @@ class Record(BaseModel):
     """Base of all records: unknown fields are errors; values are checked on assignment."""
 
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True, defer_build=True)
+
+    # Pickled (the check's cache, records/filecache.py) as (fields, fields set): a warm check
+    # reads back 130,000 records at a province's scale, and pydantic's own state (a mapping of
+    # four, read by a slower __setstate__) took a third of that.
+    def __getstate__(self) -> Any:
+        if self.__pydantic_extra__ or self.__pydantic_private__:
+            return super().__getstate__()
+        return (self.__dict__, self.__pydantic_fields_set__)
+
+    def __setstate__(self, state: Any, _set: Any = object.__setattr__) -> None:
+        if type(state) is not tuple:
+            return super().__setstate__(state)
+        _set(self, "__dict__", state[0])
+        _set(self, "__pydantic_fields_set__", state[1])
+        _set(self, "__pydantic_extra__", None)
+        _set(self, "__pydantic_private__", None)
 
 
 class ProofreadAllow(Record):

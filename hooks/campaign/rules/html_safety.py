@@ -276,17 +276,20 @@ class _HtmlScanner(HTMLParser):
 # --- record texts ---------------------------------------------------------------------------
 
 
+_UNSEEN = object()
+
+
 def _check_records(dataset: Dataset, problems: Problems, settings: str) -> None:
     """Record texts are printed escaped, so their HTML is shown as text; an element that
     would run or embed something is still refused: it was pasted from somewhere else."""
     cache = dataset.cache
-    by_file: dict[str, list] = {}
+    by_file: dict[str, list | None] = dict.fromkeys(cache.empty_parts("html-records", settings))  # served
     for top in _tops(dataset):
         where = dataset.where.get(id(top))
         if where is None:
             continue
-        found = by_file.get(where.file)
-        if found is None:
+        found = by_file.get(where.file, _UNSEEN)
+        if found is _UNSEEN:
             key = cache.key_of(where.file) if cache.enabled else None
             stored = cache.get(where.file, key, "html-records", settings)
             if stored is not MISSING:

@@ -550,8 +550,10 @@ def _findings(dataset, content_dir: Path) -> tuple[list[Finding], list[Problem]]
         settings = _settings(dataset)
         findings: list[Finding] = []
         private: list[Problem] = []
-        done: set[str] = set()
+        done: set[str] = cache.empty_parts("texts", settings)  # nothing found in them before
         for display in list(cache.new) if cache.enabled else ():
+            if display in done:
+                continue
             stored = cache.get(display, cache.key_of(display), "texts", settings)
             if stored is not MISSING:
                 if stored:
