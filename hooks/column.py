@@ -689,13 +689,16 @@ def on_env(env, config, files):
     # on_pre_page does for the rendered ones.
     # MkDocs makes a new theme environment for every build, which compiles the theme's
     # templates again: keep their bytecode between rebuilds (Jinja checks each template's
-    # source against it, so an edited override is compiled afresh).
+    # source against it, so an edited override is compiled afresh), in memory for the
+    # preview, on disk between builds.
     if _previewing():
         as_of = _state["dataset"].as_of.isoformat()
         for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
             if file.page is not None:
                 file.page.update_date = as_of
         env.bytecode_cache = _THEME_BYTECODE
+    else:  # compiled once per machine (Jinja's per-user cache folder, checked against each source)
+        env.bytecode_cache = rendering.disk_bytecode_cache()
     theme_cache.install(env)  # Material's navigation rendered once per distinct markup
     return env
 

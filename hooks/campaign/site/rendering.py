@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 from pymdownx.slugs import slugify
 
@@ -273,6 +273,17 @@ def _finalize_html(value: Any) -> Any:
     return h_text(value) if value is not None else ""
 
 
+def disk_bytecode_cache() -> BytecodeCache | None:
+    """Compiled templates kept between builds in Jinja's own per-user cache folder (it
+    refuses one another user owns or can write); each entry is checked against the
+    template's source, so an edited template is compiled afresh. None where there is no
+    such folder: templates are then compiled every build."""
+    try:
+        return FileSystemBytecodeCache()
+    except (RuntimeError, OSError):
+        return None
+
+
 def make_environment(as_html: bool = False) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -283,6 +294,7 @@ def make_environment(as_html: bool = False) -> Environment:
         keep_trailing_newline=True,
         undefined=StrictUndefined,
         auto_reload=False,  # templates do not change during a build: no stat() per page
+        bytecode_cache=disk_bytecode_cache(),
     )
     env.filters.update(md=h_text if as_html else md_escape, h=html_escape,
                        paras=html_paragraphs if as_html else paragraphs, zh_date=zh_date, percent=percent)
