@@ -34,8 +34,9 @@ import threading
 from pathlib import Path
 
 # Pages sent to a service and not yet indexed: the service queues without limit, so the
-# build waits for it rather than filling its memory with page HTML.
-_IN_FLIGHT = 16
+# build waits for it rather than filling its memory with page HTML (256 pages: a few MB,
+# and slack enough that a run of long pages does not hold the build in step with it).
+_IN_FLIGHT = 256
 # Page bytes per part (what searchable_html keeps): bounds the indexer's memory, ≈ 550 MB.
 PART_BYTES = 24_000_000
 PARTS_FOLDER = "parts"
