@@ -122,11 +122,16 @@ def check_after(preview: Preview, project: Path, served: Path, tmp_path: Path, n
 REPORT = "data/reports/2018-08/a12.yml"
 
 
-def test_report_edit_refreshes_every_page_that_shows_it(tmp_path: Path):
+def _preview_of_default(tmp_path: Path) -> tuple[Path, Path, "Preview"]:
+    """A copy of the default project, previewed into tmp_path/served."""
     (tmp_path / "project").mkdir()
     project = copy_project(tmp_path / "project")
     served = tmp_path / "served"
-    preview = Preview(project, served)
+    return project, served, Preview(project, served)
+
+
+def test_report_edit_refreshes_every_page_that_shows_it(tmp_path: Path):
+    project, served, preview = _preview_of_default(tmp_path)
     try:
         before = tree(served)
         # New text on the action page; a task done: the home page's counts, the unit pages,
@@ -148,10 +153,7 @@ def test_edits_behind_reused_pages_match_a_fresh_build(tmp_path: Path):
     # Between saves the preview takes an action's state and its pages from the previous
     # build when the content of what they show is unchanged (rules/schedule.py,
     # site/pages/base.py): each kind of input they name must refresh them.
-    (tmp_path / "project").mkdir()
-    project = copy_project(tmp_path / "project")
-    served = tmp_path / "served"
-    preview = Preview(project, served)
+    project, served, preview = _preview_of_default(tmp_path)
     try:
         page = served / "actions/a01/index.html"
         # A case's title, listed on its action's page (相关典型案例).
@@ -219,10 +221,7 @@ def test_reports_archive_pages_follow_an_edit_at_scale(tmp_path: Path):
 
 @pytest.mark.slow
 def test_every_kind_of_edit_matches_a_fresh_build(tmp_path: Path):
-    (tmp_path / "project").mkdir()
-    project = copy_project(tmp_path / "project")
-    served = tmp_path / "served"
-    preview = Preview(project, served)
+    project, served, preview = _preview_of_default(tmp_path)
     try:
         original_report = (project / REPORT).read_text(encoding="utf-8")
         # A unit's name, shown on its page, on the pages of its actions, lists and open data.
@@ -254,10 +253,7 @@ def test_every_kind_of_edit_matches_a_fresh_build(tmp_path: Path):
 
 
 def test_a_refused_edit_then_its_fix(tmp_path: Path):
-    (tmp_path / "project").mkdir()
-    project = copy_project(tmp_path / "project")
-    served = tmp_path / "served"
-    preview = Preview(project, served)
+    project, served, preview = _preview_of_default(tmp_path)
     try:
         text = (project / REPORT).read_text(encoding="utf-8")
         (project / REPORT).write_text(text.replace("month: 2018-08", "month: 2018-13"), encoding="utf-8")

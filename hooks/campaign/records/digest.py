@@ -23,3 +23,15 @@ def record_digest(record: Any) -> bytes:
 def digest_of(dataset: Any, record: Any) -> bytes:
     """record_digest once per build (the dataset holds the records, so their ids are stable)."""
     return dataset.once(("digest", id(record)), lambda: record_digest(record))
+
+
+def parts_digest(parts) -> "hashlib._Hash":
+    """A SHA-256 over the parts: bytes as they are, everything else by its repr (our records
+    and page facts are dataclasses and tuples, whose repr is their value); each part's length
+    first, so that parts cannot run into each other."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest

@@ -22,7 +22,6 @@ or two after the refreshed page instead of delaying it.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -32,18 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from campaign.records.digest import parts_digest
+
 log = logging.getLogger(__name__)
 
 
 def fingerprint(*parts) -> str:
     """A digest of the parts: bytes as they are, everything else by its repr (our records
     and page facts are dataclasses and tuples, whose repr is their value)."""
-    digest = hashlib.sha256()
-    for part in parts:
-        data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
-    return digest.hexdigest()
+    return parts_digest(parts).hexdigest()
 
 
 def folder_fingerprint(folder: str | os.PathLike | None) -> str:

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 from typing import Any, Callable, Sequence
 
 from campaign.records.dates import zh_date
-from campaign.records.digest import digest_of
+from campaign.records.digest import digest_of, parts_digest
 from campaign.records.loading import Dataset
 from campaign.rules import schedule
 from campaign.site import rendering
@@ -93,12 +92,7 @@ def shared_inputs(dataset: Dataset) -> tuple:
 
 
 def _fingerprint(parts: tuple) -> bytes:
-    digest = hashlib.sha256()
-    for part in parts:
-        data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
-    return digest.digest()
+    return parts_digest(parts).digest()
 
 
 def _reused(src_uri: str, template: str, inputs: Callable[[], tuple], render_now: Callable[[], str]) -> str:
