@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,24 @@ def test_pagefind_is_sent_the_head_and_the_searchable_element(built_site: Path):
     # A page without the element (the theme's 404) goes whole: Pagefind decides.
     plain = '<html lang="zh"><head><title>t</title></head><body><article><p>x</p></article></body></html>'
     assert searchable_html(plain) == plain
+
+
+def test_a_service_that_dies_is_an_error_not_a_hang(tmp_path: Path):
+    # Pagefind killed mid-build: the pages still to come are not waited for, and write()
+    # says in Chinese that the index failed.
+    index = StreamingIndex(tmp_path / "pagefind")
+    index.add(*PAGES[0])
+    index._parts[0]._process.kill()
+    done = []
+
+    def rest() -> None:
+        for number in range(600):
+            index.add(f"p{number}/index.html", PAGES[1][1])
+        with pytest.raises(SearchIndexError, match="生成搜索索引"):
+            index.write()
+        done.append(True)
+
+    worker = threading.Thread(target=rest, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert done == [True]

@@ -145,8 +145,10 @@ class _Part:
         return self._next_id
 
     def add(self, path: str, html: str, size: int) -> None:
-        self._slots.acquire()  # released by the reader when the service answers
         self.size += size
+        if self._broken:  # the service is gone: write() reports it
+            return
+        self._slots.acquire()  # released by the reader when the service answers (or ends)
         self._send({"type": "AddFile", "index_id": 0, "file_path": path, "url": None, "file_contents": html})
 
     def finish(self) -> None:
@@ -174,9 +176,9 @@ class _Part:
                         return
         finally:
             self._broken = self._broken or not self._written
-            # Whoever waits for a slot must not wait for a service that is gone.
-            for _ in range(_IN_FLIGHT):
-                self._slots.release()
+            # Whoever waits for a slot must not wait for a service that is gone (later adds
+            # see _broken and do not wait).
+            self._slots.release(_IN_FLIGHT)
 
     def _handle(self, reply: dict) -> bool:
         """True once the bundle is written (the last reply this part waits for)."""
