@@ -116,12 +116,19 @@ def on_config(config):
     # The preview reuses, between its builds, what unchanged records give (action states,
     # item pages), looked up by content digests (campaign/site/pages/base.py).
     pages.reuse_between_builds(_previewing())
-    report = check_project(_root(config), as_of_from_environment(), content_dir=Path(config.docs_dir))
+    # A full build runs the check's text rules (most of a check without a cache) in a forked
+    # process meanwhile, and takes their verdict before the site is swapped in
+    # (_complete_check): the build still fails with every problem listed together.
+    report = check_project(_root(config), as_of_from_environment(), content_dir=Path(config.docs_dir),
+                           texts_apart=_state.get("command") == "build" and not _previewing())
+    if report.errors or report.dataset is None:
+        report.complete()  # every problem of the run together
     gc.freeze()
     for problem in report.warnings:
         log.warning(problem.render())
     if report.errors or report.dataset is None:
         raise PluginError(report.render_errors())
+    _state["check_pending"] = report if report.pending is not None else None
     dataset = report.dataset
     _state["dataset"] = dataset
     config.extra["as_of"] = dataset.as_of.isoformat()
@@ -199,7 +206,25 @@ def _swap_in(config) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _complete_check() -> None:
+    """The text rules' verdict (run apart since on_config): their warnings logged (a --strict
+    build then fails), their errors fail the build with every error of the run."""
+    report = _state.pop("check_pending", None)
+    if report is None:
+        return
+    logged = set(report.warnings)
+    report.complete()
+    for problem in report.warnings:
+        if problem not in logged:
+            log.warning(problem.render())
+    if report.errors:
+        raise PluginError(report.render_errors())
+
+
 def on_build_error(error):
+    pending = _state.pop("check_pending", None)
+    if pending is not None:
+        pending.abandon()
     preview.abandon()
     _stop_page_workers()
     _state.pop("worker_pages", None)
@@ -621,6 +646,7 @@ def _write_search_index(config) -> None:
 # replaces site_dir
 @event_priority(-100)
 def on_post_build(config):
+    _complete_check()
     _finish_page_workers()
     if _previewing():
         _finish_preview()

@@ -74,6 +74,38 @@ def _download_clash(p: Path) -> dict:
     return {}
 
 
+# The text rules run apart from the rest of the build's check (a forked process, their
+# verdict taken at the end): their problems must still come out the same, and with other
+# problems all together.
+_REPORT = "data/reports/2018-07/a02.yml"
+
+
+def _serious_text_error(p: Path) -> dict:
+    _edit(p / _REPORT, "progress: ", "progress: 县攻府办牵头。")
+    return {}
+
+
+def _style_warning(p: Path) -> dict:
+    _edit(p / _REPORT, "progress: ", "progress: 本月完成了的的材料。")
+    return {}
+
+
+def _personal_data(p: Path) -> dict:
+    _edit(p / _REPORT, "progress: ", "progress: 联系人王某，电话１３９１２３４５６７８。")
+    return {}
+
+
+def _active_html(p: Path) -> dict:
+    page = p / "content/policies/zzbf-2018-25.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n", encoding="utf-8")
+    return {}
+
+
+def _text_error_and_unknown_unit(p: Path) -> dict:
+    _serious_text_error(p)
+    return _unknown_unit(p)
+
+
 PLANTS = {
     "download-clash": (_download_clash, "error"),
     "page-not-in-nav": (_page_not_in_nav, "warning"),
@@ -85,6 +117,11 @@ PLANTS = {
     "draft-mark": (_draft_mark, "warning"),
     "page-name-clash": (_page_name_clash, "error"),
     "bad-article-date": (_bad_article_date, "error"),
+    "serious-text-error": (_serious_text_error, "error"),
+    "style-warning": (_style_warning, "warning"),
+    "personal-data": (_personal_data, "error"),
+    "active-html": (_active_html, "error"),
+    "text-error-and-unknown-unit": (_text_error_and_unknown_unit, "error"),
 }
 
 # A problem line as both tools print it: "<file> 第 N 行：…" or "<file>：…".

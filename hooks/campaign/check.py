@@ -27,6 +27,8 @@ from __future__ import annotations
 import fnmatch
 import gc
 import os
+import pickle
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -50,10 +52,26 @@ WARNING = "warning"
 
 @dataclass
 class Report:
-    """Every problem of one check run, and the dataset when the records could be read."""
+    """Every problem of one check run, and the dataset when the records could be read.
+
+    A report made with `texts_apart` may still be waiting for its text rules (`pending`):
+    complete() adds their problems before anyone may rely on `errors` or `warnings`."""
 
     problems: list[Problem] = field(default_factory=list)
     dataset: Dataset | None = None
+    pending: "_TextRulesApart | None" = None
+
+    def complete(self) -> None:
+        """Wait for the text rules run apart (if any) and add their problems."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            self.problems = pending.finish(self.problems)
+
+    def abandon(self) -> None:
+        """Stop the text rules run apart without their results (the build failed)."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.kill()
 
     @property
     def errors(self) -> list[Problem]:
@@ -89,62 +107,189 @@ def as_of_from_environment(environ: dict[str, str] | None = None) -> str | None:
 
 
 def check_project(root: Path, as_of: str | None = None, *, content_dir: Path | None = None,
-                  cache: bool = True) -> Report:
+                  cache: bool = True, texts_apart: bool = False) -> Report:
     """Run every check on the project at root (data/ and content/, or content_dir).
 
     With `cache` (the default), each file's own results (its record, its problems, the
     findings of the text rules) are kept between runs, keyed by the file's bytes
     (records/filecache.py): a run after a few edits reads and checks those files only; the
-    checks across records run every time. The report is the same with or without it."""
+    checks across records run every time. The report is the same with or without it.
+
+    With `texts_apart` (the build), the text rules (文字把关, personal data, HTML safety:
+    most of a check without a cache) run in a forked process while the caller goes on; the
+    report is complete, and the cache saved, only after `Report.complete()`."""
     # Reading creates hundreds of thousands of objects at a province's scale and no garbage
     # cycles worth collecting: the cycle collector is paused meanwhile (a sixth of the time).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check_project(Path(root), as_of, content_dir, cache)
+        return _check_project(Path(root), as_of, content_dir, cache, texts_apart)
     finally:
         if collecting:
             gc.enable()
 
 
-def _check_project(root: Path, as_of: str | None, content_dir: Path | None, use_cache: bool) -> Report:
+def _check_project(root: Path, as_of: str | None, content_dir: Path | None, use_cache: bool,
+                   texts_apart: bool = False) -> Report:
     content = Path(content_dir) if content_dir is not None else root / "content"
     found = Problems()
     cache = FileCache.open(root) if use_cache else FileCache.disabled()
     dataset = read_dataset(root / "data", content, as_of, found,
                            raw_checks={m.Case: publicity_checks.personal_data_in_case}, cache=cache)
     report = Report(dataset=dataset)
+    apart = _TextRulesApart.start(dataset, content, found) if texts_apart and dataset is not None else None
     try:
-        _check_dataset(root, content, dataset, found)
-    finally:
+        _check_dataset(root, content, dataset, found, texts=apart is None)
+    except BaseException:
+        if apart is not None:
+            apart.kill()
         cache.save()
+        raise
     report.problems = found.items
+    if apart is None:
+        cache.save()
+    else:
+        apart.page_names = lambda problems: _page_names_after_texts(root, content, dataset, problems)
+        apart.cache = cache
+        report.pending = apart
     return report
 
 
-def _check_dataset(root: Path, content: Path, dataset: Dataset | None, found: Problems) -> None:
+def _check_dataset(root: Path, content: Path, dataset: Dataset | None, found: Problems, texts: bool = True) -> None:
     if dataset is not None:
         check_references(dataset, found)
         publicity_checks.check_publicity(dataset, found)
         consistency.check_consistency(dataset, Checker(dataset, found))
-        proofreading.check_texts(dataset, found, content)  # 文字把关 errors, personal data in every text
-        html_safety.check_html_safety(dataset, found)
+        warnings = Problems()
+        if texts:
+            _check_texts(dataset, content, found, warnings)
         blank, stale = freshness.check(dataset)
         found.extend(blank)
-        warnings = Problems()
         warnings.extend(stale)
         warnings.extend(publicity_checks.warnings(dataset))
-        warnings.extend(proofreading.text_warnings(dataset, content))  # 文字把关 style rules
         warnings.items.extend(dataset.drafts)
         listing = dataset.content_listing(content) if content.is_dir() else []
         files = [_relative(p, content) for p in listing]
         _check_generated_files(files, root, content, found)
-        if not found:  # page builders need consistent records; a clash is reported once they are
+        if texts and not found:  # page builders need consistent records; a clash is reported once they are
             _check_page_names(dataset, files, root, content, found)
         markdown = [path for path in listing if path.suffix == ".md"]
         _check_front_matter(root, content, found, dataset.limits, markdown)
         _check_pages_in_nav(root, content, warnings, markdown)
         found.items.extend(_as_warning(p) for p in warnings.items)
+
+
+def _check_texts(dataset: Dataset, content: Path, found: Problems, warnings: Problems) -> None:
+    proofreading.check_texts(dataset, found, content)  # 文字把关 errors, personal data in every text
+    html_safety.check_html_safety(dataset, found)
+    warnings.extend(proofreading.text_warnings(dataset, content))  # 文字把关 style rules
+
+
+def _page_names_after_texts(root: Path, content: Path, dataset: Dataset, problems: list[Problem]) -> list[Problem]:
+    """The page-name clash check, which runs only on records without errors (as in one run)."""
+    if any(p.severity == ERROR for p in problems):
+        return []
+    listing = dataset.content_listing(content) if content.is_dir() else []
+    found = Problems()
+    _check_page_names(dataset, [_relative(p, content) for p in listing], root, content, found)
+    return found.items
+
+
+class _TextRulesApart:
+    """The text rules of a check in a forked process: its problems and the cache parts it
+    computed come back through a pipe when the caller is ready for them (finish). A fork is
+    taken only without other threads (their locks would be copied held) and where fork
+    exists; otherwise, and if the process fails, the rules run here in finish()."""
+
+    PARTS = ("texts", "html")
+
+    def __init__(self, dataset: Dataset, content: Path, found: Problems, pid: int | None, reader) -> None:
+        self.dataset, self.content, self.found_then = dataset, content, list(found.items)
+        self.pid, self.reader = pid, reader
+        self.cache: FileCache | None = None
+        self.page_names = None
+
+    @classmethod
+    def start(cls, dataset: Dataset, content: Path, found: Problems) -> "_TextRulesApart":
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            return cls(dataset, content, found, None, None)
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (runs in the child, which never returns)
+            os.close(read_fd)
+            code = 1
+            try:
+                mine, warnings = Problems(list(found.items)), Problems()
+                _check_texts(dataset, content, mine, warnings)
+                added = mine.items[len(found.items):] + [_as_warning(w) for w in warnings.items]
+                cache = dataset.cache
+                parts = {display: (key, {part: value for part, value in stored.items() if part in cls.PARTS})
+                         for display, (key, stored) in (cache.new.items() if cache.enabled else ())}
+                with os.fdopen(write_fd, "wb") as out:
+                    pickle.dump((added, parts), out, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_fd)
+        return cls(dataset, content, found, pid, os.fdopen(read_fd, "rb"))
+
+    def finish(self, problems: list[Problem]) -> list[Problem]:
+        """problems with the text rules' own added (and the page-name check, which waits for
+        them); the cache saved."""
+        result = self._collect()
+        if result is None:  # no fork, or it failed: the rules here
+            mine, warnings = Problems(list(self.found_then)), Problems()
+            _check_texts(self.dataset, self.content, mine, warnings)
+            added = mine.items[len(self.found_then):] + [_as_warning(w) for w in warnings.items]
+        else:
+            added, parts = result
+            self._merge(parts)
+        problems = list(problems) + list(added)
+        if self.page_names is not None:
+            problems += self.page_names(problems)
+        if self.cache is not None:
+            self.cache.save()
+        return problems
+
+    def _collect(self):
+        if self.pid is None:
+            return None
+        try:
+            data = self.reader.read()  # the child's results (it writes them, then exits)
+        finally:
+            self.reader.close()
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = None
+        if status != 0 or not data:
+            return None
+        try:
+            return pickle.loads(data)  # from our own fork, through our own pipe
+        except Exception:
+            return None
+
+    def _merge(self, parts: dict) -> None:
+        cache = self.cache
+        if cache is None or not cache.enabled:
+            return
+        for display, (key, stored) in parts.items():
+            entry = cache.new.get(display)
+            if entry is None:
+                cache.new[display] = (key, dict(stored))
+            elif entry[0] == key:
+                entry[1].update(stored)
+            else:
+                continue
+            cache.changed = True
+
+    def kill(self) -> None:
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, 9)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self.pid, 0)
+            self.pid = None
+            self.reader.close()
 
 
 def load(data_dir: Path, content_dir: Path, as_of_override: str | None = None) -> Dataset:
