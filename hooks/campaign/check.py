@@ -146,11 +146,12 @@ def _check_project(root: Path, as_of: str | None, content_dir: Path | None, use_
         cache.save()
         raise
     report.problems = found.items
-    if apart is None:
-        cache.save()
-    else:
+    # Saved now, while the build holds little else (a first run writes the records' snapshot);
+    # the parts the text rules compute apart join it when they are taken.
+    cache.save()
+    if apart is not None:
         apart.page_names = lambda problems: _page_names_after_texts(root, content, dataset, problems)
-        apart.cache = cache
+        apart.root = root if use_cache else None
         report.pending = apart
     return report
 
@@ -206,7 +207,7 @@ class _TextRulesApart:
     def __init__(self, dataset: Dataset, content: Path, found: Problems, pid: int | None, reader) -> None:
         self.dataset, self.content, self.found_then = dataset, content, list(found.items)
         self.pid, self.reader = pid, reader
-        self.cache: FileCache | None = None
+        self.root: Path | None = None  # the project whose cache gets the parts
         self.page_names = None
 
     @classmethod
@@ -235,7 +236,7 @@ class _TextRulesApart:
 
     def finish(self, problems: list[Problem]) -> list[Problem]:
         """problems with the text rules' own added (and the page-name check, which waits for
-        them); the cache saved."""
+        them); their cache parts added to the saved cache."""
         result = self._collect()
         if result is None:  # no fork, or it failed: the rules here
             mine, warnings = Problems(list(self.found_then)), Problems()
@@ -247,8 +248,6 @@ class _TextRulesApart:
         problems = list(problems) + list(added)
         if self.page_names is not None:
             problems += self.page_names(problems)
-        if self.cache is not None:
-            self.cache.save()
         return problems
 
     def _collect(self):
@@ -268,18 +267,8 @@ class _TextRulesApart:
             return None
 
     def _merge(self, parts: dict) -> None:
-        cache = self.cache
-        if cache is None or not cache.enabled:
-            return
-        for display, (key, stored) in parts.items():
-            entry = cache.new.get(display)
-            if entry is None:
-                cache.new[display] = (key, dict(stored))
-            elif entry[0] == key:
-                entry[1].update(stored)
-            else:
-                continue
-            cache.changed = True
+        if self.root is not None and parts:
+            FileCache.add_parts(self.root, parts)
 
     def kill(self) -> None:
         if self.pid is not None:

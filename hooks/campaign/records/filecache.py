@@ -294,6 +294,26 @@ class FileCache:
         entry[1][part] = (settings, blob)
         self.changed = True
 
+    @classmethod
+    def add_parts(cls, root: Path, parts: dict[str, tuple[bytes, dict]]) -> None:
+        """Add parts computed apart from the run that saved the cache (the build's text
+        rules, in a forked process): the saved entries are kept as they are (snapshot
+        included), each given part joins its file's entry when the file's bytes are the same."""
+        cache = cls.open(root)
+        if not cache.enabled or not cache.old:
+            return
+        cache.new = {display: (key, dict(stored)) for display, (key, stored) in cache.old.items()}
+        for display, (key, stored) in parts.items():
+            entry = cache.new.get(display)
+            if entry is None:
+                cache.new[display] = (key, dict(stored))
+            elif entry[0] == key:
+                entry[1].update(stored)
+            else:
+                continue
+            cache.changed = True
+        cache.save()
+
     def key_of(self, display: str) -> bytes | None:
         """The hash of a file read this run."""
         entry = self.new.get(display)
