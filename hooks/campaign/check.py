@@ -137,7 +137,8 @@ def _check_project(root: Path, as_of: str | None, content_dir: Path | None, use_
     dataset = read_dataset(root / "data", content, as_of, found,
                            raw_checks={m.Case: publicity_checks.personal_data_in_case}, cache=cache)
     report = Report(dataset=dataset)
-    apart = _TextRulesApart.start(dataset, content, found) if texts_apart and dataset is not None else None
+    apart = (_TextRulesApart.start(root, dataset, content, found, use_cache)
+             if texts_apart and dataset is not None else None)
     try:
         _check_dataset(root, content, dataset, found, texts=apart is None)
     except BaseException:
@@ -149,10 +150,7 @@ def _check_project(root: Path, as_of: str | None, content_dir: Path | None, use_
     # Saved now, while the build holds little else (a first run writes the records' snapshot);
     # the parts the text rules compute apart join it when they are taken.
     cache.save()
-    if apart is not None:
-        apart.page_names = lambda problems: _page_names_after_texts(root, content, dataset, problems)
-        apart.root = root if use_cache else None
-        report.pending = apart
+    report.pending = apart
     return report
 
 
@@ -186,6 +184,13 @@ def _check_texts(dataset: Dataset, content: Path, found: Problems, warnings: Pro
     warnings.extend(proofreading.text_warnings(dataset, content))  # 文字把关 style rules
 
 
+def _text_problems(dataset: Dataset, content: Path, found_before: list[Problem]) -> list[Problem]:
+    """What the text rules add to the problems found before them (errors, then warnings)."""
+    found, warnings = Problems(list(found_before)), Problems()
+    _check_texts(dataset, content, found, warnings)
+    return found.items[len(found_before):] + [_as_warning(w) for w in warnings.items]
+
+
 def _page_names_after_texts(root: Path, content: Path, dataset: Dataset, problems: list[Problem]) -> list[Problem]:
     """The page-name clash check, which runs only on records without errors (as in one run)."""
     if any(p.severity == ERROR for p in problems):
@@ -204,25 +209,24 @@ class _TextRulesApart:
 
     PARTS = ("texts", "html")
 
-    def __init__(self, dataset: Dataset, content: Path, found: Problems, pid: int | None, reader) -> None:
-        self.dataset, self.content, self.found_then = dataset, content, list(found.items)
+    def __init__(self, root: Path, dataset: Dataset, content: Path, found: Problems, use_cache: bool,
+                 pid: int | None, reader) -> None:
+        self.root, self.dataset, self.content, self.found_then = root, dataset, content, list(found.items)
+        self.use_cache = use_cache
         self.pid, self.reader = pid, reader
-        self.root: Path | None = None  # the project whose cache gets the parts
-        self.page_names = None
 
     @classmethod
-    def start(cls, dataset: Dataset, content: Path, found: Problems) -> "_TextRulesApart":
+    def start(cls, root: Path, dataset: Dataset, content: Path, found: Problems,
+              use_cache: bool) -> "_TextRulesApart":
         if not hasattr(os, "fork") or threading.active_count() > 1:
-            return cls(dataset, content, found, None, None)
+            return cls(root, dataset, content, found, use_cache, None, None)
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover (runs in the child, which never returns)
             os.close(read_fd)
             code = 1
             try:
-                mine, warnings = Problems(list(found.items)), Problems()
-                _check_texts(dataset, content, mine, warnings)
-                added = mine.items[len(found.items):] + [_as_warning(w) for w in warnings.items]
+                added = _text_problems(dataset, content, found.items)
                 cache = dataset.cache
                 parts = {display: (key, {part: value for part, value in stored.items() if part in cls.PARTS})
                          for display, (key, stored) in (cache.new.items() if cache.enabled else ())}
@@ -232,23 +236,20 @@ class _TextRulesApart:
             finally:
                 os._exit(code)
         os.close(write_fd)
-        return cls(dataset, content, found, pid, os.fdopen(read_fd, "rb"))
+        return cls(root, dataset, content, found, use_cache, pid, os.fdopen(read_fd, "rb"))
 
     def finish(self, problems: list[Problem]) -> list[Problem]:
         """problems with the text rules' own added (and the page-name check, which waits for
         them); their cache parts added to the saved cache."""
         result = self._collect()
         if result is None:  # no fork, or it failed: the rules here
-            mine, warnings = Problems(list(self.found_then)), Problems()
-            _check_texts(self.dataset, self.content, mine, warnings)
-            added = mine.items[len(self.found_then):] + [_as_warning(w) for w in warnings.items]
+            added = _text_problems(self.dataset, self.content, self.found_then)
         else:
             added, parts = result
-            self._merge(parts)
+            if self.use_cache and parts:
+                FileCache.add_parts(self.root, parts)
         problems = list(problems) + list(added)
-        if self.page_names is not None:
-            problems += self.page_names(problems)
-        return problems
+        return problems + _page_names_after_texts(self.root, self.content, self.dataset, problems)
 
     def _collect(self):
         if self.pid is None:
@@ -265,10 +266,6 @@ class _TextRulesApart:
             return pickle.loads(data)  # from our own fork, through our own pipe
         except Exception:
             return None
-
-    def _merge(self, parts: dict) -> None:
-        if self.root is not None and parts:
-            FileCache.add_parts(self.root, parts)
 
     def kill(self) -> None:
         if self.pid is not None:
