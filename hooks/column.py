@@ -37,7 +37,7 @@ from campaign.site.pages import history as history_pages
 from campaign.site.pages import policies
 from campaign.site.pages import search as search_page
 from campaign.site import theme_cache
-from campaign.site.sample_marks import check_sample_marks
+from campaign.site.sample_marks import missing_mark
 
 log = logging.getLogger("mkdocs.hooks.column")
 
@@ -260,13 +260,15 @@ def on_files(files: Files, config) -> Files:
     in_nav = set(nav_paths(config.nav))
     generated = sorted(guide_pages.build(dataset) if guide else pages.build_all(dataset), key=lambda page: page.src_uri)
     _state["pages"] = {page.src_uri: page for page in generated}
-    # A self-check of the generator, not of editors' input: a page that shows sample-derived
-    # values must carry the 示例 mark (--strict fails otherwise).
-    for message in check_sample_marks(generated):
-        log.warning(message)
+    # A full build renders each generated page as MkDocs reads it (on_page_read_source), not
+    # all of them here, before the first page: the rendering then overlaps Pagefind's
+    # indexing of the pages before it. The preview needs every page's content now, to tell
+    # which ones changed.
+    rendered_now = _previewing() or _state.get("command") != "build"
     for page in generated:
         inclusion = InclusionLevel.INCLUDED if page.src_uri in in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
+        files.append(File.generated(config, page.src_uri, content=page.content if rendered_now else "",
+                                    inclusion=inclusion))
     if "styles" in _state:
         name, text, sources = _state["styles"]
         for source in sources:  # in the bundle: not served apart
@@ -298,8 +300,30 @@ def _add_downloads(files: Files, config) -> None:
         **docs,
         **feeds.feed_files(dataset, config.site_url or "http://localhost/", config.use_directory_urls),
     }
-    for path, content in outputs.items():
-        files.append(File.generated(config, path, content=content))
+    written = _state.get("command") == "build"  # the preview compares them in memory
+    for path in list(outputs):
+        content = outputs.pop(path)
+        files.append(_written_file(config, path, content) if written else File.generated(config, path, content=content))
+
+
+def _written_file(config, path: str, content: str | bytes) -> File:
+    """A download written into the site folder now and given to MkDocs by its path there
+    (MkDocs skips copying a file onto itself): a build does not hold the open data, feeds
+    and documents (hundreds of MB at province scale) in memory until its end."""
+    target = Path(config.site_dir, *path.split("/"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    file = File.generated(config, path, abs_src_path=str(target))
+    if Path(file.abs_dest_path) != target:  # not where MkDocs puts it: let MkDocs write it
+        target.unlink()
+        file = File.generated(config, path, content=content)
+    return file
+
+
+@_timed
+def on_page_read_source(page, config):
+    generated = _generated(page)
+    return None if generated is None else generated.content
 
 
 @_timed
@@ -360,6 +384,8 @@ def _feeds(page):
     return list(feeds.DEFAULT)
 
 
+# last: the sanitizer sees what every plugin made, and Pagefind gets the final content
+@event_priority(-100)
 @_timed
 def on_page_content(html_content: str, page, config, files) -> str:
     # Editors' Markdown may carry raw HTML: reduce it to the tags and attributes our own
@@ -371,7 +397,24 @@ def on_page_content(html_content: str, page, config, files) -> str:
     # complaint line is a tap-to-call link wherever it appears.
     site = _state["dataset"].site
     html_content = contact.link_number(html_content, site.hotline, contact.hotline_href(site))
-    return responsive.label_tables(html_content)
+    html_content = responsive.label_tables(html_content)
+    if _search_fed_early(config):
+        _index_for_search(page.file.dest_uri, _search_document(page, config, html_content), config)
+    generated = _generated(page)
+    if generated is not None:
+        # A self-check of the generator, not of editors' input: a page that shows
+        # sample-derived values must carry the 示例 mark (--strict fails otherwise).
+        problem = missing_mark(generated, html_content)
+        if problem:
+            log.warning(problem)
+    if _state.get("command") == "build":
+        # A build holds every page's content until the templates render: one copy each.
+        # What the page was made from is not read again (the title comes from the front
+        # matter or the rendered h1), and a generated page renders again if asked.
+        page.markdown = html_content
+        if generated is not None:
+            generated.release()
+    return html_content
 
 
 @_timed
@@ -426,7 +469,8 @@ def on_post_page(output_html: str, page, config) -> str:
     # Each page's Content-Security-Policy gets the hashes of its own inline code, on the
     # HTML MkDocs is about to write (no second pass reading and rewriting every file).
     final = output.apply_csp(output.tidy_theme_markup(output_html), enforce=_state.get("command") != "serve")
-    _index_for_search(page.file.dest_uri, final, config)
+    if not _search_fed_early(config):
+        _index_for_search(page.file.dest_uri, final, config)
     return final
 
 
@@ -562,6 +606,28 @@ def _stop_page_workers() -> None:
 
 def _streams_search_index(config) -> bool:
     return _state.get("command") == "build" and not _state.get("dirty") and not _is_guide(config)
+
+
+def _search_fed_early(config) -> bool:
+    """Pages go to Pagefind as their content is final (on_page_content, while MkDocs reads
+    and converts the next pages) rather than after the theme's template: Pagefind then works
+    on the second core from the first page on, not only once the templates render. Not with
+    page workers, which index their own pages (and cannot fork beside the service's threads)."""
+    return _streams_search_index(config) and _page_workers() == 1
+
+
+def _search_document(page, config, content: str) -> str:
+    """What Pagefind reads of the finished page (search_index.searchable_html), made before
+    the theme's template: its language and its data-pagefind-body element as
+    overrides/main.html and Material's partials/content.html print it (the h1 the theme adds
+    to a page whose content has none; the theme's other parts there print no text here: no
+    tags, source-file, feedback or comments plugins). tests/test_search_index.py proves the
+    index equal to `pagefind --site` over the finished folder."""
+    search_meta = page.meta or {}
+    title = None if "<h1" in content else (page.title or config.site_name)
+    return search_index.search_document(config.theme["language"], content, title,
+                                        exclude=bool(search_meta.get("search_exclude")),
+                                        weight=search_meta.get("search_weight"))
 
 
 def _index_for_search(path: str, final_html: str, config) -> None:

@@ -33,6 +33,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+import markupsafe
+
 # Pages sent to a service and not yet indexed: the service queues without limit, so the
 # build waits for it rather than filling its memory with page HTML (256 pages: a few MB,
 # and slack enough that a run of long pages does not hold the build in step with it).
@@ -88,6 +90,18 @@ def searchable_html(html: str) -> str:
     if body < 0 or head_end < 0 or article_end < body or head_end > body:
         return html
     return html[:head_end] + "</head><body>" + html[body:article_end] + "</body></html>"
+
+
+def search_document(language: str, content: str, title: str | None, *, exclude: bool = False,
+                    weight=None) -> str:
+    """The page as Pagefind reads it, from its content alone: the <html lang> Pagefind takes
+    the language from and the searchable element (no data-pagefind-body when the page is
+    excluded, so Pagefind skips it like the finished page)."""
+    attributes = ("" if exclude else " data-pagefind-body") + (
+        "" if not weight else f' data-pagefind-weight="{markupsafe.escape(str(weight))}"')
+    heading = "" if title is None else f"<h1>{title}</h1>"  # the theme prints the title raw
+    return (f'<html lang="{markupsafe.escape(language)}"><head></head><body>'
+            f"<div{attributes}>{heading}{content}</div></body></html>")
 
 
 def write_parts_list(bundle_dir: Path) -> None:

@@ -56,6 +56,11 @@ class GeneratedPage:
             self._content = self._render()
         return self._content
 
+    def release(self) -> None:
+        """Forget the rendered content (a build has handed it over); `content` renders it again."""
+        if not isinstance(self._render, str):
+            self._content = None
+
     def __repr__(self) -> str:
         return f"GeneratedPage({self.src_uri!r})"
 
