@@ -31,8 +31,8 @@ from campaign.check import as_of_from_environment, check_project, nav_paths
 from campaign.editors import guide_pages
 from campaign.exports import feeds, history, opendata
 from campaign.records.dates import zh_date
-from campaign.site import (contact, documents, html_pages, output, pages, parallel, portal, preview, rendering,
-                           responsive, sanitizer, search_index)
+from campaign.site import (contact, documents, html_pages, output, page_store, pages, parallel, portal, preview,
+                           rendering, responsive, sanitizer, search_index)
 from campaign.site.pages import history as history_pages
 from campaign.site.pages import policies
 from campaign.site.pages import search as search_page
@@ -227,6 +227,7 @@ def on_build_error(error):
         pending.abandon()
     preview.abandon()
     _stop_page_workers()
+    _close_page_store()
     _state.pop("worker_pages", None)
     _state.pop("worker_dests", None)
     # The build failed after on_config: drop the half-written folder, keep the old site.
@@ -265,6 +266,10 @@ def on_files(files: Files, config) -> Files:
     # indexing of the pages before it. The preview needs every page's content now, to tell
     # which ones changed.
     rendered_now = _previewing() or _state.get("command") != "build"
+    _close_page_store()
+    if not rendered_now:
+        _state["page_store"] = page_store.PageStore(Path(config.site_dir).parent)
+        _state["stored_pages"] = {}
     for page in generated:
         inclusion = InclusionLevel.INCLUDED if page.src_uri in in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.src_uri, content=page.content if rendered_now else "",
@@ -282,6 +287,13 @@ def on_files(files: Files, config) -> Files:
     if _previewing():
         _plan_preview(files, config)
     return files
+
+
+def _close_page_store() -> None:
+    store = _state.pop("page_store", None)
+    _state.pop("stored_pages", None)
+    if store is not None:
+        store.close()
 
 
 def _is_guide(config) -> bool:
@@ -407,13 +419,17 @@ def on_page_content(html_content: str, page, config, files) -> str:
         problem = missing_mark(generated, html_content)
         if problem:
             log.warning(problem)
-    if _state.get("command") == "build":
-        # A build holds every page's content until the templates render: one copy each.
+    store = _state.get("page_store")
+    if store is not None:
+        # MkDocs holds every page's content until the templates render: a build keeps it
+        # on disk meanwhile (campaign/site/page_store.py; on_page_context takes it back).
         # What the page was made from is not read again (the title comes from the front
         # matter or the rendered h1), and a generated page renders again if asked.
-        page.markdown = html_content
+        _state["stored_pages"][page.file.src_uri] = store.put(html_content)
+        page.markdown = ""
         if generated is not None:
             generated.release()
+        return ""
     return html_content
 
 
@@ -425,8 +441,12 @@ def on_pre_page(page, config, files):
     return page
 
 
+@event_priority(100)  # first: the page's content is back before anything reads it
 @_timed
 def on_page_context(context, page, config, nav):
+    where = _state.get("stored_pages", {}).get(page.file.src_uri)
+    if where is not None and not _built_by_worker(page):
+        page.content = _state["page_store"].take(where)
     # Feeds for <head> and the page's 订阅 links.
     page.meta["feeds"] = [] if _is_guide(config) else _feeds(page)
     # The portal's article meta tags come from the record behind the page (or from
@@ -471,6 +491,8 @@ def on_post_page(output_html: str, page, config) -> str:
     final = output.apply_csp(output.tidy_theme_markup(output_html), enforce=_state.get("command") != "serve")
     if not _search_fed_early(config):
         _index_for_search(page.file.dest_uri, final, config)
+    if page.file.src_uri in _state.get("stored_pages", {}):
+        page.content = ""  # written: back out of memory
     return final
 
 
@@ -717,6 +739,7 @@ def on_post_build(config):
     if _previewing():
         _finish_preview()
     _pagefind(config)
+    _close_page_store()
     _state.pop("worker_pages", None)
     _state.pop("worker_dests", None)
     # Last event of a build: hand the benchmark our own time, if it asked.
