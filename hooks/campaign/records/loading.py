@@ -274,29 +274,6 @@ def _remember_nested(where: dict, record: Any, source: Source, base: tuple) -> N
 _LAZY_NESTED = frozenset({m.Report, m.Action, m.Case, m.PolicyDoc, m.PublicityWeek, m.Survey, m.Bulletin})
 
 
-class _CachedSource(Source):
-    """A cached file's Source: its line map is kept marshalled until a problem needs a line
-    (most runs report none: tens of thousands of maps need not be built nor freed).
-    marshal reads only plain values (here tuples of keys and indexes to line numbers)."""
-
-    def __init__(self, name: str, lines: bytes, line_offset: int):
-        self.name = name
-        self.data = None
-        self.line_offset = line_offset
-        self._marshalled = lines
-        self._lines: dict | None = None
-
-    @property
-    def lines(self) -> dict:  # type: ignore[override]
-        if self._lines is None:
-            try:
-                lines = marshal.loads(self._marshalled)
-            except (ValueError, EOFError, TypeError):
-                lines = None
-            self._lines = lines if isinstance(lines, dict) else {}
-        return self._lines
-
-
 class _Loader:
     def __init__(self, data_dir: Path, content_dir: Path, problems: Problems, raw_checks: dict[type, RawCheck],
                  cache: FileCache):
@@ -367,7 +344,7 @@ class _Loader:
             self.unloaded_ids.update(unloaded)
             if record is None:
                 return None
-            source = _CachedSource(display, lines, offset)
+            source = Source.packed(display, lines, offset)
             self.where[id(record)] = Located(source, ())
             if model in _LAZY_NESTED:
                 self.where.pending.append((record, source))
@@ -384,10 +361,12 @@ class _Loader:
         record, source, extra = loaded if loaded else (None, None, None)
         # Tuples: nearly every file has no problem, draft or unloaded id, and an empty tuple
         # is one shared object when read back (105,000 fewer objects at a province's scale).
+        lines = source.marshalled_lines() if source is not None else None
         self.cache.put(display, key, "load", settings, (
             tuple(mine.items), tuple(self.drafts[drafts_before:]), tuple(self.unloaded_ids - unloaded_before), record,
-            marshal.dumps(source.lines) if source is not None else None,
-            source.line_offset if source is not None else 0, extra))
+            lines, source.line_offset if source is not None else 0, extra))
+        if source is not None and record is not None:
+            source.compact(lines)  # the records are built: as a cached file's Source
         return (record, source, extra, raw) if loaded else None
 
     def _validate(self, source: Source, model: type[BaseModel]) -> tuple[Any, Source] | None:

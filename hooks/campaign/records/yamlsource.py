@@ -12,6 +12,8 @@ characters. Each of these is a Chinese problem with file and line, never a crash
 """
 from __future__ import annotations
 
+import marshal
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,21 +96,59 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-@dataclass
 class Source:
-    """A loaded document: its data, the line of each path, and its display name."""
+    """A loaded document: its data, the line of each path, and its display name.
 
-    name: str
-    data: Any
-    lines: dict[Path_, int] = field(default_factory=dict)
-    line_offset: int = 0
+    Once its records are built a Source can be `compact`ed: the data goes, and the line map
+    is kept marshalled until a problem needs a line (most runs report none): a province's
+    data holds hundreds of MB less for the rest of a check or a build."""
+
+    __slots__ = ("name", "data", "line_offset", "_lines", "_marshalled")
+
+    def __init__(self, name: str, data: Any, lines: dict[Path_, int] | None = None, line_offset: int = 0):
+        self.name = name
+        self.data = data
+        self.line_offset = line_offset
+        self._lines: dict[Path_, int] | None = {} if lines is None else lines
+        self._marshalled: bytes | None = None
+
+    @classmethod
+    def packed(cls, name: str, marshalled: bytes, line_offset: int) -> "Source":
+        """A Source with no data and its line map marshalled (compact's result, from a cache)."""
+        source = cls(name, None, None, line_offset)
+        source._lines, source._marshalled = None, marshalled
+        return source
+
+    @property
+    def lines(self) -> dict[Path_, int]:
+        if self._lines is None:
+            try:  # marshal reads only plain values (tuples of keys and indexes to line numbers)
+                lines = marshal.loads(self._marshalled)
+            except (ValueError, EOFError, TypeError):
+                lines = None
+            self._lines, self._marshalled = (lines if isinstance(lines, dict) else {}), None
+        return self._lines
+
+    def marshalled_lines(self) -> bytes:
+        return self._marshalled if self._lines is None else marshal.dumps(self._lines)
+
+    def compact(self, marshalled: bytes | None = None) -> None:
+        """Drop the data and keep the line map marshalled (`marshalled`: made already)."""
+        if self._lines is not None:
+            self._marshalled = marshal.dumps(self._lines) if marshalled is None else marshalled
+            self._lines = None
+        self.data = None
+
+    def __repr__(self) -> str:
+        return f"Source({self.name!r})"
 
     def line_of(self, loc: Path_) -> int:
         """Line of the deepest known path that prefixes loc (1-based, file-relative)."""
+        lines = self.lines
         loc = tuple(loc)
-        while loc and loc not in self.lines:
+        while loc and loc not in lines:
             loc = loc[:-1]
-        return self.lines.get(loc, 1) + self.line_offset
+        return lines.get(loc, 1) + self.line_offset
 
 
 def read_text(path: Path, display: str, problems: Problems, limits: Limits = DEFAULT_LIMITS,
