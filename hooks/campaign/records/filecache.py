@@ -179,6 +179,9 @@ class FileCache:
         self.changed = False
         self.hits = 0
         self.misses = 0
+        # Bytes already read by `inputs_key` (path -> (hash, bytes)): each file is read once
+        # per run, and the records are those of the very bytes the run's key was made of.
+        self.prefetched: dict[str, tuple[bytes, bytes]] = {}
 
     @classmethod
     def disabled(cls) -> "FileCache":
@@ -203,12 +206,16 @@ class FileCache:
         """(hash, bytes) of a regular file within max_bytes, remembered as read this run
         (no hash when the cache is off); None for anything the normal reader must report
         (symlink, too large, unreadable)."""
-        raw = _read_regular(path, max_bytes)
-        if raw is None:
-            return None
-        if self.path is None:
-            return None, raw
-        key = digest(raw)
+        early = self.prefetched.pop(str(path), None) if self.prefetched else None
+        if early is not None and len(early[1]) <= max_bytes:
+            key, raw = early
+        else:
+            raw = _read_regular(path, max_bytes)
+            if raw is None:
+                return None
+            if self.path is None:
+                return None, raw
+            key = digest(raw)
         if display not in self.new:
             old = self.old.get(display)
             self.new[display] = (key, dict(old[1]) if old is not None and old[0] == key else {})
@@ -492,3 +499,96 @@ def _decode_all(blob: bytes) -> tuple[dict[str, tuple[bytes, dict]], tuple[str, 
                 and isinstance(entry[0], bytes) and isinstance(entry[1], dict)):
             return nothing
     return entries, snapshot
+
+
+# --- The last run's whole report -------------------------------------------------------------
+#
+# Between two checks with nothing changed (a check after a build, a second look, CI again on
+# the same commit) every file's results come from the cache, yet the checks across records
+# ran again over 130,000 records. The last run's report is kept with a hash of everything
+# the run read (`inputs_key`): every file's bytes in the editors' folders, mkdocs.yml, the
+# code and the libraries' versions, AS_OF; with the same hash the same report is printed
+# without reading a record. Any difference, a single byte of any file, a file added, removed
+# or turned into a symlink, gives another hash: the checks run, and the report is replaced.
+
+_REPORT_NAME = f"check-v{FORMAT}.report"
+# Libraries whose code decides a check across records too (workdays, page names …).
+_LIBRARIES = ("pydantic", "pydantic_core", "yaml", "opencc", "ahocorasick", "chinese_calendar", "jinja2",
+              "markupsafe", "pymdownx", "markdown", "annotated_types", "typing_extensions")
+# A file larger than this is never hashed whole for the report's key (the run reports it).
+_KEY_MAX_BYTES = 32 * 1024 * 1024
+
+
+def inputs_key(folders: list[Path], files: list[Path], settings: Any) -> tuple[str, dict[str, tuple[bytes, bytes]]] | None:
+    """(hash of everything a check reads, the bytes read: path -> (hash, bytes)), from every
+    file under `folders` (symlinks by name: the run refuses them) and the `files` (missing
+    ones by name); None when a file cannot be read whole (the run reports it)."""
+    from campaign.records.yamlsource import walk_names
+
+    h = hashlib.sha256()
+    h.update(f"{FORMAT} {code_fingerprint()} {_library_versions()} {settings!r}\0".encode())
+    read: dict[str, tuple[bytes, bytes]] = {}
+    for folder in folders:
+        names, links = walk_names(Path(folder))
+        h.update(b"\1" + str(folder).encode() + b"\0")
+        for name in names:
+            raw = _read_regular(name, _KEY_MAX_BYTES)
+            if raw is None:
+                return None
+            key = digest(raw)
+            read[name] = (key, raw)
+            h.update(name.encode("utf-8", "surrogateescape") + b"\0" + key)
+        for name in links:
+            h.update(b"\2" + name.encode("utf-8", "surrogateescape") + b"\0")
+    for path in files:
+        h.update(b"\3" + str(path).encode("utf-8", "surrogateescape") + b"\0")
+        if os.path.lexists(path):
+            raw = _read_regular(path, _KEY_MAX_BYTES)
+            if raw is None:
+                return None
+            h.update(digest(raw))
+    return h.hexdigest(), read
+
+
+@lru_cache(maxsize=1)
+def _library_versions() -> str:
+    import importlib.util
+
+    out = []
+    for library in _LIBRARIES:
+        try:
+            spec = importlib.util.find_spec(library)
+            origin = spec.origin if spec is not None and spec.origin else ""
+            info = os.stat(origin) if origin else None
+            out.append(f"{library} {origin} {info.st_size if info else ''} {info.st_mtime_ns if info else ''}")
+        except (ImportError, ValueError, OSError):
+            out.append(f"{library} -")
+    return ";".join(out)
+
+
+def load_report(root: Path, key: str) -> Any:
+    """The report saved with this inputs key, or MISSING."""
+    try:
+        blob = (cache_path(Path(root)).parent / _REPORT_NAME).read_bytes()
+    except OSError:
+        return MISSING
+    head = len(_MAGIC) + 4
+    view = memoryview(blob)[head:]
+    if not blob.startswith(_MAGIC) or len(blob) < head or _checksum(view) != blob[len(_MAGIC):head]:
+        return MISSING
+    try:
+        saved_key, value = _SafeUnpickler(io.BytesIO(view)).load()
+    except Exception:
+        return MISSING
+    return value if saved_key == key else MISSING
+
+
+def save_report(root: Path, key: str, value: Any) -> None:
+    """Keep a run's report under its inputs key (replacing the last one)."""
+    path = cache_path(Path(root)).parent / _REPORT_NAME
+    try:
+        payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, _MAGIC + _checksum(payload) + payload)
+    except (OSError, pickle.PicklingError):
+        pass
