@@ -13,7 +13,7 @@ from pathlib import Path
 
 from campaign.check import check_project
 from campaign.records import filecache
-from support import copy_project
+from support import copy_project, run_cli
 
 REPORT = "data/reports/2018-05/a01.yml"
 
@@ -244,3 +244,84 @@ def test_files_are_read_whole_in_one_go_within_the_limit(tmp_path: Path):
     assert filecache._read_regular(tmp_path / "link.yml", 10_000) is None
     assert filecache._read_regular(tmp_path, 10_000) is None       # a folder
     assert filecache._read_regular(tmp_path / "missing.yml", 10_000) is None
+
+
+# --- The last report (./column check, records=False) ------------------------------------------
+
+def _report(project: Path, **kwargs) -> tuple[list[str], object]:
+    report = check_project(project, records=False, **kwargs)
+    return sorted(f"{p.severity} {p.render()}" for p in report.problems), report
+
+
+def test_unchanged_inputs_give_the_last_report_without_reading_records(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _plant(project)
+    first, report = _report(project)
+    assert report.dataset is not None and first == _lines(project, cache=False)
+    again, report = _report(project)
+    assert report.dataset is None and again == first   # the saved report
+    assert report.summary is not None and report.summary.actions > 0
+
+
+def test_an_edit_changing_a_result_across_records_gives_what_a_cold_run_gives(tmp_path: Path):
+    # A report names task a01-t1; the action file renames it: the report (unchanged) is now
+    # wrong, which only the checks across records can say.
+    project = copy_project(tmp_path)
+    assert _report(project)[0] == [] and _report(project)[1].dataset is None
+    action = project / "data/actions/a01.yml"
+    original = action.read_bytes()
+    _edit(action, "- id: a01-t1\n", "- id: a01-t9\n")
+    edited, report = _report(project)
+    assert report.dataset is not None and any("a01-t1" in line and "data/reports/" in line for line in edited), edited
+    assert edited == _lines(project, cache=False)
+    assert _report(project)[0] == edited
+    action.write_bytes(original)   # back: the report of these bytes again, not the last one
+    assert _report(project)[0] == [] == _lines(project, cache=False)
+
+
+def test_every_input_of_the_report_is_in_its_key(tmp_path: Path):
+    project = copy_project(tmp_path)
+    assert _report(project)[0] == []
+    # A hand-written page: only the nav (mkdocs.yml) decides whether it is reachable.
+    (project / "content/extra.md").write_text("# 补充说明\n", encoding="utf-8")
+    orphan, _ = _report(project)
+    assert any("extra.md" in line for line in orphan) and orphan == _lines(project, cache=False)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("nav:\n", "nav:\n  - extra.md\n", 1), encoding="utf-8")
+    listed, report = _report(project)
+    assert report.dataset is not None and listed == _lines(project, cache=False) == []
+    # A symlink where a file was, and the data date asked for.
+    (project / "content/link.md").symlink_to(project / "content/extra.md")
+    linked, report = _report(project)
+    assert report.dataset is not None and any("link.md" in line for line in linked)
+    (project / "content/link.md").unlink()
+    assert _report(project)[0] == []
+    then, report = _report(project, as_of="2018-06-30")
+    assert report.dataset is not None and then == _lines(project, as_of="2018-06-30", cache=False)
+    assert _report(project, as_of="2018-06-30")[1].dataset is None
+
+
+def test_a_damaged_or_foreign_report_is_ignored(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _plant(project)
+    expected, _ = _report(project)
+    saved = filecache.cache_path(project).parent / filecache._REPORT_NAME
+    blob = bytearray(saved.read_bytes())
+    blob[-5] ^= 0xFF
+    saved.write_bytes(bytes(blob))
+    lines, report = _report(project)
+    assert lines == expected and report.dataset is not None
+    payload = pickle.dumps(("another key", ((), None)))
+    saved.write_bytes(filecache._MAGIC + filecache._checksum(payload) + payload)
+    lines, report = _report(project)
+    assert lines == expected and report.dataset is not None
+
+
+def test_the_command_prints_the_same_with_or_without_the_cache(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _plant(project)
+    cold = run_cli(project, "check", "--no-cache")
+    first, warm = run_cli(project, "check"), run_cli(project, "check")
+    assert cold.returncode == first.returncode == warm.returncode == 1
+    assert (cold.stdout, cold.stderr) == (first.stdout, first.stderr) == (warm.stdout, warm.stderr)
+    assert "nosuchunit" in warm.stderr

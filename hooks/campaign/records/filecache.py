@@ -332,7 +332,7 @@ class FileCache:
         try:
             self._write()
         finally:
-            self.path, self.old, self.new = None, {}, {}
+            self.path, self.old, self.new, self.prefetched = None, {}, {}, {}
             self.snapshot, self._snapshot, self._snapshot_bytes = None, None, None
 
     def _write(self) -> None:
