@@ -172,7 +172,7 @@ def _check_with_report_cache(root: Path, as_of: str | None, content_dir: Path | 
         if saved is not MISSING and isinstance(saved, tuple) and len(saved) == 2:
             problems, summary = saved
             return Report(problems=list(problems), saved_summary=Summary(*summary) if summary else None)
-    report = _check_project(root, as_of, content_dir, True, prefetched=inputs[1] if inputs else None)
+    report = _check_project(root, as_of, content_dir, True, prefetched=inputs[1:] if inputs else None)
     if inputs is not None:
         summary = report.summary
         save_report(root, inputs[0], (tuple(report.problems), astuple(summary) if summary else None))
@@ -180,15 +180,15 @@ def _check_with_report_cache(root: Path, as_of: str | None, content_dir: Path | 
 
 
 def _check_project(root: Path, as_of: str | None, content_dir: Path | None, use_cache: bool,
-                   texts_apart: bool = False, prefetched: dict | None = None) -> Report:
+                   texts_apart: bool = False, prefetched: tuple | None = None) -> Report:
     content = Path(content_dir) if content_dir is not None else root / "content"
     found = Problems()
     cache = FileCache.open(root) if use_cache else FileCache.disabled()
     if prefetched and cache.enabled:
-        cache.prefetched = prefetched
+        cache.prefetched, cache.listed = prefetched
     dataset = read_dataset(root / "data", content, as_of, found,
                            raw_checks={m.Case: publicity_checks.personal_data_in_case}, cache=cache)
-    cache.prefetched = {}  # bytes of files the loader did not read (hand-written pages)
+    cache.prefetched, cache.listed = {}, {}  # bytes of files the loader did not read (hand-written pages)
     report = Report(dataset=dataset)
     apart = (_TextRulesApart.start(root, dataset, content, found, use_cache)
              if texts_apart and dataset is not None else None)

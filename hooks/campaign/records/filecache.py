@@ -182,6 +182,7 @@ class FileCache:
         # Bytes already read by `inputs_key` (path -> (hash, bytes)): each file is read once
         # per run, and the records are those of the very bytes the run's key was made of.
         self.prefetched: dict[str, tuple[bytes, bytes]] = {}
+        self.listed: dict[str, tuple[list[str], list[str]]] = {}  # folder -> walk_names, by inputs_key
 
     @classmethod
     def disabled(cls) -> "FileCache":
@@ -197,6 +198,13 @@ class FileCache:
         cache = cls(path, *_decode_all(blob))
         cache._snapshot_blob()  # now, with the index: a parallel run may replace both later
         return cache
+
+    def walk(self, folder: Path) -> tuple[list[str], list[str]]:
+        """walk_names(folder), as `inputs_key` listed it when this run began (once)."""
+        from campaign.records.yamlsource import walk_names
+
+        listed = self.listed.pop(str(folder), None)
+        return listed if listed is not None else walk_names(folder)
 
     @property
     def enabled(self) -> bool:
@@ -332,7 +340,7 @@ class FileCache:
         try:
             self._write()
         finally:
-            self.path, self.old, self.new, self.prefetched = None, {}, {}, {}
+            self.path, self.old, self.new, self.prefetched, self.listed = None, {}, {}, {}, {}
             self.snapshot, self._snapshot, self._snapshot_bytes = None, None, None
 
     def _write(self) -> None:
@@ -519,17 +527,19 @@ _LIBRARIES = ("pydantic", "pydantic_core", "yaml", "opencc", "ahocorasick", "chi
 _KEY_MAX_BYTES = 32 * 1024 * 1024
 
 
-def inputs_key(folders: list[Path], files: list[Path], settings: Any) -> tuple[str, dict[str, tuple[bytes, bytes]]] | None:
-    """(hash of everything a check reads, the bytes read: path -> (hash, bytes)), from every
-    file under `folders` (symlinks by name: the run refuses them) and the `files` (missing
-    ones by name); None when a file cannot be read whole (the run reports it)."""
+def inputs_key(folders: list[Path], files: list[Path], settings: Any) -> tuple[str, dict, dict] | None:
+    """(hash of everything a check reads, the bytes read: path -> (hash, bytes), the folders'
+    listings: folder -> walk_names), from every file under `folders` (symlinks by name: the
+    run refuses them) and the `files` (missing ones by name); None when a file cannot be read
+    whole (the run reports it)."""
     from campaign.records.yamlsource import walk_names
 
     h = hashlib.sha256()
     h.update(f"{FORMAT} {code_fingerprint()} {_library_versions()} {settings!r}\0".encode())
     read: dict[str, tuple[bytes, bytes]] = {}
+    listed: dict[str, tuple[list[str], list[str]]] = {}
     for folder in folders:
-        names, links = walk_names(Path(folder))
+        names, links = listed[str(folder)] = walk_names(Path(folder))
         h.update(b"\1" + str(folder).encode() + b"\0")
         for name in names:
             raw = _read_regular(name, _KEY_MAX_BYTES)
@@ -547,7 +557,7 @@ def inputs_key(folders: list[Path], files: list[Path], settings: Any) -> tuple[s
             if raw is None:
                 return None
             h.update(digest(raw))
-    return h.hexdigest(), read
+    return h.hexdigest(), read, listed
 
 
 @lru_cache(maxsize=1)
