@@ -275,8 +275,9 @@ def test_an_edit_changing_a_result_across_records_gives_what_a_cold_run_gives(tm
     assert report.dataset is not None and any("a01-t1" in line and "data/reports/" in line for line in edited), edited
     assert edited == _lines(project, cache=False)
     assert _report(project)[0] == edited
-    action.write_bytes(original)   # back: the report of these bytes again, not the last one
-    assert _report(project)[0] == [] == _lines(project, cache=False)
+    action.write_bytes(original)   # undone: the report of these bytes again
+    undone, report = _report(project)
+    assert undone == [] == _lines(project, cache=False) and report.dataset is None
 
 
 def test_every_input_of_the_report_is_in_its_key(tmp_path: Path):
@@ -305,7 +306,7 @@ def test_a_damaged_or_foreign_report_is_ignored(tmp_path: Path):
     project = copy_project(tmp_path)
     _plant(project)
     expected, _ = _report(project)
-    saved = filecache.cache_path(project).parent / filecache._REPORT_NAME
+    [saved] = filecache.cache_path(project).parent.glob("*.report")
     blob = bytearray(saved.read_bytes())
     blob[-5] ^= 0xFF
     saved.write_bytes(bytes(blob))
@@ -315,6 +316,17 @@ def test_a_damaged_or_foreign_report_is_ignored(tmp_path: Path):
     saved.write_bytes(filecache._MAGIC + filecache._checksum(payload) + payload)
     lines, report = _report(project)
     assert lines == expected and report.dataset is not None
+    assert _report(project)[1].dataset is None   # written again
+
+
+def test_the_reports_of_the_last_few_runs_are_kept(tmp_path: Path):
+    project = copy_project(tmp_path)
+    path = project / REPORT
+    original = path.read_text(encoding="utf-8")
+    for number in range(filecache._REPORTS_KEPT + 3):
+        path.write_text(original + f"# {number}\n", encoding="utf-8")
+        _report(project)
+    assert len(list(filecache.cache_path(project).parent.glob("*.report"))) == filecache._REPORTS_KEPT
 
 
 def test_the_command_prints_the_same_with_or_without_the_cache(tmp_path: Path):

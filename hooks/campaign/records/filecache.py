@@ -519,7 +519,15 @@ def _decode_all(blob: bytes) -> tuple[dict[str, tuple[bytes, dict]], tuple[str, 
 # without reading a record. Any difference, a single byte of any file, a file added, removed
 # or turned into a symlink, gives another hash: the checks run, and the report is replaced.
 
-_REPORT_NAME = f"check-v{FORMAT}.report"
+# Reports of the last few runs, one file each, named by their key: an edit undone, or a
+# branch checked out again, finds its report again.
+_REPORTS_KEPT = 8
+
+
+def _report_file(root: Path, key: str) -> Path:
+    return cache_path(Path(root)).parent / f"check-v{FORMAT}-{key[:32]}.report"
+
+
 # Libraries whose code decides a check across records too (workdays, page names …).
 _LIBRARIES = ("pydantic", "pydantic_core", "yaml", "opencc", "ahocorasick", "chinese_calendar", "jinja2",
               "markupsafe", "pymdownx", "markdown", "annotated_types", "typing_extensions")
@@ -578,8 +586,9 @@ def _library_versions() -> str:
 
 def load_report(root: Path, key: str) -> Any:
     """The report saved with this inputs key, or MISSING."""
+    path = _report_file(root, key)
     try:
-        blob = (cache_path(Path(root)).parent / _REPORT_NAME).read_bytes()
+        blob = path.read_bytes()
     except OSError:
         return MISSING
     head = len(_MAGIC) + 4
@@ -590,15 +599,24 @@ def load_report(root: Path, key: str) -> Any:
         saved_key, value = _SafeUnpickler(io.BytesIO(view)).load()
     except Exception:
         return MISSING
-    return value if saved_key == key else MISSING
+    if saved_key != key:
+        return MISSING
+    try:
+        os.utime(path)  # used: among the last kept
+    except OSError:
+        pass
+    return value
 
 
 def save_report(root: Path, key: str, value: Any) -> None:
-    """Keep a run's report under its inputs key (replacing the last one)."""
-    path = cache_path(Path(root)).parent / _REPORT_NAME
+    """Keep a run's report under its inputs key, with those of the last few runs."""
+    path = _report_file(root, key)
     try:
         payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomically(path, _MAGIC + _checksum(payload) + payload)
+        saved = sorted(path.parent.glob(f"check-v{FORMAT}-*.report"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in saved[_REPORTS_KEPT:]:
+            old.unlink(missing_ok=True)
     except (OSError, pickle.PicklingError):
         pass
