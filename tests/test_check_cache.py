@@ -337,3 +337,26 @@ def test_the_command_prints_the_same_with_or_without_the_cache(tmp_path: Path):
     assert cold.returncode == first.returncode == warm.returncode == 1
     assert (cold.stdout, cold.stderr) == (first.stdout, first.stderr) == (warm.stdout, warm.stderr)
     assert "nosuchunit" in warm.stderr
+
+
+def test_a_report_is_not_kept_when_a_file_changed_during_the_run(tmp_path: Path, monkeypatch):
+    # An editor saves a page while the check runs: the report mixes the bytes of the key and
+    # the new ones, so it must not be kept under the key.
+    from campaign import check
+
+    project = copy_project(tmp_path)
+    page = project / "content/guide/workflow.md"
+    original = page.read_text(encoding="utf-8")
+    real = check._check_project
+
+    def saving_meanwhile(*args, **kwargs):
+        page.write_text(original + "\n[外链](https://evil.example.com/x)\n", encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(check, "_check_project", saving_meanwhile)
+    _report(project)
+    monkeypatch.setattr(check, "_check_project", real)
+    assert not list(filecache.cache_path(project).parent.glob("*.report"))
+    page.write_text(original, encoding="utf-8")   # the bytes of the first key again
+    lines, report = _report(project)
+    assert report.dataset is not None and lines == _lines(project, cache=False) == []

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import yaml
 
-from campaign.records.filecache import MISSING, FileCache, inputs_key, load_report, save_report
+from campaign.records.filecache import MISSING, FileCache, inputs_key, load_report, save_report, unchanged
 from campaign.records.loading import Dataset, read_dataset
 from campaign.records.problems import DataError, Problem, Problems
 from campaign.records.validation import Checker, check_references
@@ -172,10 +172,20 @@ def _check_with_report_cache(root: Path, as_of: str | None, content_dir: Path | 
         if saved is not MISSING and isinstance(saved, tuple) and len(saved) == 2:
             problems, summary = saved
             return Report(problems=list(problems), saved_summary=Summary(*summary) if summary else None)
+    first = {path: key for path, (key, _) in inputs[1].items()} if inputs is not None else {}
     report = _check_project(root, as_of, content_dir, True, prefetched=inputs[1:] if inputs else None)
     if inputs is not None:
-        summary = report.summary
-        save_report(root, inputs[0], (tuple(report.problems), astuple(summary) if summary else None))
+        # The loader used the very bytes of the key (it took them from inputs[1]); the files
+        # read again (hand-written pages, mkdocs.yml: left in inputs[1]) and those checked anew
+        # must have been, and still be, those bytes, or the report is not kept (an editor
+        # saving a file meanwhile).
+        again = {path: first[path] for path in inputs[1]}
+        computed = report.dataset.cache.computed if report.dataset is not None else {}
+        for display, key in computed.items():
+            again[str(root / display)] = key
+        if all(first.get(path) == key for path, key in again.items()) and unchanged(again):
+            summary = report.summary
+            save_report(root, inputs[0], (tuple(report.problems), astuple(summary) if summary else None))
     return report
 
 

@@ -183,6 +183,7 @@ class FileCache:
         # per run, and the records are those of the very bytes the run's key was made of.
         self.prefetched: dict[str, tuple[bytes, bytes]] = {}
         self.listed: dict[str, tuple[list[str], list[str]]] = {}  # folder -> walk_names, by inputs_key
+        self.computed: dict[str, bytes] = {}  # display -> hash of the files whose parts were computed
 
     @classmethod
     def disabled(cls) -> "FileCache":
@@ -214,8 +215,9 @@ class FileCache:
         """(hash, bytes) of a regular file within max_bytes, remembered as read this run
         (no hash when the cache is off); None for anything the normal reader must report
         (symlink, too large, unreadable)."""
-        early = self.prefetched.pop(str(path), None) if self.prefetched else None
-        if early is not None and len(early[1]) <= max_bytes:
+        early = self.prefetched.get(str(path)) if self.prefetched else None
+        if early is not None and early[0] and len(early[1]) <= max_bytes:
+            del self.prefetched[str(path)]  # taken: what is left is checked again (check.py)
             key, raw = early
         else:
             raw = _read_regular(path, max_bytes)
@@ -307,6 +309,7 @@ class FileCache:
         except Exception:
             return
         entry[1][part] = (settings, blob)
+        self.computed[display] = key
         self.changed = True
 
     @classmethod
@@ -564,8 +567,26 @@ def inputs_key(folders: list[Path], files: list[Path], settings: Any) -> tuple[s
             raw = _read_regular(path, _KEY_MAX_BYTES)
             if raw is None:
                 return None
-            h.update(digest(raw))
+            read[str(path)] = (digest(raw), raw)
+            h.update(read[str(path)][0])
+        else:
+            read[str(path)] = (b"", b"")  # absent
     return h.hexdigest(), read, listed
+
+
+def unchanged(hashes: dict[str, bytes]) -> bool:
+    """Whether each file still has its hash (b"": still absent): the files a run read again
+    on its own after `inputs_key` (pages, mkdocs.yml, files checked anew), before its report
+    is kept under the key of the bytes read first."""
+    for path, key in hashes.items():
+        if not key:
+            if os.path.lexists(path):
+                return False
+            continue
+        raw = _read_regular(path, _KEY_MAX_BYTES)
+        if raw is None or digest(raw) != key:
+            return False
+    return True
 
 
 @lru_cache(maxsize=1)
