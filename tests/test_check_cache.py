@@ -360,3 +360,18 @@ def test_a_report_is_not_kept_when_a_file_changed_during_the_run(tmp_path: Path,
     page.write_text(original, encoding="utf-8")   # the bytes of the first key again
     lines, report = _report(project)
     assert report.dataset is not None and lines == _lines(project, cache=False) == []
+
+
+def test_files_no_check_opens_are_in_the_key_by_name(tmp_path: Path):
+    project = copy_project(tmp_path)
+    image = project / "content/assets/附件.png"
+    image.parent.mkdir(parents=True, exist_ok=True)
+    image.write_bytes(b"\x89PNG one")
+    assert _report(project)[0] == []
+    image.write_bytes(b"\x89PNG two")              # never opened by a check: the same report
+    assert _report(project)[1].dataset is None
+    image.rename(image.with_name("附件.html.png"))
+    assert _report(project)[1].dataset is not None  # another name: a full run
+    (project / "content/page.svg").write_text('<svg><script>alert(1)</script></svg>', encoding="utf-8")
+    lines, report = _report(project)                # an SVG is opened (its scripts): read
+    assert report.dataset is not None and lines == _lines(project, cache=False) and any("page.svg" in x for x in lines)

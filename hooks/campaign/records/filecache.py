@@ -441,7 +441,8 @@ def _write_atomically(path: Path, blob: bytes) -> None:
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_OPEN_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0)
+# O_NONBLOCK: opening a named pipe must not wait for a writer (fstat then refuses it).
+_OPEN_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 def _read_regular(path: Path | str, max_bytes: int) -> bytes | None:
@@ -536,6 +537,11 @@ _LIBRARIES = ("pydantic", "pydantic_core", "yaml", "opencc", "ahocorasick", "chi
               "markupsafe", "pymdownx", "markdown", "annotated_types", "typing_extensions")
 # A file larger than this is never hashed whole for the report's key (the run reports it).
 _KEY_MAX_BYTES = 32 * 1024 * 1024
+# Files no check opens (images, attachments, fonts: the checks go by their names): in the
+# key by name, not read (a column's attachments can be hundreds of megabytes).
+_NAMES_ONLY = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico", ".tif", ".tiff",
+                         ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".ofd", ".zip",
+                         ".rar", ".7z", ".gz", ".woff", ".woff2", ".ttf", ".otf", ".mp3", ".mp4", ".webm"})
 
 
 def inputs_key(folders: list[Path], files: list[Path], settings: Any) -> tuple[str, dict, dict] | None:
@@ -553,6 +559,9 @@ def inputs_key(folders: list[Path], files: list[Path], settings: Any) -> tuple[s
         names, links = listed[str(folder)] = walk_names(Path(folder))
         h.update(b"\1" + str(folder).encode() + b"\0")
         for name in names:
+            if os.path.splitext(name)[1].lower() in _NAMES_ONLY:
+                h.update(b"\4" + name.encode("utf-8", "surrogateescape") + b"\0")
+                continue
             raw = _read_regular(name, _KEY_MAX_BYTES)
             if raw is None:
                 return None
