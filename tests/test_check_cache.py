@@ -13,7 +13,7 @@ from pathlib import Path
 
 from campaign.check import check_project
 from campaign.records import filecache
-from support import copy_project
+from support import copy_project, run_cli
 
 REPORT = "data/reports/2018-05/a01.yml"
 
@@ -244,3 +244,134 @@ def test_files_are_read_whole_in_one_go_within_the_limit(tmp_path: Path):
     assert filecache._read_regular(tmp_path / "link.yml", 10_000) is None
     assert filecache._read_regular(tmp_path, 10_000) is None       # a folder
     assert filecache._read_regular(tmp_path / "missing.yml", 10_000) is None
+
+
+# --- The last report (./column check, records=False) ------------------------------------------
+
+def _report(project: Path, **kwargs) -> tuple[list[str], object]:
+    report = check_project(project, records=False, **kwargs)
+    return sorted(f"{p.severity} {p.render()}" for p in report.problems), report
+
+
+def test_unchanged_inputs_give_the_last_report_without_reading_records(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _plant(project)
+    first, report = _report(project)
+    assert report.dataset is not None and first == _lines(project, cache=False)
+    again, report = _report(project)
+    assert report.dataset is None and again == first   # the saved report
+    assert report.summary is not None and report.summary.actions > 0
+
+
+def test_an_edit_changing_a_result_across_records_gives_what_a_cold_run_gives(tmp_path: Path):
+    # A report names task a01-t1; the action file renames it: the report (unchanged) is now
+    # wrong, which only the checks across records can say.
+    project = copy_project(tmp_path)
+    assert _report(project)[0] == [] and _report(project)[1].dataset is None
+    action = project / "data/actions/a01.yml"
+    original = action.read_bytes()
+    _edit(action, "- id: a01-t1\n", "- id: a01-t9\n")
+    edited, report = _report(project)
+    assert report.dataset is not None and any("a01-t1" in line and "data/reports/" in line for line in edited), edited
+    assert edited == _lines(project, cache=False)
+    assert _report(project)[0] == edited
+    action.write_bytes(original)   # undone: the report of these bytes again
+    undone, report = _report(project)
+    assert undone == [] == _lines(project, cache=False) and report.dataset is None
+
+
+def test_every_input_of_the_report_is_in_its_key(tmp_path: Path):
+    project = copy_project(tmp_path)
+    assert _report(project)[0] == []
+    # A hand-written page: only the nav (mkdocs.yml) decides whether it is reachable.
+    (project / "content/extra.md").write_text("# 补充说明\n", encoding="utf-8")
+    orphan, _ = _report(project)
+    assert any("extra.md" in line for line in orphan) and orphan == _lines(project, cache=False)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("nav:\n", "nav:\n  - extra.md\n", 1), encoding="utf-8")
+    listed, report = _report(project)
+    assert report.dataset is not None and listed == _lines(project, cache=False) == []
+    # A symlink where a file was, and the data date asked for.
+    (project / "content/link.md").symlink_to(project / "content/extra.md")
+    linked, report = _report(project)
+    assert report.dataset is not None and any("link.md" in line for line in linked)
+    (project / "content/link.md").unlink()
+    assert _report(project)[0] == []
+    then, report = _report(project, as_of="2018-06-30")
+    assert report.dataset is not None and then == _lines(project, as_of="2018-06-30", cache=False)
+    assert _report(project, as_of="2018-06-30")[1].dataset is None
+
+
+def test_a_damaged_or_foreign_report_is_ignored(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _plant(project)
+    expected, _ = _report(project)
+    [saved] = filecache.cache_path(project).parent.glob("*.report")
+    blob = bytearray(saved.read_bytes())
+    blob[-5] ^= 0xFF
+    saved.write_bytes(bytes(blob))
+    lines, report = _report(project)
+    assert lines == expected and report.dataset is not None
+    payload = pickle.dumps(("another key", ((), None)))
+    saved.write_bytes(filecache._MAGIC + filecache._checksum(payload) + payload)
+    lines, report = _report(project)
+    assert lines == expected and report.dataset is not None
+    assert _report(project)[1].dataset is None   # written again
+
+
+def test_the_reports_of_the_last_few_runs_are_kept(tmp_path: Path):
+    project = copy_project(tmp_path)
+    path = project / REPORT
+    original = path.read_text(encoding="utf-8")
+    for number in range(filecache._REPORTS_KEPT + 3):
+        path.write_text(original + f"# {number}\n", encoding="utf-8")
+        _report(project)
+    assert len(list(filecache.cache_path(project).parent.glob("*.report"))) == filecache._REPORTS_KEPT
+
+
+def test_the_command_prints_the_same_with_or_without_the_cache(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _plant(project)
+    cold = run_cli(project, "check", "--no-cache")
+    first, warm = run_cli(project, "check"), run_cli(project, "check")
+    assert cold.returncode == first.returncode == warm.returncode == 1
+    assert (cold.stdout, cold.stderr) == (first.stdout, first.stderr) == (warm.stdout, warm.stderr)
+    assert "nosuchunit" in warm.stderr
+
+
+def test_a_report_is_not_kept_when_a_file_changed_during_the_run(tmp_path: Path, monkeypatch):
+    # An editor saves a page while the check runs: the report mixes the bytes of the key and
+    # the new ones, so it must not be kept under the key.
+    from campaign import check
+
+    project = copy_project(tmp_path)
+    page = project / "content/guide/workflow.md"
+    original = page.read_text(encoding="utf-8")
+    real = check._check_project
+
+    def saving_meanwhile(*args, **kwargs):
+        page.write_text(original + "\n[外链](https://evil.example.com/x)\n", encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(check, "_check_project", saving_meanwhile)
+    _report(project)
+    monkeypatch.setattr(check, "_check_project", real)
+    assert not list(filecache.cache_path(project).parent.glob("*.report"))
+    page.write_text(original, encoding="utf-8")   # the bytes of the first key again
+    lines, report = _report(project)
+    assert report.dataset is not None and lines == _lines(project, cache=False) == []
+
+
+def test_files_no_check_opens_are_in_the_key_by_name(tmp_path: Path):
+    project = copy_project(tmp_path)
+    image = project / "content/assets/附件.png"
+    image.parent.mkdir(parents=True, exist_ok=True)
+    image.write_bytes(b"\x89PNG one")
+    assert _report(project)[0] == []
+    image.write_bytes(b"\x89PNG two")              # never opened by a check: the same report
+    assert _report(project)[1].dataset is None
+    image.rename(image.with_name("附件.html.png"))
+    assert _report(project)[1].dataset is not None  # another name: a full run
+    (project / "content/page.svg").write_text('<svg><script>alert(1)</script></svg>', encoding="utf-8")
+    lines, report = _report(project)                # an SVG is opened (its scripts): read
+    assert report.dataset is not None and lines == _lines(project, cache=False) and any("page.svg" in x for x in lines)

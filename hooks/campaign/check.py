@@ -29,13 +29,13 @@ import gc
 import os
 import pickle
 import threading
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date
 from pathlib import Path
 
 import yaml
 
-from campaign.records.filecache import FileCache
+from campaign.records.filecache import MISSING, FileCache, inputs_key, load_report, save_report, unchanged
 from campaign.records.loading import Dataset, read_dataset
 from campaign.records.problems import DataError, Problem, Problems
 from campaign.records.validation import Checker, check_references
@@ -60,6 +60,15 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     dataset: Dataset | None = None
     pending: "_TextRulesApart | None" = None
+    # What the records come to (data date, counts): from the dataset, or from the last run's
+    # report when a run without records (`records=False`) found every input unchanged.
+    saved_summary: "Summary | None" = None
+
+    @property
+    def summary(self) -> "Summary | None":
+        if self.dataset is not None:
+            return Summary.of(self.dataset)
+        return self.saved_summary
 
     def complete(self) -> None:
         """Wait for the text rules run apart (if any) and add their problems."""
@@ -94,6 +103,23 @@ class Report:
         return self.dataset
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What `./column check` says of the records when they pass."""
+
+    as_of: date
+    actions: int
+    reports: int
+    cases: int
+    policies: int
+    surveys: int
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> "Summary":
+        return cls(dataset.as_of, len(dataset.actions), len(dataset.reports), len(dataset.cases),
+                   len(dataset.policies), len(dataset.surveys))
+
+
 def _in_file_order(problem: Problem) -> tuple:
     # A file-wide problem (no line) first; Problem's own order cannot compare None with a line.
     return (problem.file, problem.line or 0, problem.field, problem.message)
@@ -107,7 +133,7 @@ def as_of_from_environment(environ: dict[str, str] | None = None) -> str | None:
 
 
 def check_project(root: Path, as_of: str | None = None, *, content_dir: Path | None = None,
-                  cache: bool = True, texts_apart: bool = False) -> Report:
+                  cache: bool = True, texts_apart: bool = False, records: bool = True) -> Report:
     """Run every check on the project at root (data/ and content/, or content_dir).
 
     With `cache` (the default), each file's own results (its record, its problems, the
@@ -117,25 +143,62 @@ def check_project(root: Path, as_of: str | None = None, *, content_dir: Path | N
 
     With `texts_apart` (the build), the text rules (文字把关, personal data, HTML safety:
     most of a check without a cache) run in a forked process while the caller goes on; the
-    report is complete, and the cache saved, only after `Report.complete()`."""
+    report is complete, and the cache saved, only after `Report.complete()`.
+
+    Without `records` (./column check: problems and the summary only), a run whose inputs
+    are byte for byte those of the last such run gives that run's report (filecache.py,
+    `inputs_key`) and no dataset."""
     # Reading creates hundreds of thousands of objects at a province's scale and no garbage
     # cycles worth collecting: the cycle collector is paused meanwhile (a sixth of the time).
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if cache and not records and not texts_apart:
+            return _check_with_report_cache(Path(root), as_of, content_dir)
         return _check_project(Path(root), as_of, content_dir, cache, texts_apart)
     finally:
         if collecting:
             gc.enable()
 
 
+def _check_with_report_cache(root: Path, as_of: str | None, content_dir: Path | None) -> Report:
+    content = Path(content_dir) if content_dir is not None else root / "content"
+    # Everything the run reads: the editors' folders, the MkDocs configurations (nav), where
+    # they are (problems name files relative to the root) and the data date asked for.
+    inputs = inputs_key([root / "data", content, root / "overrides"], [root / "mkdocs.yml", root / "mkdocs-guide.yml"],
+                        (str(root.resolve()), str(content.resolve()), as_of))
+    if inputs is not None:
+        saved = load_report(root, inputs[0])
+        if saved is not MISSING and isinstance(saved, tuple) and len(saved) == 2:
+            problems, summary = saved
+            return Report(problems=list(problems), saved_summary=Summary(*summary) if summary else None)
+    first = {path: key for path, (key, _) in inputs[1].items()} if inputs is not None else {}
+    report = _check_project(root, as_of, content_dir, True, prefetched=inputs[1:] if inputs else None)
+    if inputs is not None:
+        # The loader used the very bytes of the key (it took them from inputs[1]); the files
+        # read again (hand-written pages, mkdocs.yml: left in inputs[1]) and those checked anew
+        # must have been, and still be, those bytes, or the report is not kept (an editor
+        # saving a file meanwhile).
+        again = {path: first[path] for path in inputs[1]}
+        computed = report.dataset.cache.computed if report.dataset is not None else {}
+        for display, key in computed.items():
+            again[str(root / display)] = key
+        if all(first.get(path) == key for path, key in again.items()) and unchanged(again):
+            summary = report.summary
+            save_report(root, inputs[0], (tuple(report.problems), astuple(summary) if summary else None))
+    return report
+
+
 def _check_project(root: Path, as_of: str | None, content_dir: Path | None, use_cache: bool,
-                   texts_apart: bool = False) -> Report:
+                   texts_apart: bool = False, prefetched: tuple | None = None) -> Report:
     content = Path(content_dir) if content_dir is not None else root / "content"
     found = Problems()
     cache = FileCache.open(root) if use_cache else FileCache.disabled()
+    if prefetched and cache.enabled:
+        cache.prefetched, cache.listed = prefetched
     dataset = read_dataset(root / "data", content, as_of, found,
                            raw_checks={m.Case: publicity_checks.personal_data_in_case}, cache=cache)
+    cache.prefetched, cache.listed = {}, {}  # bytes of files the loader did not read (hand-written pages)
     report = Report(dataset=dataset)
     apart = (_TextRulesApart.start(root, dataset, content, found, use_cache)
              if texts_apart and dataset is not None else None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -29,8 +30,10 @@ def parse_iso_date(text: str) -> date:
     return date(year, month, day)
 
 
+@lru_cache(maxsize=4096)
 def parse_month(text: str) -> tuple[int, int]:
-    """Parse YYYY-MM into (year, month)."""
+    """Parse YYYY-MM into (year, month). Remembered: a province's 28,800 reports name a few
+    dozen months, parsed by several checks each."""
     match = ISO_MONTH.match(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValueError(f"「{text}」不是月份格式，应写成 2018-06 这样的“年-月”")

@@ -179,6 +179,11 @@ class FileCache:
         self.changed = False
         self.hits = 0
         self.misses = 0
+        # Bytes already read by `inputs_key` (path -> (hash, bytes)): each file is read once
+        # per run, and the records are those of the very bytes the run's key was made of.
+        self.prefetched: dict[str, tuple[bytes, bytes]] = {}
+        self.listed: dict[str, tuple[list[str], list[str]]] = {}  # folder -> walk_names, by inputs_key
+        self.computed: dict[str, bytes] = {}  # display -> hash of the files whose parts were computed
 
     @classmethod
     def disabled(cls) -> "FileCache":
@@ -195,6 +200,13 @@ class FileCache:
         cache._snapshot_blob()  # now, with the index: a parallel run may replace both later
         return cache
 
+    def walk(self, folder: Path) -> tuple[list[str], list[str]]:
+        """walk_names(folder), as `inputs_key` listed it when this run began (once)."""
+        from campaign.records.yamlsource import walk_names
+
+        listed = self.listed.pop(str(folder), None)
+        return listed if listed is not None else walk_names(folder)
+
     @property
     def enabled(self) -> bool:
         return self.path is not None
@@ -203,12 +215,17 @@ class FileCache:
         """(hash, bytes) of a regular file within max_bytes, remembered as read this run
         (no hash when the cache is off); None for anything the normal reader must report
         (symlink, too large, unreadable)."""
-        raw = _read_regular(path, max_bytes)
-        if raw is None:
-            return None
-        if self.path is None:
-            return None, raw
-        key = digest(raw)
+        early = self.prefetched.get(str(path)) if self.prefetched else None
+        if early is not None and early[0] and len(early[1]) <= max_bytes:
+            del self.prefetched[str(path)]  # taken: what is left is checked again (check.py)
+            key, raw = early
+        else:
+            raw = _read_regular(path, max_bytes)
+            if raw is None:
+                return None
+            if self.path is None:
+                return None, raw
+            key = digest(raw)
         if display not in self.new:
             old = self.old.get(display)
             self.new[display] = (key, dict(old[1]) if old is not None and old[0] == key else {})
@@ -292,6 +309,7 @@ class FileCache:
         except Exception:
             return
         entry[1][part] = (settings, blob)
+        self.computed[display] = key
         self.changed = True
 
     @classmethod
@@ -325,7 +343,7 @@ class FileCache:
         try:
             self._write()
         finally:
-            self.path, self.old, self.new = None, {}, {}
+            self.path, self.old, self.new, self.prefetched, self.listed = None, {}, {}, {}, {}
             self.snapshot, self._snapshot, self._snapshot_bytes = None, None, None
 
     def _write(self) -> None:
@@ -423,7 +441,8 @@ def _write_atomically(path: Path, blob: bytes) -> None:
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_OPEN_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0)
+# O_NONBLOCK: opening a named pipe must not wait for a writer (fstat then refuses it).
+_OPEN_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 def _read_regular(path: Path | str, max_bytes: int) -> bytes | None:
@@ -492,3 +511,142 @@ def _decode_all(blob: bytes) -> tuple[dict[str, tuple[bytes, dict]], tuple[str, 
                 and isinstance(entry[0], bytes) and isinstance(entry[1], dict)):
             return nothing
     return entries, snapshot
+
+
+# --- The last run's whole report -------------------------------------------------------------
+#
+# Between two checks with nothing changed (a check after a build, a second look, CI again on
+# the same commit) every file's results come from the cache, yet the checks across records
+# ran again over 130,000 records. The last run's report is kept with a hash of everything
+# the run read (`inputs_key`): every file's bytes in the editors' folders, mkdocs.yml, the
+# code and the libraries' versions, AS_OF; with the same hash the same report is printed
+# without reading a record. Any difference, a single byte of any file, a file added, removed
+# or turned into a symlink, gives another hash: the checks run, and the report is replaced.
+
+# Reports of the last few runs, one file each, named by their key: an edit undone, or a
+# branch checked out again, finds its report again.
+_REPORTS_KEPT = 8
+
+
+def _report_file(root: Path, key: str) -> Path:
+    return cache_path(Path(root)).parent / f"check-v{FORMAT}-{key[:32]}.report"
+
+
+# Libraries whose code decides a check across records too (workdays, page names …).
+_LIBRARIES = ("pydantic", "pydantic_core", "yaml", "opencc", "ahocorasick", "chinese_calendar", "jinja2",
+              "markupsafe", "pymdownx", "markdown", "annotated_types", "typing_extensions")
+# A file larger than this is never hashed whole for the report's key (the run reports it).
+_KEY_MAX_BYTES = 32 * 1024 * 1024
+# Files no check opens (images, attachments, fonts: the checks go by their names): in the
+# key by name, not read (a column's attachments can be hundreds of megabytes).
+_NAMES_ONLY = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico", ".tif", ".tiff",
+                         ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".ofd", ".zip",
+                         ".rar", ".7z", ".gz", ".woff", ".woff2", ".ttf", ".otf", ".mp3", ".mp4", ".webm"})
+
+
+def inputs_key(folders: list[Path], files: list[Path], settings: Any) -> tuple[str, dict, dict] | None:
+    """(hash of everything a check reads, the bytes read: path -> (hash, bytes), the folders'
+    listings: folder -> walk_names), from every file under `folders` (symlinks by name: the
+    run refuses them) and the `files` (missing ones by name); None when a file cannot be read
+    whole (the run reports it)."""
+    from campaign.records.yamlsource import walk_names
+
+    h = hashlib.sha256()
+    h.update(f"{FORMAT} {code_fingerprint()} {_library_versions()} {settings!r}\0".encode())
+    read: dict[str, tuple[bytes, bytes]] = {}
+    listed: dict[str, tuple[list[str], list[str]]] = {}
+    for folder in folders:
+        names, links = listed[str(folder)] = walk_names(Path(folder))
+        h.update(b"\1" + str(folder).encode() + b"\0")
+        for name in names:
+            if os.path.splitext(name)[1].lower() in _NAMES_ONLY:
+                h.update(b"\4" + name.encode("utf-8", "surrogateescape") + b"\0")
+                continue
+            raw = _read_regular(name, _KEY_MAX_BYTES)
+            if raw is None:
+                return None
+            key = digest(raw)
+            read[name] = (key, raw)
+            h.update(name.encode("utf-8", "surrogateescape") + b"\0" + key)
+        for name in links:
+            h.update(b"\2" + name.encode("utf-8", "surrogateescape") + b"\0")
+    for path in files:
+        h.update(b"\3" + str(path).encode("utf-8", "surrogateescape") + b"\0")
+        if os.path.lexists(path):
+            raw = _read_regular(path, _KEY_MAX_BYTES)
+            if raw is None:
+                return None
+            read[str(path)] = (digest(raw), raw)
+            h.update(read[str(path)][0])
+        else:
+            read[str(path)] = (b"", b"")  # absent
+    return h.hexdigest(), read, listed
+
+
+def unchanged(hashes: dict[str, bytes]) -> bool:
+    """Whether each file still has its hash (b"": still absent): the files a run read again
+    on its own after `inputs_key` (pages, mkdocs.yml, files checked anew), before its report
+    is kept under the key of the bytes read first."""
+    for path, key in hashes.items():
+        if not key:
+            if os.path.lexists(path):
+                return False
+            continue
+        raw = _read_regular(path, _KEY_MAX_BYTES)
+        if raw is None or digest(raw) != key:
+            return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _library_versions() -> str:
+    import importlib.util
+
+    out = []
+    for library in _LIBRARIES:
+        try:
+            spec = importlib.util.find_spec(library)
+            origin = spec.origin if spec is not None and spec.origin else ""
+            info = os.stat(origin) if origin else None
+            out.append(f"{library} {origin} {info.st_size if info else ''} {info.st_mtime_ns if info else ''}")
+        except (ImportError, ValueError, OSError):
+            out.append(f"{library} -")
+    return ";".join(out)
+
+
+def load_report(root: Path, key: str) -> Any:
+    """The report saved with this inputs key, or MISSING."""
+    path = _report_file(root, key)
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return MISSING
+    head = len(_MAGIC) + 4
+    view = memoryview(blob)[head:]
+    if not blob.startswith(_MAGIC) or len(blob) < head or _checksum(view) != blob[len(_MAGIC):head]:
+        return MISSING
+    try:
+        saved_key, value = _SafeUnpickler(io.BytesIO(view)).load()
+    except Exception:
+        return MISSING
+    if saved_key != key:
+        return MISSING
+    try:
+        os.utime(path)  # used: among the last kept
+    except OSError:
+        pass
+    return value
+
+
+def save_report(root: Path, key: str, value: Any) -> None:
+    """Keep a run's report under its inputs key, with those of the last few runs."""
+    path = _report_file(root, key)
+    try:
+        payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, _MAGIC + _checksum(payload) + payload)
+        saved = sorted(path.parent.glob(f"check-v{FORMAT}-*.report"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in saved[_REPORTS_KEPT:]:
+            old.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError):
+        pass

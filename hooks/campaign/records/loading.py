@@ -24,7 +24,7 @@ from campaign.records.messages import report_validation_error
 from campaign.records.placeholders import marked_lines
 from campaign.records.problems import DataError, Problem, Problems
 from campaign.records.yamlsource import (
-    DEFAULT_LIMITS, SYMLINK_MESSAGE, Limits, Source, parse_yaml, read_text, split_front_matter, walk_files, walk_names,
+    DEFAULT_LIMITS, SYMLINK_MESSAGE, Limits, Source, parse_yaml, read_text, split_front_matter, walk_files,
 )
 
 T = TypeVar("T")
@@ -423,9 +423,10 @@ class _Loader:
         # Symlinks anywhere in the editors' folders are refused, never followed: before
         # MkDocs copies content/ and overrides/ into site/.
         # data/ by name (walk_names): a Path per file cost more than reading the cache.
-        data_files, links = walk_names(self.data_dir)
-        self.content_files, content_links = walk_files(self.content_dir)
-        links += [str(p) for p in content_links] + walk_names(self.root / "overrides")[1]
+        data_files, links = self.cache.walk(self.data_dir)
+        content_files, content_links = self.cache.walk(self.content_dir)
+        self.content_files = [Path(name) for name in content_files]  # as walk_files lists them
+        links = links + content_links + self.cache.walk(self.root / "overrides")[1]
         for link in links:
             self.problems.add(self._display(Path(link)), None, "", SYMLINK_MESSAGE)
 
