@@ -190,14 +190,15 @@ class FileCache:
         return cls(None)
 
     @classmethod
-    def open(cls, root: Path) -> "FileCache":
+    def open(cls, root: Path, snapshot: bool = True) -> "FileCache":
         path = cache_path(Path(root))
         try:
             blob = path.read_bytes()
         except OSError:
             return cls(path)
         cache = cls(path, *_decode_all(blob))
-        cache._snapshot_blob()  # now, with the index: a parallel run may replace both later
+        if snapshot:
+            cache._snapshot_blob()  # now, with the index: a parallel run may replace both later
         return cache
 
     def walk(self, folder: Path) -> tuple[list[str], list[str]]:
@@ -317,7 +318,9 @@ class FileCache:
         """Add parts computed apart from the run that saved the cache (the build's text
         rules, in a forked process): the saved entries are kept as they are (snapshot
         included), each given part joins its file's entry when the file's bytes are the same."""
-        cache = cls.open(root)
+        # Without the snapshot: the parts are written in the index as their own values, and
+        # the next check folds them in (a build at its end holds every page's data already).
+        cache = cls.open(root, snapshot=False)
         if not cache.enabled or not cache.old:
             return
         cache.new = {display: (key, dict(stored)) for display, (key, stored) in cache.old.items()}
@@ -330,23 +333,24 @@ class FileCache:
             else:
                 continue
             cache.changed = True
-        cache.save()
+        cache.save(compact=False)
 
     def key_of(self, display: str) -> bytes | None:
         """The hash of a file read this run."""
         entry = self.new.get(display)
         return entry[0] if entry is not None else None
 
-    def save(self) -> None:
+    def save(self, compact: bool = True) -> None:
         """Write this run's entries (files not read this run are dropped), atomically, and
-        let go of them: a build keeps its dataset (and this object) for minutes."""
+        let go of them: a build keeps its dataset (and this object) for minutes. With
+        `compact`, many values of their own are folded into a new snapshot."""
         try:
-            self._write()
+            self._write(compact)
         finally:
             self.path, self.old, self.new, self.prefetched, self.listed = None, {}, {}, {}, {}
             self.snapshot, self._snapshot, self._snapshot_bytes = None, None, None
 
-    def _write(self) -> None:
+    def _write(self, compact: bool = True) -> None:
         if not self.enabled or not (self.changed or set(self.old) != set(self.new)):
             return
         in_snapshot = own = 0
@@ -360,7 +364,7 @@ class FileCache:
         stale = (self.snapshot[2] if self.snapshot else 0) - in_snapshot
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if own + stale > max(32, (in_snapshot + own) // 32):
+            if compact and own + stale > max(32, (in_snapshot + own) // 32):
                 self._compact()
             payload = pickle.dumps((code_fingerprint(), _shared_parts(self.new), self.snapshot),
                                    protocol=pickle.HIGHEST_PROTOCOL)
