@@ -278,6 +278,9 @@ def _month(text: str) -> Month:
     return Month.parse(text)
 
 
+# Pure and called for every report, task and date of every derivation (hundreds of thousands
+# of times at scale): memoised. Dates and months of a project are a few thousand at most.
+@lru_cache(maxsize=8192)
 def month_of(day: date) -> str:
     return str(Month.of(day))
 
@@ -308,6 +311,7 @@ def report_due_date(month: str, due_day: int = REPORT_DUE_DAY) -> date:
     return following.replace(day=due_day)
 
 
+@lru_cache(maxsize=4096)
 def month_end(month: str) -> date:
     return _month(month).last_day
 
@@ -316,6 +320,7 @@ def previous_month(month: str) -> str:
     return str(_month(month).previous())
 
 
+@lru_cache(maxsize=4096)
 def due_period(as_of: date, due_day: int = REPORT_DUE_DAY) -> str:
     """The latest month whose report is past its due day on `as_of` (缺报 counts from the
     day after): on 30 September with due day 10, August; on 10 September, July."""
@@ -364,7 +369,8 @@ def period_task_status(start: date, due: date, percent: float | None, at: date, 
 def completed_late(due: date, percents: Iterable[tuple[str, float]]) -> bool:
     """Completed after the deadline: a report for the deadline's month or later still
     showed the task below 100 % (without such a report there is no evidence of lateness)."""
-    return any(month >= month_of(due) and percent < 100 for month, percent in percents)
+    due_month = month_of(due)
+    return any(month >= due_month and percent < 100 for month, percent in percents)
 
 
 def weighted_progress(pairs: Iterable[tuple[float, float | None]]) -> float:
@@ -420,39 +426,91 @@ def count_statuses(statuses: Iterable[str], order: tuple[str, ...] = TASK_STATUS
 
 def deadline_known(task: "m.Task", as_of: date):
     """The task's deadline as it stood on as_of: an adjustment dated later is not known yet."""
-    later = sorted((c for c in getattr(task, "deadline_changes", []) if c.date > as_of), key=lambda c: c.date)
+    changes = getattr(task, "deadline_changes", None)
+    if not changes:
+        return task.deadline
+    later = sorted((c for c in changes if c.date > as_of), key=lambda c: c.date)
     return later[0].was if later else task.deadline
 
 
 def percent_known(report: "m.Report", item: "m.TaskProgress", as_of: date) -> float:
     """A report's percent for one task as it stood on `as_of`: a correction dated later
     is not known yet, so the originally published value stands."""
+    if not report.corrections:
+        return item.percent
     later = sorted((c for c in report.corrections if c.task == item.task and c.date > as_of), key=lambda c: c.date)
     return later[0].was if later else item.percent
 
 
+@dataclass(frozen=True)
+class _ReportFacts:
+    """One report as the derivation reads it at every date: fixed facts taken once."""
+
+    month: str
+    month_end: date
+    submitted: date
+    # (task, published percent, corrections of that task as (date, was) by date, or ())
+    items: tuple[tuple[str, float, tuple[tuple[date, float], ...]], ...]
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    """What `_action_state` needs of an action's reports that does not depend on the date:
+    computed once per action and build, then read at every bulletin date and month end
+    (otherwise each of those derivations re-sorts reports and corrections, quadratic in months)."""
+
+    by_month: tuple[_ReportFacts, ...]  # sorted by month (stable: equal months keep file order)
+    in_order: tuple[tuple[str, "m.Report"], ...]  # (month, report) in the given order
+
+
+def action_facts(reports: list["m.Report"]) -> ActionFacts:
+    def facts(r: "m.Report") -> _ReportFacts:
+        items = []
+        for item in r.tasks:
+            # sorted() is stable, so corrections on one date keep their order, as percent_known reads them.
+            fixes = tuple((c.date, c.was) for c in sorted((c for c in r.corrections if c.task == item.task),
+                                                            key=lambda c: c.date)) if r.corrections else ()
+            items.append((item.task, item.percent, fixes))
+        return _ReportFacts(r.month, month_end(r.month), r.submitted, tuple(items))
+    return ActionFacts(tuple(facts(r) for r in sorted(reports, key=lambda r: r.month)),
+                       tuple((r.month, r) for r in reports))
+
+
+def _known_percent(percent: float, fixes: tuple[tuple[date, float], ...], as_of: date) -> float:
+    # percent_known on precomputed facts: the earliest correction dated after as_of gives the
+    # value published before it; none later, the current value stands.
+    for day, was in fixes:
+        if day > as_of:
+            return was
+    return percent
+
+
 def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, rules: Rules,
-                  period: str | None, plan_done: dict[str, date]) -> ActionState:
+                  period: str | None, plan_done: dict[str, date], facts: ActionFacts | None = None) -> ActionState:
+    if facts is None:
+        facts = action_facts(reports)
     # Reports known on as_of: submitted by then, and for a month that has ended by then.
-    known = [r for r in reports if r.submitted <= as_of and month_end(r.month) <= as_of]
+    known = [r for r in facts.by_month if r.submitted <= as_of and r.month_end <= as_of]
     if period is None:
         period = max([due_period(as_of, rules.report_due_day)] + [r.month for r in known])
     at = min(month_end(period), as_of)
-    visible = sorted((r for r in known if r.month <= period), key=lambda r: r.month)
+    visible = [r for r in known if r.month <= period]  # known is already in month order
     latest: dict[str, tuple[float, str]] = {}
     history: dict[str, list[tuple[str, float]]] = {}
     completed: dict[str, str] = {}
     all_done_month: str | None = None
     task_ids = [t.id for t in action.tasks]
     for report in visible:
-        for item in report.tasks:
-            percent = percent_known(report, item, as_of)
-            latest[item.task] = (percent, report.month)
-            history.setdefault(item.task, []).append((report.month, percent))
-            if percent >= 100 and item.task not in completed:
-                completed[item.task] = report.month
+        month = report.month
+        for task_id, percent, fixes in report.items:
+            if fixes:
+                percent = _known_percent(percent, fixes, as_of)
+            latest[task_id] = (percent, month)
+            history.setdefault(task_id, []).append((month, percent))
+            if percent >= 100 and task_id not in completed:
+                completed[task_id] = month
         if all_done_month is None and all(latest.get(t, (0, ""))[0] >= 100 for t in task_ids):
-            all_done_month = report.month
+            all_done_month = month
 
     states = []
     for task in action.tasks:
@@ -482,7 +540,7 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, ru
         last = min(last, all_done_month)
     reporting_months = months_between(first, last)
     months_due = [mo for mo in reporting_months if report_due_date(mo, rules.report_due_day) < as_of]
-    by_month = {r.month: r for r in reports if r.submitted <= as_of}
+    by_month = {month: r for month, r in facts.in_order if r.submitted <= as_of}
     missing = tuple(MissingReport(action.id, mo, report_due_date(mo, rules.report_due_day))
                     for mo in months_due if mo not in by_month)
     late = tuple(LateReport(action.id, mo, report_due_date(mo, rules.report_due_day), by_month[mo].submitted)
@@ -544,8 +602,14 @@ def reuse_between_builds(on: bool) -> None:
         _states["previous"], _states["current"] = _states["current"], {}
 
 
+def _facts_once(dataset, action, reports) -> ActionFacts | None:
+    if not hasattr(dataset, "once"):
+        return None
+    return dataset.once(("schedule.facts", action.id), lambda: action_facts(reports))
+
+
 def _fresh_state(dataset, action, reports, as_of, rules, period, plan_done) -> ActionState:
-    return _action_state(action, reports, as_of, rules, period, plan_done)
+    return _action_state(action, reports, as_of, rules, period, plan_done, _facts_once(dataset, action, reports))
 
 
 def _remembered_state(dataset, action, reports, as_of, rules, period, plan_done) -> ActionState:
@@ -556,7 +620,8 @@ def _remembered_state(dataset, action, reports, as_of, rules, period, plan_done)
     current = _states["current"]
     state = current.get(key)
     if state is None:
-        state = _states["previous"].get(key) or _action_state(action, reports, as_of, rules, period, plan_done)
+        state = _states["previous"].get(key) or _action_state(action, reports, as_of, rules, period, plan_done,
+                                                              _facts_once(dataset, action, reports))
         current[key] = state
     return state
 
