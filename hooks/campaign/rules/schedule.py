@@ -460,7 +460,11 @@ class ActionFacts:
     (otherwise each of those derivations re-sorts reports and corrections, quadratic in months)."""
 
     by_month: tuple[_ReportFacts, ...]  # sorted by month (stable: equal months keep file order)
-    in_order: tuple[tuple[str, "m.Report"], ...]  # (month, report) in the given order
+    submitted: dict[str, tuple[date, ...]]  # month → its reports' submission dates, in the given order
+    # The walk over the visible reports, by what it reads: which reports are visible, the
+    # tasks, and as_of only when a visible report has corrections. Bulletin dates and month
+    # ends mostly see the same reports, so most derivations reuse a walk.
+    walks: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def action_facts(reports: list["m.Report"]) -> ActionFacts:
@@ -472,8 +476,50 @@ def action_facts(reports: list["m.Report"]) -> ActionFacts:
                                                             key=lambda c: c.date)) if r.corrections else ()
             items.append((item.task, item.percent, fixes))
         return _ReportFacts(r.month, month_end(r.month), r.submitted, tuple(items))
+    submitted: dict[str, list[date]] = {}
+    for r in reports:
+        submitted.setdefault(r.month, []).append(r.submitted)
     return ActionFacts(tuple(facts(r) for r in sorted(reports, key=lambda r: r.month)),
-                       tuple((r.month, r) for r in reports))
+                       {month: tuple(days) for month, days in submitted.items()})
+
+
+def _submitted_by(days: tuple[date, ...] | None, as_of: date) -> date | None:
+    # The submission date of the month's report known on as_of (the last one in file order,
+    # as a dict built over the reports keeps it); None when none was submitted by then.
+    found = None
+    for day in days or ():
+        if day <= as_of:
+            found = day
+    return found
+
+
+def _walk(facts: ActionFacts, visible: list[int], task_ids: tuple[str, ...], as_of: date):
+    """Latest percent and month per task, each task's (month, percent) history, the first
+    month at 100 % per task and the month all tasks reached 100 %, from the visible reports
+    (indexes into facts.by_month, in month order). Memoised on facts; callers do not mutate."""
+    reports = [facts.by_month[i] for i in visible]
+    corrected = any(fixes for r in reports for _, _, fixes in r.items)
+    key = (tuple(visible), task_ids, as_of if corrected else None)
+    found = facts.walks.get(key)
+    if found is not None:
+        return found
+    latest: dict[str, tuple[float, str]] = {}
+    history: dict[str, list[tuple[str, float]]] = {}
+    completed: dict[str, str] = {}
+    all_done_month: str | None = None
+    for report in reports:
+        month = report.month
+        for task_id, percent, fixes in report.items:
+            if fixes:
+                percent = _known_percent(percent, fixes, as_of)
+            latest[task_id] = (percent, month)
+            history.setdefault(task_id, []).append((month, percent))
+            if percent >= 100 and task_id not in completed:
+                completed[task_id] = month
+        if all_done_month is None and all(latest.get(t, (0, ""))[0] >= 100 for t in task_ids):
+            all_done_month = month
+    found = facts.walks[key] = (latest, history, completed, all_done_month)
+    return found
 
 
 def _known_percent(percent: float, fixes: tuple[tuple[date, float], ...], as_of: date) -> float:
@@ -490,27 +536,14 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, ru
     if facts is None:
         facts = action_facts(reports)
     # Reports known on as_of: submitted by then, and for a month that has ended by then.
-    known = [r for r in facts.by_month if r.submitted <= as_of and r.month_end <= as_of]
+    by_month = facts.by_month
+    known = [i for i, r in enumerate(by_month) if r.submitted <= as_of and r.month_end <= as_of]
     if period is None:
-        period = max([due_period(as_of, rules.report_due_day)] + [r.month for r in known])
+        period = max([due_period(as_of, rules.report_due_day)] + [by_month[i].month for i in known])
     at = min(month_end(period), as_of)
-    visible = [r for r in known if r.month <= period]  # known is already in month order
-    latest: dict[str, tuple[float, str]] = {}
-    history: dict[str, list[tuple[str, float]]] = {}
-    completed: dict[str, str] = {}
-    all_done_month: str | None = None
-    task_ids = [t.id for t in action.tasks]
-    for report in visible:
-        month = report.month
-        for task_id, percent, fixes in report.items:
-            if fixes:
-                percent = _known_percent(percent, fixes, as_of)
-            latest[task_id] = (percent, month)
-            history.setdefault(task_id, []).append((month, percent))
-            if percent >= 100 and task_id not in completed:
-                completed[task_id] = month
-        if all_done_month is None and all(latest.get(t, (0, ""))[0] >= 100 for t in task_ids):
-            all_done_month = month
+    visible = [i for i in known if by_month[i].month <= period]  # known is already in month order
+    latest, history, completed, all_done_month = _walk(facts, visible, tuple(t.id for t in action.tasks), as_of)
+    completed = dict(completed)  # plan completions are added below; the walk is shared
 
     states = []
     for task in action.tasks:
@@ -540,12 +573,12 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, ru
         last = min(last, all_done_month)
     reporting_months = months_between(first, last)
     months_due = [mo for mo in reporting_months if report_due_date(mo, rules.report_due_day) < as_of]
-    by_month = {month: r for month, r in facts.in_order if r.submitted <= as_of}
+    submitted = {mo: _submitted_by(facts.submitted.get(mo), as_of) for mo in reporting_months}
     missing = tuple(MissingReport(action.id, mo, report_due_date(mo, rules.report_due_day))
-                    for mo in months_due if mo not in by_month)
-    late = tuple(LateReport(action.id, mo, report_due_date(mo, rules.report_due_day), by_month[mo].submitted)
+                    for mo in months_due if submitted[mo] is None)
+    late = tuple(LateReport(action.id, mo, report_due_date(mo, rules.report_due_day), submitted[mo])
                  for mo in reporting_months
-                 if mo in by_month and by_month[mo].submitted > report_due_date(mo, rules.report_due_day))
+                 if submitted[mo] is not None and submitted[mo] > report_due_date(mo, rules.report_due_day))
     weights = [t.weight for t in action.tasks]
     return ActionState(
         action_id=action.id,
@@ -557,7 +590,7 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, ru
         months_due=tuple(months_due),
         missing=missing,
         late=late,
-        latest_report_month=visible[-1].month if visible else None,
+        latest_report_month=by_month[visible[-1]].month if visible else None,
         period=period, period_end=at,
     )
 
