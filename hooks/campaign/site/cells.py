@@ -9,6 +9,7 @@ Content-Security-Policy needs no 'unsafe-inline'.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -17,7 +18,8 @@ from markupsafe import Markup
 
 from campaign.rules import schedule
 from campaign.records.dates import zh_month_of
-from campaign.site.rendering import link, percent, text
+from campaign.records.dates import zh_date
+from campaign.site.rendering import html_paragraphs, html_text, link, percent, sample_badge, text
 
 STATUS_CSS = {schedule.DONE: "done", schedule.ON_TRACK: "ontrack", schedule.NOT_STARTED: "notstarted",
               schedule.BEHIND: "behind", schedule.DUE_SOON: "duesoon", schedule.OVERDUE: "overdue",
@@ -42,6 +44,7 @@ def bar(value: float, status: str, label: str = "进度") -> Markup:
     )
 
 
+@lru_cache(maxsize=4096)  # a few dozen months, printed on every page
 def month_label(month: str) -> Markup:
     """"2026-03" → 2026年3月."""
     return Markup(escape(zh_month_of(month)))
@@ -70,5 +73,35 @@ def report_tasks(context: Any, report: Any) -> Markup:
     ))
 
 
+def _labelled(label: str, value: Any) -> str:
+    # A report's free text under its bold label (the first paragraph carries the label).
+    paras = html_paragraphs(value)
+    if not paras:
+        return f"<p><strong>{html_text(label)}</strong></p>\n"
+    first, *rest = paras
+    return f"<p><strong>{html_text(label)}</strong>{first}</p>\n" + "".join(f"<p>{para}</p>\n" for para in rest)
+
+
+@pass_context
+def report_entries(context: Any, reports: Any, late_months: Any) -> Markup:
+    """Monthly reports of one action, newest first as given (its page and its archive): a
+    function, not a macro, for the thousands of reports a province's action pages print."""
+    if not reports:
+        return Markup("<p>尚未报送进展。</p>\n")
+    headings = context["headings"]
+    out = []
+    for r in reports:
+        label = month_label(r.month)
+        out.append(f"{headings.heading(3, label + sample_badge(r), label)}\n<ul>\n"
+                   f"<li>报送日期：{html_text(zh_date(r.submitted))}{'（迟报）' if r.month in late_months else ''}</li>\n"
+                   f"<li>任务进度：{report_tasks(context, r)}</li>\n</ul>\n"
+                   f"{_labelled('进展情况：', r.progress)}\n")
+        if r.problems:
+            out.append(f"{_labelled('存在问题：', r.problems)}\n")
+        if r.next_steps:
+            out.append(f"{_labelled('下一步措施：', r.next_steps)}\n")
+    return Markup("".join(out))
+
+
 GLOBALS = dict(badge=badge, bar=bar, month_label=month_label, days_left=days_left, task_link=task_link,
-               report_tasks=report_tasks)
+               report_tasks=report_tasks, report_entries=report_entries)
