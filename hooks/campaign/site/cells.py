@@ -19,7 +19,7 @@ from markupsafe import Markup
 from campaign.rules import schedule
 from campaign.records.dates import zh_month_of
 from campaign.records.dates import zh_date
-from campaign.site.rendering import html_paragraphs, html_text, link, percent, sample_badge, text
+from campaign.site.rendering import html_escape, html_paragraphs, html_text, link, percent, sample_badge, text
 
 STATUS_CSS = {schedule.DONE: "done", schedule.ON_TRACK: "ontrack", schedule.NOT_STARTED: "notstarted",
               schedule.BEHIND: "behind", schedule.DUE_SOON: "duesoon", schedule.OVERDUE: "overdue",
@@ -103,5 +103,32 @@ def report_entries(context: Any, reports: Any, late_months: Any) -> Markup:
     return Markup("".join(out))
 
 
+def chart_points(series: Any, unit: Any) -> Markup:
+    """One series' points of templates/_line_chart.html.j2 (a circle with its tooltip, and
+    the value label where the series carries them): a function for the hundreds of points
+    of the progress charts on every action page. Every value escaped as the template's |h."""
+    color, name = html_escape(series.color), html_escape(series.name)
+    radius = html_escape(4.5 if series.stroke > 2 else 3.5)
+    values = series.stroke > 2
+    unit = html_escape(unit)
+    out = []
+    for p in series.points:
+        value = html_escape(p.value)
+        out.append(f'<circle cx="{html_escape("%.1f" % p.x)}" cy="{html_escape("%.1f" % p.y)}" r="{radius}" '
+                   f'fill="{color}"><title>{name} {html_escape(p.category)}：{value}{unit}</title></circle>\n')
+        if values and p.labelled:
+            out.append(f'<text class="value" x="{html_escape("%.1f" % p.label_x)}" y="{html_escape("%.1f" % p.label_y)}" '
+                       f'text-anchor="{html_escape(p.label_anchor)}" fill="{color}">{value}</text>\n')
+    return Markup("".join(out))
+
+
+def progress_rows(rows: Any) -> Markup:
+    """The table rows beside a progress chart: month, actual and expected progress."""
+    return Markup("".join(f"<tr><td>{month_label(month)}</td><td>{html_text(percent(round(actual, 1)))}</td>"
+                          f"<td>{html_text(percent(round(expected, 1)))}</td></tr>\n"
+                          for month, actual, expected in rows))
+
+
 GLOBALS = dict(badge=badge, bar=bar, month_label=month_label, days_left=days_left, task_link=task_link,
-               report_tasks=report_tasks, report_entries=report_entries)
+               report_tasks=report_tasks, report_entries=report_entries,
+               chart_points=chart_points, progress_rows=progress_rows)
