@@ -451,6 +451,7 @@ class _ReportFacts:
     submitted: date
     # (task, published percent, corrections of that task as (date, was) by date, or ())
     items: tuple[tuple[str, float, tuple[tuple[date, float], ...]], ...]
+    corrected: bool  # any item has corrections
 
 
 @dataclass(frozen=True)
@@ -475,7 +476,7 @@ def action_facts(reports: list["m.Report"]) -> ActionFacts:
             fixes = tuple((c.date, c.was) for c in sorted((c for c in r.corrections if c.task == item.task),
                                                             key=lambda c: c.date)) if r.corrections else ()
             items.append((item.task, item.percent, fixes))
-        return _ReportFacts(r.month, month_end(r.month), r.submitted, tuple(items))
+        return _ReportFacts(r.month, month_end(r.month), r.submitted, tuple(items), any(x[2] for x in items))
     submitted: dict[str, list[date]] = {}
     for r in reports:
         submitted.setdefault(r.month, []).append(r.submitted)
@@ -494,17 +495,17 @@ def _submitted_by(days: tuple[date, ...] | None, as_of: date) -> date | None:
 
 
 def _walk(facts: ActionFacts, visible: list[int], task_ids: tuple[str, ...], as_of: date):
-    """Latest percent and month per task, each task's (month, percent) history, the first
+    """Latest percent and month per task, the last month each task was below 100 %, the first
     month at 100 % per task and the month all tasks reached 100 %, from the visible reports
     (indexes into facts.by_month, in month order). Memoised on facts; callers do not mutate."""
     reports = [facts.by_month[i] for i in visible]
-    corrected = any(fixes for r in reports for _, _, fixes in r.items)
+    corrected = any(r.corrected for r in reports)
     key = (tuple(visible), task_ids, as_of if corrected else None)
     found = facts.walks.get(key)
     if found is not None:
         return found
     latest: dict[str, tuple[float, str]] = {}
-    history: dict[str, list[tuple[str, float]]] = {}
+    last_below: dict[str, str] = {}
     completed: dict[str, str] = {}
     all_done_month: str | None = None
     for report in reports:
@@ -513,12 +514,13 @@ def _walk(facts: ActionFacts, visible: list[int], task_ids: tuple[str, ...], as_
             if fixes:
                 percent = _known_percent(percent, fixes, as_of)
             latest[task_id] = (percent, month)
-            history.setdefault(task_id, []).append((month, percent))
-            if percent >= 100 and task_id not in completed:
+            if percent < 100:
+                last_below[task_id] = month  # months ascend: the last is the latest
+            elif task_id not in completed:
                 completed[task_id] = month
         if all_done_month is None and all(latest.get(t, (0, ""))[0] >= 100 for t in task_ids):
             all_done_month = month
-    found = facts.walks[key] = (latest, history, completed, all_done_month)
+    found = facts.walks[key] = (latest, last_below, completed, all_done_month)
     return found
 
 
@@ -542,7 +544,7 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, ru
         period = max([due_period(as_of, rules.report_due_day)] + [by_month[i].month for i in known])
     at = min(month_end(period), as_of)
     visible = [i for i in known if by_month[i].month <= period]  # known is already in month order
-    latest, history, completed, all_done_month = _walk(facts, visible, tuple(t.id for t in action.tasks), as_of)
+    latest, last_below, completed, all_done_month = _walk(facts, visible, tuple(t.id for t in action.tasks), as_of)
     completed = dict(completed)  # plan completions are added below; the walk is shared
 
     states = []
@@ -556,8 +558,11 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, ru
             percent, month = 100.0, None
             completed[task.id] = month_of(done_on)
         done_month = completed.get(task.id) if percent is not None and percent >= 100 else None
+        # completed_late(due, history): a report at or after the deadline's month below 100 %,
+        # i.e. the last month below 100 % is not before it
+        below = last_below.get(task.id)
         late = (done_on > due) if by_plan else (
-            done_month is not None and completed_late(due, history.get(task.id, [])))
+            done_month is not None and below is not None and below >= month_of(due))
         states.append(TaskState(
             action_id=action.id, task_id=task.id,
             status=period_task_status(task.start, due, percent, at, as_of, period, rules),
@@ -572,13 +577,19 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, ru
     if all_done_month is not None:
         last = min(last, all_done_month)
     reporting_months = months_between(first, last)
-    months_due = [mo for mo in reporting_months if report_due_date(mo, rules.report_due_day) < as_of]
-    submitted = {mo: _submitted_by(facts.submitted.get(mo), as_of) for mo in reporting_months}
-    missing = tuple(MissingReport(action.id, mo, report_due_date(mo, rules.report_due_day))
-                    for mo in months_due if submitted[mo] is None)
-    late = tuple(LateReport(action.id, mo, report_due_date(mo, rules.report_due_day), submitted[mo])
-                 for mo in reporting_months
-                 if submitted[mo] is not None and submitted[mo] > report_due_date(mo, rules.report_due_day))
+    # Months whose report was due by as_of, those of them without a report submitted by
+    # then (缺报), and reports submitted after their due day (迟报), in month order.
+    months_due, missing_list, late_list = [], [], []
+    for mo in reporting_months:
+        due_day = report_due_date(mo, rules.report_due_day)
+        submitted = _submitted_by(facts.submitted.get(mo), as_of)
+        if due_day < as_of:
+            months_due.append(mo)
+            if submitted is None:
+                missing_list.append(MissingReport(action.id, mo, due_day))
+        if submitted is not None and submitted > due_day:
+            late_list.append(LateReport(action.id, mo, due_day, submitted))
+    missing, late = tuple(missing_list), tuple(late_list)
     weights = [t.weight for t in action.tasks]
     return ActionState(
         action_id=action.id,
