@@ -8,6 +8,7 @@ Entry point for pages and exports: `derive(dataset, as_of=None) -> Derived`.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -494,6 +495,16 @@ def _submitted_by(days: tuple[date, ...] | None, as_of: date) -> date | None:
     return found
 
 
+def _month_plan(facts: ActionFacts, months: tuple[str, ...], due_day: int):
+    """The reporting months, their reports' due dates (ascending) and submission dates."""
+    key = ("months", months, due_day)
+    plan = facts.walks.get(key)
+    if plan is None:
+        plan = facts.walks[key] = (months, tuple(report_due_date(mo, due_day) for mo in months),
+                                   tuple(facts.submitted.get(mo) for mo in months))
+    return plan
+
+
 def _walk(facts: ActionFacts, visible: list[int], task_ids: tuple[str, ...], as_of: date):
     """Latest percent and month per task, the last month each task was below 100 %, the first
     month at 100 % per task and the month all tasks reached 100 %, from the visible reports
@@ -577,17 +588,18 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, ru
     if all_done_month is not None:
         last = min(last, all_done_month)
     reporting_months = months_between(first, last)
-    # Months whose report was due by as_of, those of them without a report submitted by
-    # then (缺报), and reports submitted after their due day (迟报), in month order.
-    months_due, missing_list, late_list = [], [], []
-    for mo in reporting_months:
-        due_day = report_due_date(mo, rules.report_due_day)
-        submitted = _submitted_by(facts.submitted.get(mo), as_of)
-        if due_day < as_of:
-            months_due.append(mo)
-            if submitted is None:
-                missing_list.append(MissingReport(action.id, mo, due_day))
-        if submitted is not None and submitted > due_day:
+    # Months whose report was due by as_of (due dates ascend with the months: a prefix),
+    # those of them without a report submitted by then (缺报), and reports submitted after
+    # their due day (迟报; submitted by as_of and after the due day, so due before as_of too).
+    months, dues, days = _month_plan(facts, reporting_months, rules.report_due_day)
+    count = bisect_left(dues, as_of)
+    months_due = months[:count]
+    missing_list, late_list = [], []
+    for mo, due_day, submissions in zip(months_due, dues, days):
+        submitted = _submitted_by(submissions, as_of)
+        if submitted is None:
+            missing_list.append(MissingReport(action.id, mo, due_day))
+        elif submitted > due_day:
             late_list.append(LateReport(action.id, mo, due_day, submitted))
     missing, late = tuple(missing_list), tuple(late_list)
     weights = [t.weight for t in action.tasks]
@@ -598,7 +610,7 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, ru
         expected=weighted_progress(zip(weights, (s.expected for s in states))),
         tasks=tuple(states),
         task_counts=count_statuses(s.status for s in states),
-        months_due=tuple(months_due),
+        months_due=months_due,
         missing=missing,
         late=late,
         latest_report_month=by_month[visible[-1]].month if visible else None,
