@@ -19,7 +19,7 @@ from markupsafe import Markup
 from campaign.rules import schedule
 from campaign.records.dates import zh_month_of
 from campaign.records.dates import zh_date
-from campaign.site.rendering import html_escape, html_paragraphs, html_text, link, percent, sample_badge, text
+from campaign.site.rendering import html_escape, html_paragraphs, html_text, link, md_text, percent, sample_badge
 
 STATUS_CSS = {schedule.DONE: "done", schedule.ON_TRACK: "ontrack", schedule.NOT_STARTED: "notstarted",
               schedule.BEHIND: "behind", schedule.DUE_SOON: "duesoon", schedule.OVERDUE: "overdue",
@@ -66,11 +66,13 @@ def task_link(context: Any, task: Any) -> Markup:
 @pass_context
 def report_tasks(context: Any, report: Any) -> Markup:
     """The per-task percentages of one monthly report: 任务甲 50%；任务乙 100%."""
-    names = context["task_of"]
-    return Markup("；".join(
-        f"{text(context, names[item.task][1].name if item.task in names else item.task)} {text(context, percent(item.percent))}"
-        for item in report.tasks
-    ))
+    return Markup(_task_percents(context["task_of"], html_text if context.get("as_html") else md_text, report))
+
+
+def _task_percents(names: Any, escaped: Any, report: Any) -> str:
+    # report_tasks with the page's task names and escape (rendering.text) looked up once.
+    return "；".join(f"{escaped(names[item.task][1].name if item.task in names else item.task)} "
+                    f"{escaped(percent(item.percent))}" for item in report.tasks)
 
 
 def _labelled(label: str, value: Any) -> str:
@@ -88,13 +90,14 @@ def report_entries(context: Any, reports: Any, late_months: Any) -> Markup:
     function, not a macro, for the thousands of reports a province's action pages print."""
     if not reports:
         return Markup("<p>尚未报送进展。</p>\n")
-    headings = context["headings"]
+    headings, names = context["headings"], context["task_of"]
+    escaped = html_text if context.get("as_html") else md_text
     out = []
     for r in reports:
         label = month_label(r.month)
         out.append(f"{headings.heading(3, label + sample_badge(r), label)}\n<ul>\n"
                    f"<li>报送日期：{html_text(zh_date(r.submitted))}{'（迟报）' if r.month in late_months else ''}</li>\n"
-                   f"<li>任务进度：{report_tasks(context, r)}</li>\n</ul>\n"
+                   f"<li>任务进度：{_task_percents(names, escaped, r)}</li>\n</ul>\n"
                    f"{_labelled('进展情况：', r.progress)}\n")
         if r.problems:
             out.append(f"{_labelled('存在问题：', r.problems)}\n")
@@ -122,6 +125,24 @@ def chart_points(series: Any, unit: Any) -> Markup:
     return Markup("".join(out))
 
 
+def chart_y_ticks(chart: Any) -> Markup:
+    """The horizontal grid lines and their labels of templates/_line_chart.html.j2."""
+    left, right, label_x = html_escape(chart.left), html_escape(chart.plot_right), html_escape(chart.left - 8)
+    out = []
+    for y, label in chart.y_ticks:
+        at = html_escape("%.1f" % y)
+        out.append(f'<line x1="{left}" x2="{right}" y1="{at}" y2="{at}"/>\n'
+                   f'<text x="{label_x}" y="{html_escape("%.1f" % (y + 4))}" text-anchor="end">{html_escape(label)}</text>\n')
+    return Markup("".join(out))
+
+
+def chart_x_ticks(chart: Any) -> Markup:
+    """The category labels under the plot of templates/_line_chart.html.j2."""
+    y = html_escape(chart.plot_bottom + 24)
+    return Markup("".join(f'<text x="{html_escape("%.1f" % x)}" y="{y}" text-anchor="middle">{html_escape(label)}</text>\n'
+                          for x, label in chart.x_ticks))
+
+
 def progress_rows(rows: Any) -> Markup:
     """The table rows beside a progress chart: month, actual and expected progress."""
     return Markup("".join(f"<tr><td>{month_label(month)}</td><td>{html_text(percent(round(actual, 1)))}</td>"
@@ -131,4 +152,5 @@ def progress_rows(rows: Any) -> Markup:
 
 GLOBALS = dict(badge=badge, bar=bar, month_label=month_label, days_left=days_left, task_link=task_link,
                report_tasks=report_tasks, report_entries=report_entries,
-               chart_points=chart_points, progress_rows=progress_rows)
+               chart_points=chart_points, chart_y_ticks=chart_y_ticks, chart_x_ticks=chart_x_ticks,
+               progress_rows=progress_rows)

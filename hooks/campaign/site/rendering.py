@@ -95,16 +95,19 @@ def html_escape(value: Any) -> Markup:
     return Markup(html.escape(str(value), quote=True))
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
 def paragraphs(value: str) -> Markup:
     """Multi-paragraph free text: blank lines separate paragraphs, each escaped."""
-    parts = [p.strip() for p in re.split(r"\n\s*\n", str(value or "")) if p.strip()]
+    parts = [p.strip() for p in _PARAGRAPH_BREAK.split(str(value or "")) if p.strip()]
     return Markup("\n\n".join(str(md_escape(p)) for p in parts))
 
 
 def html_paragraphs(value: str) -> list[Markup]:
     """paragraphs for HTML pages: each paragraph's escaped text (the template wraps them,
     as Markdown joined the first one to the bold label before it)."""
-    return [h_text(p.strip()) for p in re.split(r"\n\s*\n", str(value or "")) if p.strip()]
+    return [h_text(p.strip()) for p in _PARAGRAPH_BREAK.split(str(value or "")) if p.strip()]
 
 
 def relative(from_src: str, to_src: str) -> str:
