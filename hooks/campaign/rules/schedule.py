@@ -508,18 +508,37 @@ def _month_plan(facts: ActionFacts, months: tuple[str, ...], due_day: int):
 def _walk(facts: ActionFacts, visible: list[int], task_ids: tuple[str, ...], as_of: date):
     """Latest percent and month per task, the last month each task was below 100 %, the first
     month at 100 % per task and the month all tasks reached 100 %, from the visible reports
-    (indexes into facts.by_month, in month order). Memoised on facts; callers do not mutate."""
-    reports = [facts.by_month[i] for i in visible]
-    corrected = any(r.corrected for r in reports)
-    key = (tuple(visible), task_ids, as_of if corrected else None)
-    found = facts.walks.get(key)
+    (indexes into facts.by_month, in month order). Memoised on facts; callers do not mutate.
+
+    The walk is a fold over the reports in month order, so it continues from the longest
+    prefix walked before: each month end and bulletin date mostly sees the reports of the
+    one before it and one more month. A prefix is looked up by its reports, the tasks, and
+    as_of once a report with corrections is among them (before that as_of is not read)."""
+    walks, by_month, count = facts.walks, facts.by_month, len(visible)
+    first_fix = next((n for n, i in enumerate(visible) if by_month[i].corrected), count)
+
+    def key(length: int) -> tuple:
+        return (tuple(visible[:length]), task_ids, as_of if length > first_fix else None)
+
+    done = count
+    found = walks.get(key(done))
     if found is not None:
         return found
-    latest: dict[str, tuple[float, str]] = {}
-    last_below: dict[str, str] = {}
-    completed: dict[str, str] = {}
-    all_done_month: str | None = None
-    for report in reports:
+    while done > 0:
+        done -= 1
+        found = walks.get(key(done)) if done else None
+        if found is not None:
+            break
+    if found is None:
+        latest: dict[str, tuple[float, str]] = {}
+        last_below: dict[str, str] = {}
+        completed: dict[str, str] = {}
+        all_done_month: str | None = None
+    else:
+        latest, last_below, completed = dict(found[0]), dict(found[1]), dict(found[2])
+        all_done_month = found[3]
+    for step in range(done, count):
+        report = by_month[visible[step]]
         month = report.month
         for task_id, percent, fixes in report.items:
             if fixes:
@@ -531,7 +550,9 @@ def _walk(facts: ActionFacts, visible: list[int], task_ids: tuple[str, ...], as_
                 completed[task_id] = month
         if all_done_month is None and all(latest.get(t, (0, ""))[0] >= 100 for t in task_ids):
             all_done_month = month
-    found = facts.walks[key] = (latest, last_below, completed, all_done_month)
+        if step + 1 < count:  # a prefix later dates may continue from (a copy: the walk goes on)
+            walks[key(step + 1)] = (dict(latest), dict(last_below), dict(completed), all_done_month)
+    found = walks[key(count)] = (latest, last_below, completed, all_done_month)
     return found
 
 
