@@ -463,9 +463,8 @@ class ActionFacts:
 
     by_month: tuple[_ReportFacts, ...]  # sorted by month (stable: equal months keep file order)
     submitted: dict[str, tuple[date, ...]]  # month → its reports' submission dates, in the given order
-    # The walk over the visible reports, by what it reads: which reports are visible, the
-    # tasks, and as_of only when a visible report has corrections. Bulletin dates and month
-    # ends mostly see the same reports, so most derivations reuse a walk.
+    # Memo of the walks over the visible reports (_walk: keyed by what a walk reads) and of
+    # the reporting months' due and submission dates (_month_plan), shared by every date.
     walks: dict = field(default_factory=dict, compare=False, repr=False)
 
 
