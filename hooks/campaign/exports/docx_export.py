@@ -468,9 +468,20 @@ class _Body:
         return element
 
 
+# Qualified names by local name: a document has tens of thousands of elements and
+# attributes, a few dozen distinct names.
+_QNAMES: dict[str, str] = {"xml_space": _XML_SPACE}
+
+
+def _qname(name: str) -> str:
+    qualified = _QNAMES.get(name)
+    if qualified is None:
+        qualified = _QNAMES[name] = _W + name
+    return qualified
+
+
 def _sub(parent, tag: str, **attrs):
-    attrib = {(_XML_SPACE if name == "xml_space" else _W + name): value for name, value in attrs.items()}
-    return _subelement()(parent, _W + tag, attrib)
+    return _subelement()(parent, _qname(tag), {_qname(name): value for name, value in attrs.items()})
 
 
 @lru_cache(maxsize=1)

@@ -331,6 +331,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any) -> str:
+    if type(value) is str:  # most cells: _plain would return it as it is
+        return "'" + value if value.startswith(FORMULA_START) else value
     text = _plain(value)
     is_number = isinstance(value, (int, float))
     return "'" + text if not is_number and text.startswith(FORMULA_START) else text
@@ -350,11 +352,15 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _lookup(record: dict[str, Any], key: str) -> Any:
+def _lookup_path(record: dict[str, Any], parts: list[str]) -> Any:
     value: Any = record
-    for part in key.split("."):
+    for part in parts:
         value = value.get(part) if isinstance(value, dict) else None
     return value
+
+
+def _none(_key: str) -> None:
+    return None
 
 
 def to_csv(table: Table) -> bytes:
@@ -363,8 +369,16 @@ def to_csv(table: Table) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     columns = table.columns
     writer.writerow([c.key for c in columns])
-    for record in table.records:
-        writer.writerow([_cell(_lookup(record, c.key)) for c in columns])
+    # A column's key ("a.b" reads a nested field) split once per table, not once per cell.
+    flat = [c.key for c in columns if "." not in c.key]
+    if len(flat) == len(columns):
+        for record in table.records:
+            get = record.get if isinstance(record, dict) else _none
+            writer.writerow([_cell(get(key)) for key in flat])
+    else:
+        paths = [c.key.split(".") for c in columns]
+        for record in table.records:
+            writer.writerow([_cell(_lookup_path(record, path)) for path in paths])
     return buffer.getvalue().encode("utf-8-sig")
 
 

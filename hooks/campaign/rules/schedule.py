@@ -8,6 +8,7 @@ Entry point for pages and exports: `derive(dataset, as_of=None) -> Derived`.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -278,6 +279,9 @@ def _month(text: str) -> Month:
     return Month.parse(text)
 
 
+# Pure and called for every report, task and date of every derivation (hundreds of thousands
+# of times at scale): memoised. Dates and months of a project are a few thousand at most.
+@lru_cache(maxsize=8192)
 def month_of(day: date) -> str:
     return str(Month.of(day))
 
@@ -308,6 +312,7 @@ def report_due_date(month: str, due_day: int = REPORT_DUE_DAY) -> date:
     return following.replace(day=due_day)
 
 
+@lru_cache(maxsize=4096)
 def month_end(month: str) -> date:
     return _month(month).last_day
 
@@ -316,6 +321,7 @@ def previous_month(month: str) -> str:
     return str(_month(month).previous())
 
 
+@lru_cache(maxsize=4096)
 def due_period(as_of: date, due_day: int = REPORT_DUE_DAY) -> str:
     """The latest month whose report is past its due day on `as_of` (缺报 counts from the
     day after): on 30 September with due day 10, August; on 10 September, July."""
@@ -364,7 +370,8 @@ def period_task_status(start: date, due: date, percent: float | None, at: date, 
 def completed_late(due: date, percents: Iterable[tuple[str, float]]) -> bool:
     """Completed after the deadline: a report for the deadline's month or later still
     showed the task below 100 % (without such a report there is no evidence of lateness)."""
-    return any(month >= month_of(due) and percent < 100 for month, percent in percents)
+    due_month = month_of(due)
+    return any(month >= due_month and percent < 100 for month, percent in percents)
 
 
 def weighted_progress(pairs: Iterable[tuple[float, float | None]]) -> float:
@@ -420,39 +427,156 @@ def count_statuses(statuses: Iterable[str], order: tuple[str, ...] = TASK_STATUS
 
 def deadline_known(task: "m.Task", as_of: date):
     """The task's deadline as it stood on as_of: an adjustment dated later is not known yet."""
-    later = sorted((c for c in getattr(task, "deadline_changes", []) if c.date > as_of), key=lambda c: c.date)
+    changes = getattr(task, "deadline_changes", None)
+    if not changes:
+        return task.deadline
+    later = sorted((c for c in changes if c.date > as_of), key=lambda c: c.date)
     return later[0].was if later else task.deadline
 
 
 def percent_known(report: "m.Report", item: "m.TaskProgress", as_of: date) -> float:
     """A report's percent for one task as it stood on `as_of`: a correction dated later
     is not known yet, so the originally published value stands."""
+    if not report.corrections:
+        return item.percent
     later = sorted((c for c in report.corrections if c.task == item.task and c.date > as_of), key=lambda c: c.date)
     return later[0].was if later else item.percent
 
 
-def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, rules: Rules,
-                  period: str | None, plan_done: dict[str, date]) -> ActionState:
-    # Reports known on as_of: submitted by then, and for a month that has ended by then.
-    known = [r for r in reports if r.submitted <= as_of and month_end(r.month) <= as_of]
-    if period is None:
-        period = max([due_period(as_of, rules.report_due_day)] + [r.month for r in known])
-    at = min(month_end(period), as_of)
-    visible = sorted((r for r in known if r.month <= period), key=lambda r: r.month)
-    latest: dict[str, tuple[float, str]] = {}
-    history: dict[str, list[tuple[str, float]]] = {}
-    completed: dict[str, str] = {}
-    all_done_month: str | None = None
-    task_ids = [t.id for t in action.tasks]
-    for report in visible:
-        for item in report.tasks:
-            percent = percent_known(report, item, as_of)
-            latest[item.task] = (percent, report.month)
-            history.setdefault(item.task, []).append((report.month, percent))
-            if percent >= 100 and item.task not in completed:
-                completed[item.task] = report.month
+@dataclass(frozen=True)
+class _ReportFacts:
+    """One report as the derivation reads it at every date: fixed facts taken once."""
+
+    month: str
+    month_end: date
+    submitted: date
+    # (task, published percent, corrections of that task as (date, was) by date, or ())
+    items: tuple[tuple[str, float, tuple[tuple[date, float], ...]], ...]
+    corrected: bool  # any item has corrections
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    """What `_action_state` needs of an action's reports that does not depend on the date:
+    computed once per action and build, then read at every bulletin date and month end
+    (otherwise each of those derivations re-sorts reports and corrections, quadratic in months)."""
+
+    by_month: tuple[_ReportFacts, ...]  # sorted by month (stable: equal months keep file order)
+    submitted: dict[str, tuple[date, ...]]  # month → its reports' submission dates, in the given order
+    # Memo of the walks over the visible reports (_walk: keyed by what a walk reads) and of
+    # the reporting months' due and submission dates (_month_plan), shared by every date.
+    walks: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+def action_facts(reports: list["m.Report"]) -> ActionFacts:
+    def facts(r: "m.Report") -> _ReportFacts:
+        items = []
+        for item in r.tasks:
+            # sorted() is stable, so corrections on one date keep their order, as percent_known reads them.
+            fixes = tuple((c.date, c.was) for c in sorted((c for c in r.corrections if c.task == item.task),
+                                                            key=lambda c: c.date)) if r.corrections else ()
+            items.append((item.task, item.percent, fixes))
+        return _ReportFacts(r.month, month_end(r.month), r.submitted, tuple(items), any(x[2] for x in items))
+    submitted: dict[str, list[date]] = {}
+    for r in reports:
+        submitted.setdefault(r.month, []).append(r.submitted)
+    return ActionFacts(tuple(facts(r) for r in sorted(reports, key=lambda r: r.month)),
+                       {month: tuple(days) for month, days in submitted.items()})
+
+
+def _submitted_by(days: tuple[date, ...] | None, as_of: date) -> date | None:
+    # The submission date of the month's report known on as_of (the last one in file order,
+    # as a dict built over the reports keeps it); None when none was submitted by then.
+    found = None
+    for day in days or ():
+        if day <= as_of:
+            found = day
+    return found
+
+
+def _month_plan(facts: ActionFacts, months: tuple[str, ...], due_day: int):
+    """The reporting months, their reports' due dates (ascending) and submission dates."""
+    key = ("months", months, due_day)
+    plan = facts.walks.get(key)
+    if plan is None:
+        plan = facts.walks[key] = (months, tuple(report_due_date(mo, due_day) for mo in months),
+                                   tuple(facts.submitted.get(mo) for mo in months))
+    return plan
+
+
+def _walk(facts: ActionFacts, visible: list[int], task_ids: tuple[str, ...], as_of: date):
+    """Latest percent and month per task, the last month each task was below 100 %, the first
+    month at 100 % per task and the month all tasks reached 100 %, from the visible reports
+    (indexes into facts.by_month, in month order). Memoised on facts; callers do not mutate.
+
+    The walk is a fold over the reports in month order, so it continues from the longest
+    prefix walked before: each month end and bulletin date mostly sees the reports of the
+    one before it and one more month. A prefix is looked up by its reports, the tasks, and
+    as_of once a report with corrections is among them (before that as_of is not read)."""
+    walks, by_month, count = facts.walks, facts.by_month, len(visible)
+    first_fix = next((n for n, i in enumerate(visible) if by_month[i].corrected), count)
+
+    def key(length: int) -> tuple:
+        return (tuple(visible[:length]), task_ids, as_of if length > first_fix else None)
+
+    done = count
+    found = walks.get(key(done))
+    if found is not None:
+        return found
+    while done > 0:
+        done -= 1
+        found = walks.get(key(done)) if done else None
+        if found is not None:
+            break
+    if found is None:
+        latest: dict[str, tuple[float, str]] = {}
+        last_below: dict[str, str] = {}
+        completed: dict[str, str] = {}
+        all_done_month: str | None = None
+    else:
+        latest, last_below, completed = dict(found[0]), dict(found[1]), dict(found[2])
+        all_done_month = found[3]
+    for step in range(done, count):
+        report = by_month[visible[step]]
+        month = report.month
+        for task_id, percent, fixes in report.items:
+            if fixes:
+                percent = _known_percent(percent, fixes, as_of)
+            latest[task_id] = (percent, month)
+            if percent < 100:
+                last_below[task_id] = month  # months ascend: the last is the latest
+            elif task_id not in completed:
+                completed[task_id] = month
         if all_done_month is None and all(latest.get(t, (0, ""))[0] >= 100 for t in task_ids):
-            all_done_month = report.month
+            all_done_month = month
+        if step + 1 < count:  # a prefix later dates may continue from (a copy: the walk goes on)
+            walks[key(step + 1)] = (dict(latest), dict(last_below), dict(completed), all_done_month)
+    found = walks[key(count)] = (latest, last_below, completed, all_done_month)
+    return found
+
+
+def _known_percent(percent: float, fixes: tuple[tuple[date, float], ...], as_of: date) -> float:
+    # percent_known on precomputed facts: the earliest correction dated after as_of gives the
+    # value published before it; none later, the current value stands.
+    for day, was in fixes:
+        if day > as_of:
+            return was
+    return percent
+
+
+def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, rules: Rules,
+                  period: str | None, plan_done: dict[str, date], facts: ActionFacts | None = None) -> ActionState:
+    if facts is None:
+        facts = action_facts(reports)
+    # Reports known on as_of: submitted by then, and for a month that has ended by then.
+    by_month = facts.by_month
+    known = [i for i, r in enumerate(by_month) if r.submitted <= as_of and r.month_end <= as_of]
+    if period is None:
+        period = max([due_period(as_of, rules.report_due_day)] + [by_month[i].month for i in known])
+    at = min(month_end(period), as_of)
+    visible = [i for i in known if by_month[i].month <= period]  # known is already in month order
+    latest, last_below, completed, all_done_month = _walk(facts, visible, tuple(t.id for t in action.tasks), as_of)
+    completed = dict(completed)  # plan completions are added below; the walk is shared
 
     states = []
     for task in action.tasks:
@@ -465,8 +589,11 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, ru
             percent, month = 100.0, None
             completed[task.id] = month_of(done_on)
         done_month = completed.get(task.id) if percent is not None and percent >= 100 else None
+        # completed_late(due, history): a report at or after the deadline's month below 100 %,
+        # i.e. the last month below 100 % is not before it
+        below = last_below.get(task.id)
         late = (done_on > due) if by_plan else (
-            done_month is not None and completed_late(due, history.get(task.id, [])))
+            done_month is not None and below is not None and below >= month_of(due))
         states.append(TaskState(
             action_id=action.id, task_id=task.id,
             status=period_task_status(task.start, due, percent, at, as_of, period, rules),
@@ -481,13 +608,20 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, ru
     if all_done_month is not None:
         last = min(last, all_done_month)
     reporting_months = months_between(first, last)
-    months_due = [mo for mo in reporting_months if report_due_date(mo, rules.report_due_day) < as_of]
-    by_month = {r.month: r for r in reports if r.submitted <= as_of}
-    missing = tuple(MissingReport(action.id, mo, report_due_date(mo, rules.report_due_day))
-                    for mo in months_due if mo not in by_month)
-    late = tuple(LateReport(action.id, mo, report_due_date(mo, rules.report_due_day), by_month[mo].submitted)
-                 for mo in reporting_months
-                 if mo in by_month and by_month[mo].submitted > report_due_date(mo, rules.report_due_day))
+    # Months whose report was due by as_of (due dates ascend with the months: a prefix),
+    # those of them without a report submitted by then (缺报), and reports submitted after
+    # their due day (迟报; submitted by as_of and after the due day, so due before as_of too).
+    months, dues, days = _month_plan(facts, reporting_months, rules.report_due_day)
+    count = bisect_left(dues, as_of)
+    months_due = months[:count]
+    missing_list, late_list = [], []
+    for mo, due_day, submissions in zip(months_due, dues, days):
+        submitted = _submitted_by(submissions, as_of)
+        if submitted is None:
+            missing_list.append(MissingReport(action.id, mo, due_day))
+        elif submitted > due_day:
+            late_list.append(LateReport(action.id, mo, due_day, submitted))
+    missing, late = tuple(missing_list), tuple(late_list)
     weights = [t.weight for t in action.tasks]
     return ActionState(
         action_id=action.id,
@@ -496,10 +630,10 @@ def _action_state(action: "m.Action", reports: list["m.Report"], as_of: date, ru
         expected=weighted_progress(zip(weights, (s.expected for s in states))),
         tasks=tuple(states),
         task_counts=count_statuses(s.status for s in states),
-        months_due=tuple(months_due),
+        months_due=months_due,
         missing=missing,
         late=late,
-        latest_report_month=visible[-1].month if visible else None,
+        latest_report_month=by_month[visible[-1]].month if visible else None,
         period=period, period_end=at,
     )
 
@@ -544,8 +678,14 @@ def reuse_between_builds(on: bool) -> None:
         _states["previous"], _states["current"] = _states["current"], {}
 
 
+def _facts_once(dataset, action, reports) -> ActionFacts | None:
+    if not hasattr(dataset, "once"):
+        return None
+    return dataset.once(("schedule.facts", action.id), lambda: action_facts(reports))
+
+
 def _fresh_state(dataset, action, reports, as_of, rules, period, plan_done) -> ActionState:
-    return _action_state(action, reports, as_of, rules, period, plan_done)
+    return _action_state(action, reports, as_of, rules, period, plan_done, _facts_once(dataset, action, reports))
 
 
 def _remembered_state(dataset, action, reports, as_of, rules, period, plan_done) -> ActionState:
@@ -556,7 +696,8 @@ def _remembered_state(dataset, action, reports, as_of, rules, period, plan_done)
     current = _states["current"]
     state = current.get(key)
     if state is None:
-        state = _states["previous"].get(key) or _action_state(action, reports, as_of, rules, period, plan_done)
+        state = _states["previous"].get(key) or _action_state(action, reports, as_of, rules, period, plan_done,
+                                                              _facts_once(dataset, action, reports))
         current[key] = state
     return state
 

@@ -90,19 +90,24 @@ def html_escape(value: Any) -> Markup:
     """Escape text for raw HTML (attributes, SVG) where Markdown does not run."""
     if isinstance(value, Markup):
         return value
+    if type(value) is int or type(value) is float:  # chart coordinates: nothing to escape
+        return Markup(str(value))
     return Markup(html.escape(str(value), quote=True))
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def paragraphs(value: str) -> Markup:
     """Multi-paragraph free text: blank lines separate paragraphs, each escaped."""
-    parts = [p.strip() for p in re.split(r"\n\s*\n", str(value or "")) if p.strip()]
+    parts = [p.strip() for p in _PARAGRAPH_BREAK.split(str(value or "")) if p.strip()]
     return Markup("\n\n".join(str(md_escape(p)) for p in parts))
 
 
 def html_paragraphs(value: str) -> list[Markup]:
     """paragraphs for HTML pages: each paragraph's escaped text (the template wraps them,
     as Markdown joined the first one to the bold label before it)."""
-    return [h_text(p.strip()) for p in re.split(r"\n\s*\n", str(value or "")) if p.strip()]
+    return [h_text(p.strip()) for p in _PARAGRAPH_BREAK.split(str(value or "")) if p.strip()]
 
 
 def relative(from_src: str, to_src: str) -> str:
@@ -114,14 +119,19 @@ def relative(from_src: str, to_src: str) -> str:
 def _relative_from_dir(from_dir: str, to_src: str) -> str:
     """Same result as posixpath.relpath(to_src, from_dir) for paths inside the docs dir,
     without its getcwd()/abspath per call: this runs for every link on every page."""
-    start = [p for p in posixpath.normpath(from_dir or ".").split("/") if p != "."]
-    target = [p for p in posixpath.normpath(to_src).split("/") if p != "."]
+    start, target = _parts(from_dir), _parts(to_src)
     common = 0
     for a, b in zip(start, target):
         if a != b:
             break
         common += 1
-    return "/".join([".."] * (len(start) - common) + target[common:]) or "."
+    return "/".join([".."] * (len(start) - common) + list(target[common:])) or "."
+
+
+@lru_cache(maxsize=1 << 16)
+def _parts(path: str) -> tuple[str, ...]:
+    # A folder's or file's path segments, normalised ("" is the docs dir itself).
+    return tuple(p for p in posixpath.normpath(path or ".").split("/") if p != ".")
 
 
 # MkDocs' use_directory_urls, set by the adapter from the configuration before pages
@@ -143,11 +153,15 @@ def page_href(from_src: str, to_src: str) -> str:
     return _page_href(from_src, to_src, _URLS["directory"])
 
 
+# Every page links to the same few hundred targets, from pages in the same folders.
+_url = lru_cache(maxsize=1 << 16)(routes.url)
+
+
 @lru_cache(maxsize=1 << 16)
 def _page_href(from_src: str, to_src: str, directory: bool) -> str:
     # mkdocs.utils.get_relative_url(target.url, page.url), without importing mkdocs.
-    here = routes.url(from_src, directory)
-    target = routes.url(to_src, directory) if to_src.endswith(".md") else to_src
+    here = _url(from_src, directory)
+    target = _url(to_src, directory) if to_src.endswith(".md") else to_src
     base = here.rpartition("/")[0]  # the page's folder ("" at the root)
     relurl = _relative_from_dir(base, target.rstrip("/") or ".")
     return relurl + "/" if target.endswith("/") or not target else relurl
