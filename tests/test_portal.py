@@ -276,3 +276,39 @@ def test_404_page_in_chinese_with_absolute_links(built_site):
     page = (built_site / "404.html").read_text(encoding="utf-8")
     assert "<h1>页面不存在</h1>" in page and "404 - Not found" not in page
     assert 'href="/zt/yshj/cases/"' in page and 'href="/zt/yshj/"' in page
+
+
+def _link_number_every_tag(content: str, number: str, href: str) -> str:
+    # The first implementation, which split the page into every tag: the reference the
+    # faster walk over the skipped elements' tags must equal.
+    token, name_of = re.compile(r"(<[^>]+>)"), re.compile(r"</?([a-zA-Z0-9]+)")
+    skip = {"a", "code", "pre", "script", "style", "h1", "title", "textarea", "svg", "button", "label"}
+    pattern = re.compile(rf"(?<![0-9]){re.escape(number)}(?![0-9])")
+    parts, depth = token.split(content), 0
+    for index, part in enumerate(parts):
+        if index % 2:
+            name = name_of.match(part)
+            if name and name.group(1).lower() in skip and not part.endswith("/>"):
+                depth = max(depth + (-1 if part.startswith("</") else 1), 0)
+        elif depth == 0 and number in part:
+            parts[index] = pattern.sub(f'<a class="tel" href="{href}">{number}</a>', part)
+    return "".join(parts)
+
+
+def test_the_hotline_becomes_a_link_exactly_where_it_did():
+    from campaign.check import load
+    from campaign.site import contact
+    from campaign.site.pages import build_all
+
+    root = Path(__file__).resolve().parent.parent
+    dataset = load(root / "data", root / "content")
+    samples = [page.content for page in build_all(dataset)] + [p.body for p in dataset.policies] + [
+        "<p>拨打441111</p><a href='x'>441111</a><code>441111</code><p title='441111'>4411112 或 1441111</p>",
+        "<h1>441111</h1><svg><path d='441111'/><text>441111</text></svg>441111<br/>441111",
+        "<pre><code>441111</code></pre><CODE>441111</CODE><abbr>441111</abbr><label>441111</label>441111",
+        "</a>441111<a>441111</a><!-- 441111 --><p>441111</p><textarea>441111</textarea>",
+    ]
+    assert sum("441111" in s for s in samples) > 8
+    for sample in samples:
+        assert contact.link_number(sample, "441111", "tel:0915441111") == \
+            _link_number_every_tag(sample, "441111", "tel:0915441111")

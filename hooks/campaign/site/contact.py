@@ -11,10 +11,9 @@ import re
 
 from campaign.records import models as m
 
-_TOKEN = re.compile(r"(<[^>]+>)")
-_NAME = re.compile(r"</?([a-zA-Z0-9]+)")
 # Inside these the number stays plain text.
 _SKIP = {"a", "code", "pre", "script", "style", "h1", "title", "textarea", "svg", "button", "label"}
+_SKIP_TAG = re.compile(r"<(/?)(?:" + "|".join(sorted(_SKIP)) + r")(?=[\s/>])[^>]*>", re.I)
 
 
 def tel_href(number: str) -> str:
@@ -27,19 +26,25 @@ def hotline_href(site: m.Site) -> str:
 
 
 def link_number(content: str, number: str, href: str) -> str:
-    """Content HTML with each stand-alone occurrence of number in text made a tel: link."""
+    """Content HTML with each stand-alone occurrence of number in text made a tel: link.
+
+    Walks the occurrences and, beside them, only the tags of the elements skipped (not every
+    tag of the page: this runs on every page of a province's column)."""
     if number not in content:
         return content
     pattern = re.compile(rf"(?<![0-9]){re.escape(number)}(?![0-9])")
     link = f'<a class="tel" href="{href}">{number}</a>'
-    parts = _TOKEN.split(content)
-    depth = 0
-    for index, part in enumerate(parts):
-        if index % 2:  # a tag
-            name = _NAME.match(part)
-            if name and name.group(1).lower() in _SKIP and not part.endswith("/>"):
-                depth += -1 if part.startswith("</") else 1
-                depth = max(depth, 0)
-        elif depth == 0 and number in part:
-            parts[index] = pattern.sub(link, part)
-    return "".join(parts)
+    out, done, depth = [], 0, 0
+    skips = _SKIP_TAG.finditer(content)
+    tag = next(skips, None)
+    for found in pattern.finditer(content):
+        at = found.start()
+        while tag is not None and tag.start() < at:
+            if not tag.group(0).endswith("/>"):
+                depth = max(depth + (-1 if tag.group(1) else 1), 0)
+            tag = next(skips, None)
+        if depth or content.rfind("<", done, at) > content.rfind(">", done, at):
+            continue  # inside a skipped element, or inside a tag (an attribute)
+        out += (content[done:at], link)
+        done = found.end()
+    return "".join(out) + content[done:] if out else content
