@@ -375,3 +375,20 @@ def test_files_no_check_opens_are_in_the_key_by_name(tmp_path: Path):
     (project / "content/page.svg").write_text('<svg><script>alert(1)</script></svg>', encoding="utf-8")
     lines, report = _report(project)                # an SVG is opened (its scripts): read
     assert report.dataset is not None and lines == _lines(project, cache=False) and any("page.svg" in x for x in lines)
+
+
+def test_released_policy_bodies_are_read_again_when_asked(tmp_path: Path):
+    # A build lets go of the policies' bytes once its text rules run in another process;
+    # should that process fail, the rules here read each body from its file again.
+    from campaign.check import load
+
+    project = copy_project(tmp_path)
+    dataset = load(project / "data", project / "content")
+    expected = {p.src_uri: p.body for p in dataset.policies}
+    again = load(project / "data", project / "content")
+    again.release_policy_bodies()
+    first = again.policies[0]
+    path = project / "content" / first.src_uri
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充一段。\n", encoding="utf-8")
+    expected[first.src_uri] += "\n补充一段。\n"  # read from the file, not kept in memory
+    assert expected and {p.src_uri: p.body for p in again.policies} == expected

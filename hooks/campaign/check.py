@@ -299,6 +299,7 @@ class _TextRulesApart:
             finally:
                 os._exit(code)
         os.close(write_fd)
+        dataset.release_policy_bodies()  # the child reads them; here only a failed child's fallback
         return cls(root, dataset, content, found, use_cache, pid, os.fdopen(read_fd, "rb"))
 
     def finish(self, problems: list[Problem]) -> list[Problem]:

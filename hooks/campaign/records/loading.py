@@ -56,15 +56,31 @@ class _ReadPolicyPage(PolicyPage):
     """A policy page whose body is decoded from the file's bytes when first read: a check
     whose text rules come from the cache never needs the 4,500 bodies of a province."""
 
-    def __init__(self, doc: m.PolicyDoc, src_uri: str, raw: bytes, body_start: int):
+    def __init__(self, doc: m.PolicyDoc, src_uri: str, raw: bytes, body_start: int, path: Path | None = None):
         self.doc = doc
         self.src_uri = src_uri
-        self._raw, self._start, self._body = raw, body_start, None
+        self._raw: bytes | None = raw
+        self._start, self._body, self._path = body_start, None, path
+
+    def release(self) -> None:
+        """Let go of the file's bytes (a build whose text rules run in another process never
+        reads a body: 4,500 policies of a province); asked for later, the body is read again."""
+        if self._body is None and self._path is not None:
+            self._raw = None
 
     @property
     def body(self) -> str:  # type: ignore[override]
         if self._body is None:
-            self._body = self._raw.decode("utf-8-sig")[self._start:]
+            raw = self._raw
+            if raw is None:
+                try:
+                    raw = self._path.read_bytes()
+                except OSError:
+                    raw = b""
+            try:
+                self._body = raw.decode("utf-8-sig")[self._start:]
+            except UnicodeDecodeError:  # changed since it was checked
+                self._body = ""
             self._raw = b""
         return self._body
 
@@ -111,6 +127,12 @@ class Dataset:
     @property
     def as_of(self) -> date:
         return self.site.as_of
+
+    def release_policy_bodies(self) -> None:
+        """The policies' file bytes let go (see _ReadPolicyPage.release)."""
+        for page in self.policies:
+            if isinstance(page, _ReadPolicyPage):
+                page.release()
 
     def once(self, key: Hashable, compute: Callable[[], T]) -> T:
         """compute() on first use, then the same value for the rest of the build: for facts
@@ -512,7 +534,7 @@ class _Loader:
             if loaded:
                 record, _, body_start, raw = loaded
                 raw = raw if raw is not None else path.read_bytes()
-                pages.append(_ReadPolicyPage(record, src_uri, raw, body_start))
+                pages.append(_ReadPolicyPage(record, src_uri, raw, body_start, path))
         return pages
 
     def _src_uri(self, path: Path) -> str:
