@@ -164,7 +164,7 @@ HOSTILE = {
 @pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory, serve):
     """The default project with hostile text in a case, a report and a policy page, built
-    once and served by nginx like the portal; its search index in parts of ~300 KB of pages
+    once and served by nginx like the portal; its search index in parts of ~150 KB of pages
     (as a province-scale site's is), which the search page merges."""
     project = copy_project(tmp_path_factory.mktemp("hostile"))
     path = project / "data/cases/2018/c2018-001.yml"
@@ -175,7 +175,7 @@ def hostile_url(tmp_path_factory, serve):
          f"progress: '{HOSTILE['report']}'")
     with (project / "content/policies/zzbf-2018-31-jd.md").open("a", encoding="utf-8") as page:
         page.write("\n" + HOSTILE["policy"] + "\n")
-    result = run_build(project, env={"COLUMN_SEARCH_PART_BYTES": "300000"})
+    result = run_build(project, env={"COLUMN_SEARCH_PART_BYTES": "150000"})
     assert result.returncode == 0, result.stdout + result.stderr
     parts = json.loads((project / "site/pagefind/parts.json").read_text(encoding="utf-8"))
     assert len(parts) >= 3, parts
