@@ -27,7 +27,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
-from campaign.check import as_of_from_environment, check_project, nav_paths
+from campaign.check import as_of_from_environment, check_project, nav_paths, text_rules_peak_mb
 from campaign.editors import guide_pages
 from campaign.exports import feeds, history, opendata
 from campaign.records.dates import zh_date
@@ -78,7 +78,8 @@ def _write_timings() -> None:
         # Pagefind service), so the benchmark can say which is the peak.
         peaks = {"self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                  "worker_mb": _peaks.get("worker_mb", 0.0),
-                 "pagefind_mb": max(search_index.peak_mb(), _peaks.get("pagefind_mb", 0.0))}
+                 "pagefind_mb": max(search_index.peak_mb(), _peaks.get("pagefind_mb", 0.0)),
+                 "text_rules_mb": text_rules_peak_mb()}
         Path(target + ".rss.json").write_text(json.dumps(peaks, sort_keys=True), encoding="utf-8")
 
 

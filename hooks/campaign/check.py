@@ -264,6 +264,23 @@ def _page_names_after_texts(root: Path, content: Path, dataset: Dataset, problem
     return found.items
 
 
+# Peak memory (KiB) of the text rules' processes, for the benchmark: the kernel's own figure
+# for that process (most of it pages shared with the build process it was forked from).
+_text_rules_peak_kib = [0]
+
+
+def text_rules_peak_mb() -> float:
+    return _text_rules_peak_kib[0] / 1024
+
+
+def _own_peak_kib() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), 0)
+    except (OSError, ValueError, IndexError):
+        return 0  # not Linux: no figure
+
+
 class _TextRulesApart:
     """The text rules of a check in a forked process: its problems and the cache parts it
     computed come back through a pipe when the caller is ready for them (finish). A fork is
@@ -294,7 +311,7 @@ class _TextRulesApart:
                 parts = {display: (key, {part: value for part, value in stored.items() if part in cls.PARTS})
                          for display, (key, stored) in (cache.new.items() if cache.enabled else ())}
                 with os.fdopen(write_fd, "wb") as out:
-                    pickle.dump((added, parts), out, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump((added, parts, _own_peak_kib()), out, protocol=pickle.HIGHEST_PROTOCOL)
                 code = 0
             finally:
                 os._exit(code)
@@ -309,7 +326,8 @@ class _TextRulesApart:
         if result is None:  # no fork, or it failed: the rules here
             added = _text_problems(self.dataset, self.content, self.found_then)
         else:
-            added, parts = result
+            added, parts, peak = result
+            _text_rules_peak_kib[0] = max(_text_rules_peak_kib[0], peak)
             if self.use_cache and parts:
                 FileCache.add_parts(self.root, parts)
         problems = list(problems) + list(added)
