@@ -246,3 +246,18 @@ def test_the_pass_is_fast_and_linear():
     # Linear: ten times the text takes about ten times as long (generous bounds: shared CI).
     assert time.perf_counter() - start < 30 * once + 1.0
     assert once < 2.0
+
+
+def test_texts_checked_in_batches_give_the_findings_of_one_pass():
+    # The pass prepares and converts texts a batch at a time (memory at province scale):
+    # batches of one text each find exactly what one batch of all texts finds.
+    dataset = load(ROOT / "data", ROOT / "content")
+    texts = list(published_texts(dataset, ROOT / "content"))
+    planted = [Text(f"data/x{i}.yml", 3, "progress", text) for i, text in enumerate([
+        "贯彻《中华人民共合国政府信息公开条例》。", "持续優化營商環境，压缩办理时限。", "依托县民调中心441111热线受理投诉。",
+        "本月完成了审批事项的精減。"])]
+    everything = texts[:40] + planted + texts[40:]
+    whole = proofread(dataset, ROOT / "content", everything, batch_chars=10 ** 9)
+    assert len({f.file for f in whole}) >= 2
+    assert proofread(dataset, ROOT / "content", everything, batch_chars=1) == whole
+    assert proofread(dataset, ROOT / "content", everything, batch_chars=5000) == whole
