@@ -35,7 +35,7 @@ from pathlib import Path
 
 import yaml
 
-from campaign.records.filecache import MISSING, FileCache, inputs_key, load_report, save_report, unchanged
+from campaign.records.filecache import MISSING, FileCache, InputsApart, inputs_key, load_report, save_report, unchanged
 from campaign.records.loading import Dataset, read_dataset
 from campaign.records.problems import DataError, Problem, Problems
 from campaign.records.validation import Checker, check_references
@@ -165,23 +165,32 @@ def _check_with_report_cache(root: Path, as_of: str | None, content_dir: Path | 
     content = Path(content_dir) if content_dir is not None else root / "content"
     # Everything the run reads: the editors' folders, the MkDocs configurations (nav), where
     # they are (problems name files relative to the root) and the data date asked for.
-    inputs = inputs_key([root / "data", content, root / "overrides"], [root / "mkdocs.yml", root / "mkdocs-guide.yml"],
-                        (str(root.resolve()), str(content.resolve()), as_of))
+    key_args = ([root / "data", content, root / "overrides"], [root / "mkdocs.yml", root / "mkdocs-guide.yml"],
+                (str(root.resolve()), str(content.resolve()), as_of))
+    # Hashing every input and unpickling the records' snapshot, each a third of a run after
+    # an edit, side by side: the hashes in a forked process, the snapshot here.
+    apart, cache, done = InputsApart.start(*key_args), None, False
+    if apart is not None:
+        cache = FileCache.open(root)
+        cache.preload()
+        done, inputs = apart.result()
+    if not done:  # no fork, or it failed: read and hash here
+        inputs = inputs_key(*key_args)
     if inputs is not None:
         saved = load_report(root, inputs[0])
         if saved is not MISSING and isinstance(saved, tuple) and len(saved) == 2:
             problems, summary = saved
             return Report(problems=list(problems), saved_summary=Summary(*summary) if summary else None)
     first = {path: key for path, (key, _) in inputs[1].items()} if inputs is not None else {}
-    report = _check_project(root, as_of, content_dir, True, prefetched=inputs[1:] if inputs else None)
-    if inputs is not None:
+    cache = cache if cache is not None else FileCache.open(root)
+    report = _check_project(root, as_of, content_dir, True, prefetched=inputs[1:] if inputs else None, cache=cache)
+    if inputs is not None and not cache.tainted:
         # The loader used the very bytes of the key (it took them from inputs[1]); the files
         # read again (hand-written pages, mkdocs.yml: left in inputs[1]) and those checked anew
         # must have been, and still be, those bytes, or the report is not kept (an editor
         # saving a file meanwhile).
         again = {path: first[path] for path in inputs[1]}
-        computed = report.dataset.cache.computed if report.dataset is not None else {}
-        for display, key in computed.items():
+        for display, key in cache.computed.items():
             again[str(root / display)] = key
         if all(first.get(path) == key for path, key in again.items()) and unchanged(again):
             summary = report.summary
@@ -190,10 +199,12 @@ def _check_with_report_cache(root: Path, as_of: str | None, content_dir: Path | 
 
 
 def _check_project(root: Path, as_of: str | None, content_dir: Path | None, use_cache: bool,
-                   texts_apart: bool = False, prefetched: tuple | None = None) -> Report:
+                   texts_apart: bool = False, prefetched: tuple | None = None,
+                   cache: FileCache | None = None) -> Report:
     content = Path(content_dir) if content_dir is not None else root / "content"
     found = Problems()
-    cache = FileCache.open(root) if use_cache else FileCache.disabled()
+    if cache is None:
+        cache = FileCache.open(root) if use_cache else FileCache.disabled()
     if prefetched and cache.enabled:
         cache.prefetched, cache.listed = prefetched
     dataset = read_dataset(root / "data", content, as_of, found,

@@ -5,6 +5,7 @@ nothing an editor submits is silently ignored. All problems of a run are collect
 """
 from __future__ import annotations
 
+import functools
 import marshal
 import os
 from operator import attrgetter
@@ -56,7 +57,7 @@ class _ReadPolicyPage(PolicyPage):
     """A policy page whose body is decoded from the file's bytes when first read: a check
     whose text rules come from the cache never needs the 4,500 bodies of a province."""
 
-    def __init__(self, doc: m.PolicyDoc, src_uri: str, raw: bytes, body_start: int):
+    def __init__(self, doc: m.PolicyDoc, src_uri: str, raw: "bytes | Callable[[], bytes]", body_start: int):
         self.doc = doc
         self.src_uri = src_uri
         self._raw, self._start, self._body = raw, body_start, None
@@ -64,13 +65,21 @@ class _ReadPolicyPage(PolicyPage):
     @property
     def body(self) -> str:  # type: ignore[override]
         if self._body is None:
-            self._body = self._raw.decode("utf-8-sig")[self._start:]
+            raw = self._raw if isinstance(self._raw, bytes) else self._raw()
+            self._body = raw.decode("utf-8-sig")[self._start:]
             self._raw = b""
         return self._body
 
     @body.setter
     def body(self, value: str) -> None:
         self._body = value
+
+
+def _policy_bytes(cache: Any, path: Path, display: str, key: bytes | None, limit: int) -> bytes:
+    """A cached policy's bytes, read when its body is first needed: those hashed for the run
+    (`FileCache.fetch` taints the run otherwise), or the file as it is now when uncached."""
+    raw = cache.fetch(path, display, key, limit) if key is not None else None
+    return raw if raw is not None else Path(path).read_bytes()
 
 
 @dataclass
@@ -351,6 +360,9 @@ class _Loader:
             else:  # records the dataset lists on their own (units, cleanup entries …)
                 _remember_nested(self.where, record, source, ())
             return record, source, extra, raw
+        if raw is None:  # hashed apart and unchanged, but this part is not stored: read now
+            raw = self.cache.fetch(path, display, key, self.limits.file_kb * 1024)
+            key = self.cache.key_of(display)
         outer, drafts_before, unloaded_before = self.problems, len(self.drafts), set(self.unloaded_ids)
         self.problems = Problems()
         try:
@@ -511,7 +523,9 @@ class _Loader:
             loaded = self._cached(path, display, m.PolicyDoc, lambda raw: self._parse_policy(path, display, raw))
             if loaded:
                 record, _, body_start, raw = loaded
-                raw = raw if raw is not None else path.read_bytes()
+                if raw is None:  # from the cache, its bytes not read: read when its body is
+                    key, limit = self.cache.key_of(display), self.limits.file_kb * 1024
+                    raw = functools.partial(_policy_bytes, self.cache, path, display, key, limit)
                 pages.append(_ReadPolicyPage(record, src_uri, raw, body_start))
         return pages
 
