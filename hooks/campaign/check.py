@@ -183,7 +183,10 @@ def _check_with_report_cache(root: Path, as_of: str | None, content_dir: Path | 
             return Report(problems=list(problems), saved_summary=Summary(*summary) if summary else None)
     first = {path: key for path, (key, _) in inputs[1].items()} if inputs is not None else {}
     cache = cache if cache is not None else FileCache.open(root)
-    report = _check_project(root, as_of, content_dir, True, prefetched=inputs[1:] if inputs else None, cache=cache)
+    # The text rules in a forked process too, while the checks across records run here; their
+    # results join before the cache is saved (`joined`).
+    report = _check_project(root, as_of, content_dir, True, True, prefetched=inputs[1:] if inputs else None,
+                            cache=cache, joined=True)
     if inputs is not None and not cache.tainted:
         # The loader used the very bytes of the key (it took them from inputs[1]); the files
         # read again (hand-written pages, mkdocs.yml: left in inputs[1]) and those checked anew
@@ -200,7 +203,7 @@ def _check_with_report_cache(root: Path, as_of: str | None, content_dir: Path | 
 
 def _check_project(root: Path, as_of: str | None, content_dir: Path | None, use_cache: bool,
                    texts_apart: bool = False, prefetched: tuple | None = None,
-                   cache: FileCache | None = None) -> Report:
+                   cache: FileCache | None = None, joined: bool = False) -> Report:
     content = Path(content_dir) if content_dir is not None else root / "content"
     found = Problems()
     if cache is None:
@@ -221,6 +224,8 @@ def _check_project(root: Path, as_of: str | None, content_dir: Path | None, use_
         cache.save()
         raise
     report.problems = found.items
+    if joined and apart is not None:  # the text rules' problems and cache parts, before saving
+        report.problems, apart = apart.finish(report.problems, cache), None
     # Saved now, while the build holds little else (a first run writes the records' snapshot);
     # the parts the text rules compute apart join it when they are taken.
     cache.save()
@@ -281,7 +286,7 @@ class _TextRulesApart:
     taken only without other threads (their locks would be copied held) and where fork
     exists; otherwise, and if the process fails, the rules run here in finish()."""
 
-    PARTS = ("texts", "html")
+    PARTS = ("texts", "html", "html-records")
 
     def __init__(self, root: Path, dataset: Dataset, content: Path, found: Problems, use_cache: bool,
                  pid: int | None, reader) -> None:
@@ -300,27 +305,38 @@ class _TextRulesApart:
             os.close(read_fd)
             code = 1
             try:
-                added = _text_problems(dataset, content, found.items)
                 cache = dataset.cache
-                parts = {display: (key, {part: value for part, value in stored.items() if part in cls.PARTS})
-                         for display, (key, stored) in (cache.new.items() if cache.enabled else ())}
+                before = set(cache.new)
+                added = _text_problems(dataset, content, found.items)
+                # The files whose parts were computed this run, and those only this process read
+                # (hand-written pages): the others' are saved as they were.
+                entries = ((display, cache.new.get(display)) for display in
+                           ({*cache.computed, *(set(cache.new) - before)} if cache.enabled else ()))
+                parts = {display: (entry[0], {part: value for part, value in entry[1].items() if part in cls.PARTS})
+                         for display, entry in entries if entry is not None}
                 with os.fdopen(write_fd, "wb") as out:
-                    pickle.dump((added, parts), out, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump((added, parts, cache.computed, cache.tainted), out, protocol=pickle.HIGHEST_PROTOCOL)
                 code = 0
             finally:
                 os._exit(code)
         os.close(write_fd)
         return cls(root, dataset, content, found, use_cache, pid, os.fdopen(read_fd, "rb"))
 
-    def finish(self, problems: list[Problem]) -> list[Problem]:
+    def finish(self, problems: list[Problem], cache: FileCache | None = None) -> list[Problem]:
         """problems with the text rules' own added (and the page-name check, which waits for
-        them); their cache parts added to the saved cache."""
+        them); their cache parts added to the saved cache, or to `cache` (not saved yet):
+        those of the files whose parts were computed, with their hashes (checked before the
+        report is kept) and whether a file read there had other bytes than those hashed."""
         result = self._collect()
         if result is None:  # no fork, or it failed: the rules here
             added = _text_problems(self.dataset, self.content, self.found_then)
         else:
-            added, parts = result
-            if self.use_cache and parts:
+            added, parts, computed, tainted = result
+            if cache is not None:
+                cache.join_parts(parts)
+                cache.computed.update(computed)
+                cache.tainted = cache.tainted or tainted
+            elif self.use_cache and parts:
                 FileCache.add_parts(self.root, parts)
         problems = list(problems) + list(added)
         return problems + _page_names_after_texts(self.root, self.content, self.dataset, problems)

@@ -382,6 +382,20 @@ class FileCache:
             cache.changed = True
         cache.save()
 
+    def join_parts(self, parts: dict[str, tuple[bytes, dict]]) -> None:
+        """Parts computed in a forked process this run (the text rules) join their files'
+        entries before `save`, where the file's bytes are the same (files only that process
+        read, hand-written pages, join as they are)."""
+        for display, (key, stored) in parts.items():
+            entry = self.new.get(display)
+            if entry is None:
+                self.new[display] = (key, dict(stored))
+            elif entry[0] == key and stored:
+                entry[1].update(stored)
+            else:
+                continue
+            self.changed = True
+
     def key_of(self, display: str) -> bytes | None:
         """The hash of a file read this run."""
         entry = self.new.get(display)
