@@ -467,3 +467,21 @@ def test_an_unchanged_file_is_read_when_a_part_is_missing_and_verified(tmp_path:
     path.write_bytes(raw + b"# later\n")
     assert cache.fetch(path, display, key, 1 << 20) == raw + b"# later\n"
     assert cache.tainted and cache.key_of(display) is None   # nothing of the file is kept
+
+
+def test_unpickling_stops_once_the_last_report_is_known_to_be_saved(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _report(project)
+    args = ([project / "data", project / "content", project / "overrides"], [project / "mkdocs.yml", project / "mkdocs-guide.yml"],
+            (str(project.resolve()), str((project / "content").resolve()), None))
+    apart = filecache.InputsApart.start(*args, root=project)
+    done, inputs = apart.result()
+    assert done and apart.saved and apart.report_saved()   # the report of these inputs is saved
+    (project / REPORT).write_text((project / REPORT).read_text(encoding="utf-8") + "# 编辑\n", encoding="utf-8")
+    apart = filecache.InputsApart.start(*args, root=project)
+    assert apart.result()[0] and apart.saved is False
+    cache = filecache.FileCache.open(project)
+    assert cache.preload(lambda: True) is False and cache._snapshot is None   # stopped: read when needed
+    display = "data/actions/a01.yml"
+    assert cache.read(project / display, display, 1 << 20) is not None
+    assert cache.get(display, cache.key_of(display), "load", cache.old[display][1]["load"][0]) is not filecache.MISSING

@@ -169,10 +169,11 @@ def _check_with_report_cache(root: Path, as_of: str | None, content_dir: Path | 
                 (str(root.resolve()), str(content.resolve()), as_of))
     # Hashing every input and unpickling the records' snapshot, each a third of a run after
     # an edit, side by side: the hashes in a forked process, the snapshot here.
-    apart, cache, done = InputsApart.start(*key_args), None, False
+    # Unpickling stops when the forked process finds the last report saved under the key.
+    apart, cache, done = InputsApart.start(*key_args, root=root), None, False
     if apart is not None:
         cache = FileCache.open(root)
-        cache.preload()
+        cache.preload(apart.report_saved)
         done, inputs = apart.result()
     if not done:  # no fork, or it failed: read and hash here
         inputs = inputs_key(*key_args)

@@ -41,6 +41,7 @@ import hashlib
 import io
 import os
 import pickle
+import select
 import stat
 import sys
 import tempfile
@@ -48,7 +49,7 @@ import threading
 import zlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 FORMAT = 2
 _NAME = f"check-v{FORMAT}.pickle"
@@ -154,6 +155,25 @@ def _allowed_class(module: str, name: str) -> type:
         if isinstance(found, type) and found.__module__ == module:
             return found
     raise pickle.UnpicklingError(f"{module}.{name}")
+
+
+class _Stopped(Exception):
+    pass
+
+
+class _Stoppable(io.BytesIO):
+    """Bytes to unpickle that stop the unpickler (_Stopped) when stop() says so, asked
+    every few frames (pickle reads its input by frames of 64 KB)."""
+
+    def __init__(self, blob: bytes, stop: "Callable[[], bool] | None") -> None:
+        super().__init__(blob)
+        self.stop, self.calls = stop, 0
+
+    def read(self, size: int = -1) -> bytes:
+        self.calls += 1
+        if self.stop is not None and self.calls % 8 == 0 and self.stop():
+            raise _Stopped
+        return super().read(size)
 
 
 def _loads(blob: bytes) -> Any:
@@ -322,15 +342,20 @@ class FileCache:
             raise KeyError(display)
         return stored[2]
 
-    def preload(self) -> None:
-        """Unpickle the snapshot now (while another process hashes the inputs)."""
-        if self._snapshot is None and self.snapshot is not None:
-            try:
-                self._from_snapshot("", "", b"", "")
-            except KeyError:
-                pass
-            except Exception:  # damaged: every value computed again
-                self._snapshot = {}
+    def preload(self, stop: "Callable[[], bool] | None" = None) -> bool:
+        """Unpickle the snapshot now (while another process hashes the inputs); left for
+        later (False) as soon as stop() says it will not be needed (the last report is)."""
+        if self._snapshot is not None or self.snapshot is None:
+            return True
+        blob = self._snapshot_blob()
+        try:
+            snapshot = _SafeUnpickler(_Stoppable(blob, stop)).load() if blob else {}
+        except _Stopped:
+            return False
+        except Exception:  # damaged: every value computed again
+            snapshot = {}
+        self._snapshot = snapshot if isinstance(snapshot, dict) else {}
+        return True
 
     def _snapshot_blob(self) -> bytes:
         """The snapshot's pickle, read once; nothing when it is missing or damaged."""
@@ -659,9 +684,11 @@ class InputsApart:
 
     def __init__(self, pid: int, reader) -> None:
         self.pid, self.reader = pid, reader
+        self.saved: bool | None = None  # whether a report is saved under the key (its first byte)
 
     @classmethod
-    def start(cls, folders: list[Path], files: list[Path], settings: Any) -> "InputsApart | None":
+    def start(cls, folders: list[Path], files: list[Path], settings: Any,
+              root: Path | None = None) -> "InputsApart | None":
         if not hasattr(os, "fork") or threading.active_count() > 1:
             return None
         code_fingerprint(), _library_versions()  # computed once, here: the caller needs them too
@@ -677,7 +704,10 @@ class InputsApart:
             code = 1
             try:
                 inputs = inputs_key(folders, files, settings, keep_bytes=False)
+                saved = root is not None and inputs is not None and _report_file(root, inputs[0]).is_file()
                 with os.fdopen(write_fd, "wb") as out:
+                    out.write(b"R" if saved else b"-")  # first: the caller may stop unpickling
+                    out.flush()
                     pickle.dump(inputs, out, protocol=pickle.HIGHEST_PROTOCOL)
                 code = 0
             finally:
@@ -685,9 +715,21 @@ class InputsApart:
         os.close(write_fd)
         return cls(pid, os.fdopen(read_fd, "rb"))
 
+    def report_saved(self) -> bool:
+        """Whether the process found a report saved under the key (once it has said so:
+        False until then, never waiting)."""
+        if self.saved is None:
+            ready, _, _ = select.select([self.reader], [], [], 0)
+            if not ready:
+                return False
+            self.saved = self.reader.read(1) == b"R"
+        return self.saved
+
     def result(self) -> tuple[bool, Any]:
         """(True, what inputs_key gave, sizes for bytes), or (False, None) when the process failed."""
         try:
+            if self.saved is None:
+                self.saved = self.reader.read(1) == b"R"
             data = self.reader.read()
         finally:
             self.reader.close()
