@@ -485,3 +485,18 @@ def test_unpickling_stops_once_the_last_report_is_known_to_be_saved(tmp_path: Pa
     display = "data/actions/a01.yml"
     assert cache.read(project / display, display, 1 << 20) is not None
     assert cache.get(display, cache.key_of(display), "load", cache.old[display][1]["load"][0]) is not filecache.MISSING
+
+
+def test_on_one_cpu_nothing_is_forked_and_the_report_is_the_same(tmp_path: Path, monkeypatch):
+    project = copy_project(tmp_path)
+    _plant(project)
+    monkeypatch.setattr(filecache, "usable_cpus", lambda: 1)
+    from campaign import check
+    monkeypatch.setattr(check, "usable_cpus", lambda: 1)
+    assert filecache.InputsApart.start([project / "data"], [], ()) is None
+
+    def no_fork():
+        raise AssertionError("forked on one CPU")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    _edits(project)   # each run as a run without the cache

@@ -35,7 +35,8 @@ from pathlib import Path
 
 import yaml
 
-from campaign.records.filecache import MISSING, FileCache, InputsApart, inputs_key, load_report, save_report, unchanged
+from campaign.records.filecache import (MISSING, FileCache, InputsApart, inputs_key, load_report, save_report, unchanged,
+                                         usable_cpus)
 from campaign.records.loading import Dataset, read_dataset
 from campaign.records.problems import DataError, Problem, Problems
 from campaign.records.validation import Checker, check_references
@@ -186,7 +187,7 @@ def _check_with_report_cache(root: Path, as_of: str | None, content_dir: Path | 
     cache = cache if cache is not None else FileCache.open(root)
     # The text rules in a forked process too, while the checks across records run here; their
     # results join before the cache is saved (`joined`).
-    report = _check_project(root, as_of, content_dir, True, True, prefetched=inputs[1:] if inputs else None,
+    report = _check_project(root, as_of, content_dir, True, usable_cpus() > 1, prefetched=inputs[1:] if inputs else None,
                             cache=cache, joined=True)
     if inputs is not None and not cache.tainted:
         # The loader used the very bytes of the key (it took them from inputs[1]); the files

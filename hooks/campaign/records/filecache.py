@@ -674,6 +674,15 @@ def inputs_key(folders: list[Path], files: list[Path], settings: Any,
     return h.hexdigest(), read, listed
 
 
+def usable_cpus() -> int:
+    """CPUs this process may run on: work is split into processes only with two or more
+    (on one, the split costs its copies and saves nothing)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 class InputsApart:
     """`inputs_key` (reading and hashing every input: a third of a check after an edit) in a
     forked process, while the caller reads the cache and unpickles the records' snapshot:
@@ -689,7 +698,7 @@ class InputsApart:
     @classmethod
     def start(cls, folders: list[Path], files: list[Path], settings: Any,
               root: Path | None = None) -> "InputsApart | None":
-        if not hasattr(os, "fork") or threading.active_count() > 1:
+        if not hasattr(os, "fork") or threading.active_count() > 1 or usable_cpus() < 2:
             return None
         code_fingerprint(), _library_versions()  # computed once, here: the caller needs them too
         read_fd, write_fd = os.pipe()
