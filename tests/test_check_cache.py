@@ -500,3 +500,20 @@ def test_on_one_cpu_nothing_is_forked_and_the_report_is_the_same(tmp_path: Path,
 
     monkeypatch.setattr(os, "fork", no_fork)
     _edits(project)   # each run as a run without the cache
+
+
+def test_the_builds_text_rules_apart_keep_their_results(tmp_path: Path):
+    # The build runs the text rules in a forked process; the parts it computed join the saved
+    # cache: the next build computes nothing, and both report what a run without cache does.
+    project = copy_project(tmp_path)
+    _plant(project)
+    runs = []
+    for _ in range(2):
+        report = check_project(project, texts_apart=True)
+        report.complete()
+        runs.append((sorted(f"{p.severity} {p.render()}" for p in report.problems), report.dataset.cache))
+    assert runs[0][0] == runs[1][0] == _lines(project, cache=False)
+    assert runs[0][1].computed and runs[1][1].computed == {} and runs[1][1].misses == 0
+    saved = filecache.FileCache.open(project).old
+    assert {"load", "texts", "html-records"} <= set(saved[REPORT][1])
+    assert set(saved["content/guide/workflow.md"][1]) == {"html"}   # read by the forked process only
