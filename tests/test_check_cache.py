@@ -392,3 +392,145 @@ def test_released_policy_bodies_are_read_again_when_asked(tmp_path: Path):
     path.write_text(path.read_text(encoding="utf-8") + "\n补充一段。\n", encoding="utf-8")
     expected[first.src_uri] += "\n补充一段。\n"  # read from the file, not kept in memory
     assert expected and {p.src_uri: p.body for p in again.policies} == expected
+
+
+def test_inputs_hashed_apart_are_those_hashed_here(tmp_path: Path):
+    project = copy_project(tmp_path)
+    args = ([project / "data", project / "content", project / "overrides"], [project / "mkdocs.yml", project / "none.yml"],
+            ("settings",))
+    apart = filecache.InputsApart.start(*args)
+    assert apart is not None   # Linux, one thread: the inputs are hashed in a forked process
+    done, inputs = apart.result()
+    here = filecache.inputs_key(*args)
+    assert done and inputs[0] == here[0] and inputs[2] == here[2]
+    assert inputs[1] == {path: (key, len(raw)) for path, (key, raw) in here[1].items()}
+    assert inputs[1][str(project / REPORT)][1] == (project / REPORT).stat().st_size
+
+
+def _edits(project: Path) -> list[tuple[list[str], object]]:
+    """Runs after a comment edit, a value edit (a text rule's finding, in the text rules run
+    apart) and its undoing, each beside a run without the cache."""
+    path = project / REPORT
+    original = path.read_text(encoding="utf-8")
+    runs = [_report(project)]
+    path.write_text(original + "\n# 编辑修改\n", encoding="utf-8")
+    runs.append(_report(project))
+    assert runs[-1][1].dataset is not None and runs[-1][0] == _lines(project, cache=False)
+    _edit(path, "problems: 示例：", "problems: 示例：推動發展，身份证号11010519491231002X。")
+    runs.append(_report(project))
+    assert runs[-1][1].dataset is not None and runs[-1][0] == _lines(project, cache=False)
+    assert any("繁体字" in line for line in runs[-1][0]) and any("身份证" in line for line in runs[-1][0])
+    path.write_text(original + "\n# 又一次编辑\n", encoding="utf-8")
+    runs.append(_report(project))
+    assert runs[-1][0] == _lines(project, cache=False) == runs[0][0]
+    return runs
+
+
+def test_edits_with_inputs_hashed_apart_report_what_a_run_without_cache_does(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _plant(project)
+    runs = _edits(project)
+    # What the text rules computed apart was kept: another edit computes that file's only.
+    _edit(project / REPORT, "# 又一次编辑\n", "# 第三次编辑\n")
+    again, report = _report(project)
+    assert again == runs[0][0] and set(report.dataset.cache.computed) == {REPORT}
+
+
+def test_edits_without_fork_report_the_same(tmp_path: Path, monkeypatch):
+    # Where fork is missing (Windows), and where the forked process fails: hashed here.
+    project = copy_project(tmp_path)
+    _plant(project)
+    monkeypatch.delattr(os, "fork")
+    assert filecache.InputsApart.start([project / "data"], [], ()) is None
+    without = _edits(project)
+    monkeypatch.undo()
+    monkeypatch.setattr(filecache.InputsApart, "result", lambda self: (self.reader.close(), os.waitpid(self.pid, 0), (False, None))[-1])
+    failed = _edits(project)
+    assert [lines for lines, _ in without] == [lines for lines, _ in failed]
+
+
+def test_a_file_changed_after_it_was_hashed_apart_keeps_the_report_from_being_saved(tmp_path: Path, monkeypatch):
+    project = copy_project(tmp_path)
+    assert _report(project)[0] == []
+    path = project / REPORT
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + "\n# 编辑修改\n", encoding="utf-8")
+    real = filecache.InputsApart.result
+
+    def saved_meanwhile(self):
+        result = real(self)
+        _edit(path, "problems: 示例：", "problems: 示例：推動發展。")   # after hashing, before reading
+        return result
+
+    monkeypatch.setattr(filecache.InputsApart, "result", saved_meanwhile)
+    lines, report = _report(project)
+    monkeypatch.undo()
+    assert report.dataset.cache.tainted
+    assert len(list(filecache.cache_path(project).parent.glob("*.report"))) == 1   # the first run's only
+    lines, report = _report(project)
+    assert report.dataset is not None and lines == _lines(project, cache=False) and any("繁体字" in x for x in lines)
+
+
+def test_an_unchanged_file_is_read_when_a_part_is_missing_and_verified(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _report(project)
+    path, display = project / REPORT, REPORT
+    cache = filecache.FileCache.open(project)
+    raw = path.read_bytes()
+    cache.prefetched = {str(path): (filecache.digest(raw), len(raw))}
+    key, lazy = cache.read(path, display, 1 << 20)
+    assert lazy is None and key == cache.old[display][0] and not cache.tainted   # unchanged: not read
+    assert cache.fetch(path, display, key, 1 << 20) == raw and not cache.tainted
+    path.write_bytes(raw + b"# later\n")
+    assert cache.fetch(path, display, key, 1 << 20) == raw + b"# later\n"
+    assert cache.tainted and cache.key_of(display) is None   # nothing of the file is kept
+
+
+def test_unpickling_stops_once_the_last_report_is_known_to_be_saved(tmp_path: Path):
+    project = copy_project(tmp_path)
+    _report(project)
+    args = ([project / "data", project / "content", project / "overrides"], [project / "mkdocs.yml", project / "mkdocs-guide.yml"],
+            (str(project.resolve()), str((project / "content").resolve()), None))
+    apart = filecache.InputsApart.start(*args, root=project)
+    done, inputs = apart.result()
+    assert done and apart.saved and apart.report_saved()   # the report of these inputs is saved
+    (project / REPORT).write_text((project / REPORT).read_text(encoding="utf-8") + "# 编辑\n", encoding="utf-8")
+    apart = filecache.InputsApart.start(*args, root=project)
+    assert apart.result()[0] and apart.saved is False
+    cache = filecache.FileCache.open(project)
+    assert cache.preload(lambda: True) is False and cache._snapshot is None   # stopped: read when needed
+    display = "data/actions/a01.yml"
+    assert cache.read(project / display, display, 1 << 20) is not None
+    assert cache.get(display, cache.key_of(display), "load", cache.old[display][1]["load"][0]) is not filecache.MISSING
+
+
+def test_on_one_cpu_nothing_is_forked_and_the_report_is_the_same(tmp_path: Path, monkeypatch):
+    project = copy_project(tmp_path)
+    _plant(project)
+    monkeypatch.setattr(filecache, "usable_cpus", lambda: 1)
+    from campaign import check
+    monkeypatch.setattr(check, "usable_cpus", lambda: 1)
+    assert filecache.InputsApart.start([project / "data"], [], ()) is None
+
+    def no_fork():
+        raise AssertionError("forked on one CPU")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    _edits(project)   # each run as a run without the cache
+
+
+def test_the_builds_text_rules_apart_keep_their_results(tmp_path: Path):
+    # The build runs the text rules in a forked process; the parts it computed join the saved
+    # cache: the next build computes nothing, and both report what a run without cache does.
+    project = copy_project(tmp_path)
+    _plant(project)
+    runs = []
+    for _ in range(2):
+        report = check_project(project, texts_apart=True)
+        report.complete()
+        runs.append((sorted(f"{p.severity} {p.render()}" for p in report.problems), report.dataset.cache))
+    assert runs[0][0] == runs[1][0] == _lines(project, cache=False)
+    assert runs[0][1].computed and runs[1][1].computed == {} and runs[1][1].misses == 0
+    saved = filecache.FileCache.open(project).old
+    assert {"load", "texts", "html-records"} <= set(saved[REPORT][1])
+    assert set(saved["content/guide/workflow.md"][1]) == {"html"}   # read by the forked process only

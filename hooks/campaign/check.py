@@ -35,7 +35,8 @@ from pathlib import Path
 
 import yaml
 
-from campaign.records.filecache import MISSING, FileCache, inputs_key, load_report, save_report, unchanged
+from campaign.records.filecache import (MISSING, FileCache, InputsApart, inputs_key, load_report, save_report, unchanged,
+                                         usable_cpus)
 from campaign.records.loading import Dataset, read_dataset
 from campaign.records.problems import DataError, Problem, Problems
 from campaign.records.validation import Checker, check_references
@@ -165,23 +166,36 @@ def _check_with_report_cache(root: Path, as_of: str | None, content_dir: Path | 
     content = Path(content_dir) if content_dir is not None else root / "content"
     # Everything the run reads: the editors' folders, the MkDocs configurations (nav), where
     # they are (problems name files relative to the root) and the data date asked for.
-    inputs = inputs_key([root / "data", content, root / "overrides"], [root / "mkdocs.yml", root / "mkdocs-guide.yml"],
-                        (str(root.resolve()), str(content.resolve()), as_of))
+    key_args = ([root / "data", content, root / "overrides"], [root / "mkdocs.yml", root / "mkdocs-guide.yml"],
+                (str(root.resolve()), str(content.resolve()), as_of))
+    # Hashing every input and unpickling the records' snapshot, each a third of a run after
+    # an edit, side by side: the hashes in a forked process, the snapshot here.
+    # Unpickling stops when the forked process finds the last report saved under the key.
+    apart, cache, done = InputsApart.start(*key_args, root=root), None, False
+    if apart is not None:
+        cache = FileCache.open(root)
+        cache.preload(apart.report_saved)
+        done, inputs = apart.result()
+    if not done:  # no fork, or it failed: read and hash here
+        inputs = inputs_key(*key_args)
     if inputs is not None:
         saved = load_report(root, inputs[0])
         if saved is not MISSING and isinstance(saved, tuple) and len(saved) == 2:
             problems, summary = saved
             return Report(problems=list(problems), saved_summary=Summary(*summary) if summary else None)
     first = {path: key for path, (key, _) in inputs[1].items()} if inputs is not None else {}
-    report = _check_project(root, as_of, content_dir, True, prefetched=inputs[1:] if inputs else None)
-    if inputs is not None:
+    cache = cache if cache is not None else FileCache.open(root)
+    # The text rules in a forked process too, while the checks across records run here; their
+    # results join before the cache is saved (`joined`).
+    report = _check_project(root, as_of, content_dir, True, usable_cpus() > 1, prefetched=inputs[1:] if inputs else None,
+                            cache=cache, joined=True)
+    if inputs is not None and not cache.tainted:
         # The loader used the very bytes of the key (it took them from inputs[1]); the files
         # read again (hand-written pages, mkdocs.yml: left in inputs[1]) and those checked anew
         # must have been, and still be, those bytes, or the report is not kept (an editor
         # saving a file meanwhile).
         again = {path: first[path] for path in inputs[1]}
-        computed = report.dataset.cache.computed if report.dataset is not None else {}
-        for display, key in computed.items():
+        for display, key in cache.computed.items():
             again[str(root / display)] = key
         if all(first.get(path) == key for path, key in again.items()) and unchanged(again):
             summary = report.summary
@@ -190,10 +204,12 @@ def _check_with_report_cache(root: Path, as_of: str | None, content_dir: Path | 
 
 
 def _check_project(root: Path, as_of: str | None, content_dir: Path | None, use_cache: bool,
-                   texts_apart: bool = False, prefetched: tuple | None = None) -> Report:
+                   texts_apart: bool = False, prefetched: tuple | None = None,
+                   cache: FileCache | None = None, joined: bool = False) -> Report:
     content = Path(content_dir) if content_dir is not None else root / "content"
     found = Problems()
-    cache = FileCache.open(root) if use_cache else FileCache.disabled()
+    if cache is None:
+        cache = FileCache.open(root) if use_cache else FileCache.disabled()
     if prefetched and cache.enabled:
         cache.prefetched, cache.listed = prefetched
     dataset = read_dataset(root / "data", content, as_of, found,
@@ -210,6 +226,8 @@ def _check_project(root: Path, as_of: str | None, content_dir: Path | None, use_
         cache.save()
         raise
     report.problems = found.items
+    if joined and apart is not None:  # the text rules' problems and cache parts, before saving
+        report.problems, apart = apart.finish(report.problems, cache), None
     # Saved now, while the build holds little else (a first run writes the records' snapshot);
     # the parts the text rules compute apart join it when they are taken.
     cache.save()
@@ -287,7 +305,7 @@ class _TextRulesApart:
     taken only without other threads (their locks would be copied held) and where fork
     exists; otherwise, and if the process fails, the rules run here in finish()."""
 
-    PARTS = ("texts", "html")
+    PARTS = ("texts", "html", "html-records")
 
     def __init__(self, root: Path, dataset: Dataset, content: Path, found: Problems, use_cache: bool,
                  pid: int | None, reader) -> None:
@@ -306,12 +324,18 @@ class _TextRulesApart:
             os.close(read_fd)
             code = 1
             try:
-                added = _text_problems(dataset, content, found.items)
                 cache = dataset.cache
-                parts = {display: (key, {part: value for part, value in stored.items() if part in cls.PARTS})
-                         for display, (key, stored) in (cache.new.items() if cache.enabled else ())}
+                before = set(cache.new)
+                added = _text_problems(dataset, content, found.items)
+                # The files whose parts were computed this run, and those only this process read
+                # (hand-written pages): the others' are saved as they were.
+                entries = ((display, cache.new.get(display)) for display in
+                           ({*cache.computed, *(set(cache.new) - before)} if cache.enabled else ()))
+                parts = {display: (entry[0], {part: value for part, value in entry[1].items() if part in cls.PARTS})
+                         for display, entry in entries if entry is not None}
                 with os.fdopen(write_fd, "wb") as out:
-                    pickle.dump((added, parts, _own_peak_kib()), out, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump((added, parts, cache.computed, cache.tainted, _own_peak_kib()), out,
+                                protocol=pickle.HIGHEST_PROTOCOL)
                 code = 0
             finally:
                 os._exit(code)
@@ -319,16 +343,22 @@ class _TextRulesApart:
         dataset.release_policy_bodies()  # the child reads them; here only a failed child's fallback
         return cls(root, dataset, content, found, use_cache, pid, os.fdopen(read_fd, "rb"))
 
-    def finish(self, problems: list[Problem]) -> list[Problem]:
+    def finish(self, problems: list[Problem], cache: FileCache | None = None) -> list[Problem]:
         """problems with the text rules' own added (and the page-name check, which waits for
-        them); their cache parts added to the saved cache."""
+        them); their cache parts added to the saved cache, or to `cache` (not saved yet):
+        those of the files whose parts were computed, with their hashes (checked before the
+        report is kept) and whether a file read there had other bytes than those hashed."""
         result = self._collect()
         if result is None:  # no fork, or it failed: the rules here
             added = _text_problems(self.dataset, self.content, self.found_then)
         else:
-            added, parts, peak = result
+            added, parts, computed, tainted, peak = result
             _text_rules_peak_kib[0] = max(_text_rules_peak_kib[0], peak)
-            if self.use_cache and parts:
+            if cache is not None:
+                cache.join_parts(parts)
+                cache.computed.update(computed)
+                cache.tainted = cache.tainted or tainted
+            elif self.use_cache and parts:
                 FileCache.add_parts(self.root, parts)
         problems = list(problems) + list(added)
         return problems + _page_names_after_texts(self.root, self.content, self.dataset, problems)

@@ -41,13 +41,15 @@ import hashlib
 import io
 import os
 import pickle
+import select
 import stat
 import sys
 import tempfile
+import threading
 import zlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 FORMAT = 2
 _NAME = f"check-v{FORMAT}.pickle"
@@ -155,6 +157,25 @@ def _allowed_class(module: str, name: str) -> type:
     raise pickle.UnpicklingError(f"{module}.{name}")
 
 
+class _Stopped(Exception):
+    pass
+
+
+class _Stoppable(io.BytesIO):
+    """Bytes to unpickle that stop the unpickler (_Stopped) when stop() says so, asked
+    every few frames (pickle reads its input by frames of 64 KB)."""
+
+    def __init__(self, blob: bytes, stop: "Callable[[], bool] | None") -> None:
+        super().__init__(blob)
+        self.stop, self.calls = stop, 0
+
+    def read(self, size: int = -1) -> bytes:
+        self.calls += 1
+        if self.stop is not None and self.calls % 8 == 0 and self.stop():
+            raise _Stopped
+        return super().read(size)
+
+
 def _loads(blob: bytes) -> Any:
     return _SafeUnpickler(io.BytesIO(blob)).load()
 
@@ -184,6 +205,8 @@ class FileCache:
         self.prefetched: dict[str, tuple[bytes, bytes]] = {}
         self.listed: dict[str, tuple[list[str], list[str]]] = {}  # folder -> walk_names, by inputs_key
         self.computed: dict[str, bytes] = {}  # display -> hash of the files whose parts were computed
+        # A file read after being hashed apart had other bytes: the run's report is not kept.
+        self.tainted = False
 
     @classmethod
     def disabled(cls) -> "FileCache":
@@ -217,6 +240,24 @@ class FileCache:
         (no hash when the cache is off); None for anything the normal reader must report
         (symlink, too large, unreadable)."""
         early = self.prefetched.get(str(path)) if self.prefetched else None
+        if early is not None and isinstance(early[1], int):  # hashed apart: no bytes yet
+            if early[0] and early[1] <= max_bytes:
+                del self.prefetched[str(path)]
+                key = early[0]
+                old = self.old.get(display)
+                if old is not None and old[0] == key:  # as last run: read only if a part is missing
+                    if display not in self.new:
+                        self.new[display] = (key, dict(old[1]))
+                    return key, None
+                raw = _read_regular(path, max_bytes)  # changed: read (and hashed) here
+                if raw is None:
+                    return None
+                key = self._verified(display, key, raw)
+                if display not in self.new:
+                    self.new[display] = (key, {})
+                    self.changed = True
+                return key, raw
+            early = None
         if early is not None and early[0] and len(early[1]) <= max_bytes:
             del self.prefetched[str(path)]  # taken: what is left is checked again (check.py)
             key, raw = early
@@ -233,6 +274,25 @@ class FileCache:
             if old is None or old[0] != key:
                 self.changed = True
         return key, raw
+
+    def _verified(self, display: str, key: bytes, raw: bytes) -> bytes:
+        """The hash of bytes read after `inputs_key` hashed the file apart; a difference (an
+        editor saved it meanwhile) taints the run: its report is not kept under the key."""
+        mine = digest(raw)
+        if mine != key:
+            self.tainted = True
+        return mine
+
+    def fetch(self, path: Path | str, display: str, key: bytes | None, max_bytes: int) -> bytes | None:
+        """The bytes of a file `read` answered without them (key, None): read now for a part
+        to compute. Bytes other than those hashed taint the run, and nothing of the file is
+        kept (its entry holds results of the hashed bytes)."""
+        raw = _read_regular(path, max_bytes)
+        if key is not None and (raw is None or self._verified(display, key, raw) != key):
+            self.tainted = True
+            self.new.pop(display, None)
+            self.changed = True
+        return raw
 
     def get(self, display: str, key: bytes | None, part: str, settings: str = "") -> Any:
         """The value stored for this file's bytes and settings, or MISSING."""
@@ -282,6 +342,21 @@ class FileCache:
         if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key and stored[1] == settings):
             raise KeyError(display)
         return stored[2]
+
+    def preload(self, stop: "Callable[[], bool] | None" = None) -> bool:
+        """Unpickle the snapshot now (while another process hashes the inputs); left for
+        later (False) as soon as stop() says it will not be needed (the last report is)."""
+        if self._snapshot is not None or self.snapshot is None:
+            return True
+        blob = self._snapshot_blob()
+        try:
+            snapshot = _SafeUnpickler(_Stoppable(blob, stop)).load() if blob else {}
+        except _Stopped:
+            return False
+        except Exception:  # damaged: every value computed again
+            snapshot = {}
+        self._snapshot = snapshot if isinstance(snapshot, dict) else {}
+        return True
 
     def _snapshot_blob(self) -> bytes:
         """The snapshot's pickle, read once; nothing when it is missing or damaged."""
@@ -334,6 +409,20 @@ class FileCache:
                 continue
             cache.changed = True
         cache.save(compact=False)
+
+    def join_parts(self, parts: dict[str, tuple[bytes, dict]]) -> None:
+        """Parts computed in a forked process this run (the text rules) join their files'
+        entries before `save`, where the file's bytes are the same (files only that process
+        read, hand-written pages, join as they are)."""
+        for display, (key, stored) in parts.items():
+            entry = self.new.get(display)
+            if entry is None:
+                self.new[display] = (key, dict(stored))
+            elif entry[0] == key and stored:
+                entry[1].update(stored)
+            else:
+                continue
+            self.changed = True
 
     def key_of(self, display: str) -> bytes | None:
         """The hash of a file read this run."""
@@ -548,11 +637,13 @@ _NAMES_ONLY = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bm
                          ".rar", ".7z", ".gz", ".woff", ".woff2", ".ttf", ".otf", ".mp3", ".mp4", ".webm"})
 
 
-def inputs_key(folders: list[Path], files: list[Path], settings: Any) -> tuple[str, dict, dict] | None:
+def inputs_key(folders: list[Path], files: list[Path], settings: Any,
+               keep_bytes: bool = True) -> tuple[str, dict, dict] | None:
     """(hash of everything a check reads, the bytes read: path -> (hash, bytes), the folders'
     listings: folder -> walk_names), from every file under `folders` (symlinks by name: the
     run refuses them) and the `files` (missing ones by name); None when a file cannot be read
-    whole (the run reports it)."""
+    whole (the run reports it). Without `keep_bytes`: path -> (hash, size) (`FileCache.read`
+    reads the bytes of a file only when it changed since the last run)."""
     from campaign.records.yamlsource import walk_names
 
     h = hashlib.sha256()
@@ -570,7 +661,7 @@ def inputs_key(folders: list[Path], files: list[Path], settings: Any) -> tuple[s
             if raw is None:
                 return None
             key = digest(raw)
-            read[name] = (key, raw)
+            read[name] = (key, raw if keep_bytes else len(raw))
             h.update(name.encode("utf-8", "surrogateescape") + b"\0" + key)
         for name in links:
             h.update(b"\2" + name.encode("utf-8", "surrogateescape") + b"\0")
@@ -580,11 +671,88 @@ def inputs_key(folders: list[Path], files: list[Path], settings: Any) -> tuple[s
             raw = _read_regular(path, _KEY_MAX_BYTES)
             if raw is None:
                 return None
-            read[str(path)] = (digest(raw), raw)
+            read[str(path)] = (digest(raw), raw if keep_bytes else len(raw))
             h.update(read[str(path)][0])
         else:
-            read[str(path)] = (b"", b"")  # absent
+            read[str(path)] = (b"", b"" if keep_bytes else 0)  # absent
     return h.hexdigest(), read, listed
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on: work is split into processes only with two or more
+    (on one, the split costs its copies and saves nothing)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class InputsApart:
+    """`inputs_key` (reading and hashing every input: a third of a check after an edit) in a
+    forked process, while the caller reads the cache and unpickles the records' snapshot:
+    only names, hashes and sizes come back through a pipe, and `FileCache.read` reads (and
+    hashes again) the files that changed since the last run. A fork is taken only where it
+    exists and without other threads (their locks would be copied held); `start` gives None
+    otherwise, and `result` None when the process failed: the caller hashes serially."""
+
+    def __init__(self, pid: int, reader) -> None:
+        self.pid, self.reader = pid, reader
+        self.saved: bool | None = None  # whether a report is saved under the key (its first byte)
+
+    @classmethod
+    def start(cls, folders: list[Path], files: list[Path], settings: Any,
+              root: Path | None = None) -> "InputsApart | None":
+        if not hasattr(os, "fork") or threading.active_count() > 1 or usable_cpus() < 2:
+            return None
+        code_fingerprint(), _library_versions()  # computed once, here: the caller needs them too
+        read_fd, write_fd = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_fd)
+            os.close(write_fd)
+            return None
+        if pid == 0:  # pragma: no cover (runs in the child, which never returns)
+            os.close(read_fd)
+            code = 1
+            try:
+                inputs = inputs_key(folders, files, settings, keep_bytes=False)
+                saved = root is not None and inputs is not None and _report_file(root, inputs[0]).is_file()
+                with os.fdopen(write_fd, "wb") as out:
+                    out.write(b"R" if saved else b"-")  # first: the caller may stop unpickling
+                    out.flush()
+                    pickle.dump(inputs, out, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_fd)
+        return cls(pid, os.fdopen(read_fd, "rb"))
+
+    def report_saved(self) -> bool:
+        """Whether the process found a report saved under the key (once it has said so:
+        False until then, never waiting)."""
+        if self.saved is None:
+            ready, _, _ = select.select([self.reader], [], [], 0)
+            if not ready:
+                return False
+            self.saved = self.reader.read(1) == b"R"
+        return self.saved
+
+    def result(self) -> tuple[bool, Any]:
+        """(True, what inputs_key gave, sizes for bytes), or (False, None) when the process failed."""
+        try:
+            if self.saved is None:
+                self.saved = self.reader.read(1) == b"R"
+            data = self.reader.read()
+        finally:
+            self.reader.close()
+            _, status = os.waitpid(self.pid, 0)
+        if status != 0 or not data:
+            return False, None
+        try:
+            return True, pickle.loads(data)  # from our own fork, through our own pipe
+        except Exception:
+            return False, None
 
 
 def unchanged(hashes: dict[str, bytes]) -> bool:

@@ -5,6 +5,7 @@ nothing an editor submits is silently ignored. All problems of a run are collect
 """
 from __future__ import annotations
 
+import functools
 import marshal
 import os
 from operator import attrgetter
@@ -52,31 +53,34 @@ class PolicyPage:
     body: str
 
 
+def _read_again(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
 class _ReadPolicyPage(PolicyPage):
     """A policy page whose body is decoded from the file's bytes when first read: a check
     whose text rules come from the cache never needs the 4,500 bodies of a province."""
 
-    def __init__(self, doc: m.PolicyDoc, src_uri: str, raw: bytes, body_start: int, path: Path | None = None):
+    def __init__(self, doc: m.PolicyDoc, src_uri: str, raw: "bytes | Callable[[], bytes]", body_start: int,
+                 path: Path | None = None):
         self.doc = doc
         self.src_uri = src_uri
-        self._raw: bytes | None = raw
+        self._raw = raw
         self._start, self._body, self._path = body_start, None, path
 
     def release(self) -> None:
         """Let go of the file's bytes (a build whose text rules run in another process never
         reads a body: 4,500 policies of a province); asked for later, the body is read again."""
-        if self._body is None and self._path is not None:
-            self._raw = None
+        if self._body is None and self._path is not None and isinstance(self._raw, bytes):
+            self._raw = functools.partial(_read_again, self._path)
 
     @property
     def body(self) -> str:  # type: ignore[override]
         if self._body is None:
-            raw = self._raw
-            if raw is None:
-                try:
-                    raw = self._path.read_bytes()
-                except OSError:
-                    raw = b""
+            raw = self._raw if isinstance(self._raw, bytes) else self._raw()
             try:
                 self._body = raw.decode("utf-8-sig")[self._start:]
             except UnicodeDecodeError:  # changed since it was checked
@@ -87,6 +91,13 @@ class _ReadPolicyPage(PolicyPage):
     @body.setter
     def body(self, value: str) -> None:
         self._body = value
+
+
+def _policy_bytes(cache: Any, path: Path, display: str, key: bytes | None, limit: int) -> bytes:
+    """A cached policy's bytes, read when its body is first needed: those hashed for the run
+    (`FileCache.fetch` taints the run otherwise), or the file as it is now when uncached."""
+    raw = cache.fetch(path, display, key, limit) if key is not None else None
+    return raw if raw is not None else Path(path).read_bytes()
 
 
 @dataclass
@@ -373,6 +384,9 @@ class _Loader:
             else:  # records the dataset lists on their own (units, cleanup entries …)
                 _remember_nested(self.where, record, source, ())
             return record, source, extra, raw
+        if raw is None:  # hashed apart and unchanged, but this part is not stored: read now
+            raw = self.cache.fetch(path, display, key, self.limits.file_kb * 1024)
+            key = self.cache.key_of(display)
         outer, drafts_before, unloaded_before = self.problems, len(self.drafts), set(self.unloaded_ids)
         self.problems = Problems()
         try:
@@ -533,7 +547,9 @@ class _Loader:
             loaded = self._cached(path, display, m.PolicyDoc, lambda raw: self._parse_policy(path, display, raw))
             if loaded:
                 record, _, body_start, raw = loaded
-                raw = raw if raw is not None else path.read_bytes()
+                if raw is None:  # from the cache, its bytes not read: read when its body is
+                    key, limit = self.cache.key_of(display), self.limits.file_kb * 1024
+                    raw = functools.partial(_policy_bytes, self.cache, path, display, key, limit)
                 pages.append(_ReadPolicyPage(record, src_uri, raw, body_start, path))
         return pages
 

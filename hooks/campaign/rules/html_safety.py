@@ -92,6 +92,9 @@ def _check_content(dataset: Dataset, content_dir: Path, allowlist: set[str], pro
             key, raw = read if read is not None else (None, None)
         found = cache.get(display, key, "html", settings)
         if found is MISSING:
+            if raw is None and key is not None:  # hashed apart, unchanged: read now (verified)
+                raw = cache.fetch(path, display, key, dataset.limits.file_kb * 1024)
+                key = cache.key_of(display)
             found = _scan_file(path, display, suffix, allowlist, dataset, raw)
             cache.put(display, key, "html", settings, found)
         problems.items += [p for p in found if p not in known]
