@@ -157,7 +157,8 @@ def page_href(from_src: str, to_src: str) -> str:
 _url = lru_cache(maxsize=1 << 16)(routes.url)
 
 
-@lru_cache(maxsize=1 << 16)
+# Per pair of pages: reused within a page and its neighbours, not across a whole province.
+@lru_cache(maxsize=1 << 12)
 def _page_href(from_src: str, to_src: str, directory: bool) -> str:
     # mkdocs.utils.get_relative_url(target.url, page.url), without importing mkdocs.
     here = _url(from_src, directory)

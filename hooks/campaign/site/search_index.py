@@ -39,8 +39,8 @@ import markupsafe
 # build waits for it rather than filling its memory with page HTML (256 pages: a few MB,
 # and slack enough that a run of long pages does not hold the build in step with it).
 _IN_FLIGHT = 256
-# Page bytes per part (what searchable_html keeps): bounds the indexer's memory, ≈ 550 MB.
-PART_BYTES = 24_000_000
+# Page bytes per part (what Pagefind is sent): bounds the indexer's memory, ≈ 600 MB.
+PART_BYTES = 20_000_000
 PARTS_FOLDER = "parts"
 PARTS_LIST = "parts.json"
 # What a merged part needs: the search page loads Pagefind's scripts from part 1 only.
