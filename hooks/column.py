@@ -501,11 +501,9 @@ def on_post_page(output_html: str, page, config) -> str:
 @event_priority(-100)
 @_timed
 def on_post_template(output_content: str, template_name: str, config) -> str:
-    # 404.html is rendered as a static template, not a page: it gets its policy here.
-    final = output.apply_csp(output.tidy_theme_markup(output_content), enforce=_state.get("command") != "serve")
-    if template_name.endswith(".html"):
-        _index_for_search(template_name, final, config)
-    return final
+    # 404.html is rendered as a static template, not a page: it gets its policy here (and no
+    # search entry: it has no data-pagefind-body, so Pagefind would skip it).
+    return output.apply_csp(output.tidy_theme_markup(output_content), enforce=_state.get("command") != "serve")
 
 
 # --- Pages on more cores ----------------------------------------------------------------------
@@ -719,8 +717,13 @@ def _write_search_index(config) -> None:
         for path in sorted(site_dir.rglob("*.html")):
             relative = path.relative_to(site_dir).as_posix()
             index = _state.get("search_index")
-            if relative not in skip and not relative.startswith("pagefind/") and not (index and index.added(relative)):
-                _index_for_search(relative, path.read_text(encoding="utf-8"), config)
+            if relative in skip or relative.startswith("pagefind/") or (index and index.added(relative)):
+                continue
+            text = path.read_text(encoding="utf-8")
+            # Pagefind reads only elements marked data-pagefind-body once a page has one (every
+            # page of ours has): a file without it (the theme's 404 page) adds nothing.
+            if "data-pagefind-body" in text:
+                _index_for_search(relative, text, config)
     index = _state.pop("search_index", None)
     try:
         if index is not None:
@@ -820,6 +823,10 @@ def on_env(env, config, files):
     else:  # compiled once per machine (Jinja's per-user cache folder, checked against each source)
         env.bytecode_cache = rendering.disk_bytecode_cache()
     theme_cache.install(env)  # Material's navigation rendered once per distinct markup
+    index = _state.get("search_index")
+    if index is not None and _search_fed_early(config):
+        # Every page has been read (and sent): the last part writes while the templates render.
+        index.seal()
     return env
 
 

@@ -114,3 +114,19 @@ def test_a_service_that_dies_is_an_error_not_a_hang(tmp_path: Path):
     worker.start()
     worker.join(60)
     assert done == [True]
+
+
+def test_a_sealed_index_writes_its_last_part_and_a_late_page_starts_another(tmp_path: Path):
+    # The build seals the index once every page is read (the last part writes while the
+    # templates render); a page sent after that still ends up in the index, in a part of its own.
+    target = tmp_path / "pagefind"
+    index = StreamingIndex(target)
+    for path, html in PAGES[:2]:
+        index.add(path, html)
+    index.seal()
+    index.seal()  # idempotent
+    index.add(*PAGES[2])
+    index.write()
+    write_parts_list(target)
+    assert json.loads((target / "parts.json").read_text(encoding="utf-8")) == ["parts/0-2/"]
+    assert {url for url, _ in searchable_parts(target)["pages"]} == {"/", "/actions/a01/", "/actions/a02/"}

@@ -137,6 +137,7 @@ class _Part:
             self._log.close()
             raise SearchIndexError(f"生成搜索索引（Pagefind）失败：无法启动 pagefind（{error}）") from None
         self.size = 0
+        self.finishing = False  # its bundle asked for: it takes no more pages
         self.errors: list[str] = []
         self._next_id = 0
         self._last = 0  # id of GetFiles, once sent
@@ -170,6 +171,7 @@ class _Part:
         GetFiles, not WriteFiles: the service answers WriteFiles before its file writes have
         all landed, which left a file cut short in about one build in ten."""
         self._last = self._send({"type": "GetFiles", "index_id": 0})
+        self.finishing = True
 
     def _read_replies(self) -> None:
         # The bundle comes as one message of megabytes: join the pieces only when a separator
@@ -281,8 +283,8 @@ class StreamingIndex:
         html = searchable_html(html)
         size = len(html.encode("utf-8"))
         current = self._parts[-1] if self._parts else None
-        if current is None or current.size and current.size + size > self._part_bytes:
-            if current is not None:
+        if current is None or current.finishing or current.size and current.size + size > self._part_bytes:
+            if current is not None and not current.finishing:
                 current.finish()  # written while the next part fills
             number = len(self._parts) + 1
             current = _Part(self._executable, self._part_dir(number), index_only=not self._main(number))
@@ -292,6 +294,13 @@ class StreamingIndex:
     def added(self, path: str) -> bool:
         return path in self._added
 
+    def seal(self) -> None:
+        """Every page is in: the last part starts writing its bundle now (write() then only
+        waits), while the build goes on with other work. A page added after this starts a
+        new part."""
+        if self._parts and not self._parts[-1].finishing:
+            self._parts[-1].finish()
+
     def write(self) -> None:
         """Write the last part and wait for every part; raises SearchIndexError."""
         if not self._parts:
@@ -299,7 +308,8 @@ class StreamingIndex:
                 return
             # no page: an empty index still answers the search page
             self._parts.append(_Part(self._executable, self._part_dir(1), index_only=False))
-        self._parts[-1].finish()
+        if not self._parts[-1].finishing:
+            self._parts[-1].finish()
         errors = [error for part in self._parts for error in part.wait()]
         if errors:
             raise SearchIndexError("生成搜索索引（Pagefind）失败：" + "；".join(errors))
