@@ -118,8 +118,8 @@ def on_config(config):
     # item pages), looked up by content digests (campaign/site/pages/base.py).
     pages.reuse_between_builds(_previewing())
     # A full build runs the check's text rules (most of a check without a cache) in a forked
-    # process meanwhile, and takes their verdict before the site is swapped in
-    # (_complete_check): the build still fails with every problem listed together.
+    # process meanwhile, and takes their verdict at the end of on_files (_complete_check):
+    # the build still fails with every problem listed together.
     report = check_project(_root(config), as_of_from_environment(), content_dir=Path(config.docs_dir),
                            texts_apart=_state.get("command") == "build" and not _previewing())
     if report.errors or report.dataset is None:
@@ -287,6 +287,10 @@ def on_files(files: Files, config) -> Files:
         files.append(File.generated(config, search_page.DIRECT, content=search_page.direct_index(dataset)))
     if _previewing():
         _plan_preview(files, config)
+    # The text rules (run apart since on_config, on the other core) are done by now at any
+    # scale measured: take their verdict before the pages are read, while the build holds
+    # the least (their cache parts are merged then), and an error stops it before any page.
+    _complete_check()
     return files
 
 
