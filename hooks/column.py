@@ -542,8 +542,8 @@ def on_nav(nav, config, files):
 
 
 def on_pre_template(template, template_name: str, config):
-    # The first theme template (404.html) renders after on_env and before the Pagefind
-    # service (threads of ours) starts: the one moment a fork is safe and the env final.
+    # The first theme template (404.html) renders after on_env, every page read and sent to
+    # Pagefind: the env is final, and the only threads running are the search index's.
     inputs = _state.pop("page_build", None)
     if inputs is not None and _streams_search_index(config) and _page_workers() > 1:
         _start_page_workers(template.environment, config, *inputs)
@@ -559,9 +559,12 @@ def _start_page_workers(env, config, nav, files) -> None:
         file = doc_files[index]
         _build_page(file.page, config, doc_files, nav, env, excluded=file.inclusion.is_excluded())
 
+    # The search index's reader threads may run on (the last part writing): a worker never
+    # touches the index, so they are no reason not to fork.
+    index = _state.get("search_index")
     pool = parallel.start(_page_workers(), len(doc_files), build, setup=_become_page_worker,
                           finish=lambda: _write_search_index(config), timings=_worker_figures,
-                          loggers=("mkdocs",))
+                          loggers=("mkdocs",), threads=1 + (index.reader_threads() if index else 0))
     if pool is None:
         return
     blank = env.from_string("")
@@ -578,6 +581,9 @@ def _start_page_workers(env, config, nav, files) -> None:
 
 def _become_page_worker(number: int) -> None:
     _state["page_worker"] = number
+    # The parent's search index (its services, pipes and threads): the parent's alone. Every
+    # page went to it before the fork.
+    _state.pop("search_index", None)
     _timings.clear()  # the parent has counted everything up to the fork
 
 
@@ -636,9 +642,9 @@ def _streams_search_index(config) -> bool:
 def _search_fed_early(config) -> bool:
     """Pages go to Pagefind as their content is final (on_page_content, while MkDocs reads
     and converts the next pages) rather than after the theme's template: Pagefind then works
-    on the second core from the first page on, not only once the templates render. Not with
-    page workers, which index their own pages (and cannot fork beside the service's threads)."""
-    return _streams_search_index(config) and _page_workers() == 1
+    on the second core from the first page on, not only once the templates render (page
+    workers, forked after that, index nothing)."""
+    return _streams_search_index(config)
 
 
 def _search_document(page, config, content: str) -> str:

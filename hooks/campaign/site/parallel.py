@@ -112,12 +112,14 @@ class Pool:
 
 def start(count: int, total: int, build: Callable[[int], None], *, setup: Callable[[int], None],
           finish: Callable[[], None], timings: Callable[[], dict[str, float]],
-          loggers: tuple[str, ...]) -> Pool | None:
+          loggers: tuple[str, ...], threads: int = 1) -> Pool | None:
     """Fork count - 1 workers over items 0 … total-1; None (build on one core) when not safe.
 
     In worker k: setup(k) first, then build(i) for its items, finish() and timings() at the
-    end, and the handlers of `loggers` replaced by the pipe to the parent."""
-    if count < 2 or total < 2 or threading.active_count() > 1:
+    end, and the handlers of `loggers` replaced by the pipe to the parent. `threads`: the
+    threads the caller knows to be running (its own, and any whose objects the workers never
+    touch); with any other, no fork (its locks would be copied held)."""
+    if count < 2 or total < 2 or threading.active_count() > threads:
         return None
     count = min(count, total)
     for stream in (sys.stdout, sys.stderr):

@@ -166,6 +166,9 @@ class _Part:
         self._slots.acquire()  # released by the reader when the service answers (or ends)
         self._send({"type": "AddFile", "index_id": 0, "file_path": path, "url": None, "file_contents": html})
 
+    def reading(self) -> bool:
+        return self._reader.is_alive()
+
     def finish(self) -> None:
         """Ask for the bundle; the reader writes it when it arrives, then the service stops.
         GetFiles, not WriteFiles: the service answers WriteFiles before its file writes have
@@ -293,6 +296,10 @@ class StreamingIndex:
 
     def added(self, path: str) -> bool:
         return path in self._added
+
+    def reader_threads(self) -> int:
+        """Threads of ours still running: one per part until its bundle is written."""
+        return sum(1 for part in self._parts if part.reading())
 
     def seal(self) -> None:
         """Every page is in: the last part starts writing its bundle now (write() then only
