@@ -31,6 +31,7 @@ from campaign.check import as_of_from_environment, check_project, nav_paths, tex
 from campaign.editors import guide_pages
 from campaign.exports import feeds, history, opendata
 from campaign.records.dates import zh_date
+from campaign.records.processes import resident_mb, usable_cpus
 from campaign.site import (contact, documents, html_pages, output, page_store, pages, parallel, portal, preview,
                            rendering, responsive, sanitizer, search_index)
 from campaign.site.pages import history as history_pages
@@ -45,7 +46,7 @@ _state: dict = {}
 
 # Seconds spent in our own handlers per event, for benchmarks/run.py (COLUMN_TIMINGS=file).
 _timings: dict[str, float] = {}
-# Peak memory (MB) reported by the page workers: their own and their Pagefind services'.
+# Peak memory (MB) reported by the page workers.
 _peaks: dict[str, float] = {}
 
 
@@ -78,7 +79,7 @@ def _write_timings() -> None:
         # Pagefind service), so the benchmark can say which is the peak.
         peaks = {"self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                  "worker_mb": _peaks.get("worker_mb", 0.0),
-                 "pagefind_mb": max(search_index.peak_mb(), _peaks.get("pagefind_mb", 0.0)),
+                 "pagefind_mb": search_index.peak_mb(),
                  "text_rules_mb": text_rules_peak_mb()}
         Path(target + ".rss.json").write_text(json.dumps(peaks, sort_keys=True), encoding="utf-8")
 
@@ -230,7 +231,6 @@ def on_build_error(error):
     _stop_page_workers()
     _close_page_store()
     _state.pop("worker_pages", None)
-    _state.pop("worker_dests", None)
     # The build failed after on_config: drop the half-written folder, keep the old site.
     _stop_search_index()
     final = _state.pop("final_site_dir", None)
@@ -415,7 +415,10 @@ def on_page_content(html_content: str, page, config, files) -> str:
     site = _state["dataset"].site
     html_content = contact.link_number(html_content, site.hotline, contact.hotline_href(site))
     html_content = responsive.label_tables(html_content)
-    if _search_fed_early(config):
+    # Pagefind gets each page as its content is final, while MkDocs reads and converts the
+    # next ones, rather than after the theme's template: it works on the second core from
+    # the first page on (page workers, forked after every page is read, index nothing).
+    if _streams_search_index(config):
         _index_for_search(page.file.dest_uri, _search_document(page, config, html_content), config)
     generated = _generated(page)
     if generated is not None:
@@ -494,8 +497,6 @@ def on_post_page(output_html: str, page, config) -> str:
     # Each page's Content-Security-Policy gets the hashes of its own inline code, on the
     # HTML MkDocs is about to write (no second pass reading and rewriting every file).
     final = output.apply_csp(output.tidy_theme_markup(output_html), enforce=_state.get("command") != "serve")
-    if not _search_fed_early(config):
-        _index_for_search(page.file.dest_uri, final, config)
     if page.file.src_uri in _state.get("stored_pages", {}):
         page.content = ""  # written: back out of memory
     return final
@@ -533,21 +534,12 @@ def _page_workers() -> int:
     # so a second core is free for a worker then: short ×10 4.8–5.2 s with one, 5.2–5.7 s
     # without. But a forked worker counts (and, as it runs, copies pages of) the memory of
     # the process it was forked from: none from a build process past WORKER_MEMORY_MB.
-    if (os.cpu_count() or 1) < 2 or _resident_mb() > WORKER_MEMORY_MB:
+    if usable_cpus() < 2 or resident_mb() > WORKER_MEMORY_MB:
         return 1
     return 2
 
 
 WORKER_MEMORY_MB = 512
-
-
-def _resident_mb() -> float:
-    """This process's resident memory now (0 where /proc is missing)."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, ValueError, IndexError):
-        return 0.0
 
 
 @event_priority(-100)  # the final navigation and files, after any plugin's
@@ -578,7 +570,7 @@ def _start_page_workers(env, config, nav, files) -> None:
     # touches the index, so they are no reason not to fork.
     index = _state.get("search_index")
     pool = parallel.start(_page_workers(), len(doc_files), build, setup=_become_page_worker,
-                          finish=lambda: _write_search_index(config), timings=_worker_figures,
+                          finish=lambda: None, timings=_worker_figures,
                           loggers=("mkdocs",), threads=1 + (index.reader_threads() if index else 0))
     if pool is None:
         return
@@ -590,7 +582,6 @@ def _start_page_workers(env, config, nav, files) -> None:
             elsewhere.add(file.src_uri)
     _state["page_workers"] = pool
     _state["worker_pages"] = elsewhere
-    _state["worker_dests"] = {file.dest_uri for file in doc_files if file.src_uri in elsewhere}
     logging.getLogger("mkdocs.commands.build").addFilter(_quiet_skipped_page)
 
 
@@ -604,8 +595,7 @@ def _become_page_worker(number: int) -> None:
 
 def _worker_figures() -> dict[str, float]:
     # What a worker hands back at its end: its handlers' seconds and its peaks ("peak:…").
-    return {**_timings, "peak:worker_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "peak:pagefind_mb": search_index.peak_mb()}
+    return {**_timings, "peak:worker_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def _quiet_skipped_page(record) -> bool:
@@ -654,14 +644,6 @@ def _streams_search_index(config) -> bool:
     return _state.get("command") == "build" and not _state.get("dirty") and not _is_guide(config)
 
 
-def _search_fed_early(config) -> bool:
-    """Pages go to Pagefind as their content is final (on_page_content, while MkDocs reads
-    and converts the next pages) rather than after the theme's template: Pagefind then works
-    on the second core from the first page on, not only once the templates render (page
-    workers, forked after that, index nothing)."""
-    return _streams_search_index(config)
-
-
 def _search_document(page, config, content: str) -> str:
     """What Pagefind reads of the finished page (search_index.searchable_html), made before
     the theme's template: its language and its data-pagefind-body element as
@@ -684,7 +666,7 @@ def _index_for_search(path: str, final_html: str, config) -> None:
     if index is None:
         try:
             index = _state["search_index"] = search_index.StreamingIndex(
-                Path(config.site_dir) / "pagefind", _search_part_bytes(), process=_state.get("page_worker", 0))
+                Path(config.site_dir) / "pagefind", _search_part_bytes())
         except search_index.SearchIndexError as error:
             raise PluginError(str(error)) from None
     index.add(path, final_html)
@@ -732,29 +714,26 @@ def _pagefind(config) -> None:
 
 
 def _write_search_index(config) -> None:
-    """Write this process's parts of the index; in the parent (after the workers ended) also
-    any other HTML file in the folder (none today), as `pagefind --site` would, and the list
-    of parts the search page merges."""
+    """Write the index (after any page workers ended): with any other HTML file in the folder
+    that has a searchable element (none today), as `pagefind --site` would, and the list of
+    parts the search page merges."""
     site_dir = Path(config.site_dir)
-    worker = _state.get("page_worker")
-    if not worker:
-        skip = _state.get("worker_dests", set())
-        for path in sorted(site_dir.rglob("*.html")):
-            relative = path.relative_to(site_dir).as_posix()
-            index = _state.get("search_index")
-            if relative in skip or relative.startswith("pagefind/") or (index and index.added(relative)):
-                continue
-            text = path.read_text(encoding="utf-8")
-            # Pagefind reads only elements marked data-pagefind-body once a page has one (every
-            # page of ours has): a file without it (the theme's 404 page) adds nothing.
-            if "data-pagefind-body" in text:
-                _index_for_search(relative, text, config)
+    index = _state.get("search_index")
+    for path in sorted(site_dir.rglob("*.html")):
+        relative = path.relative_to(site_dir).as_posix()
+        if relative.startswith("pagefind/") or (index and index.added(relative)):
+            continue
+        text = path.read_text(encoding="utf-8")
+        # Pagefind reads only elements marked data-pagefind-body once a page has one (every
+        # page of ours has): a file without it (the theme's 404 page) adds nothing.
+        if "data-pagefind-body" in text:
+            _index_for_search(relative, text, config)
+            index = _state["search_index"]
     index = _state.pop("search_index", None)
     try:
         if index is not None:
             index.write()
-        if not worker:
-            search_index.write_parts_list(site_dir / "pagefind")
+        search_index.write_parts_list(site_dir / "pagefind")
     except search_index.SearchIndexError as error:
         raise PluginError(str(error)) from None
 
@@ -770,7 +749,6 @@ def on_post_build(config):
     _pagefind(config)
     _close_page_store()
     _state.pop("worker_pages", None)
-    _state.pop("worker_dests", None)
     # Last event of a build: hand the benchmark our own time, if it asked.
     _write_timings()
     _timings.clear()
@@ -849,7 +827,7 @@ def on_env(env, config, files):
         env.bytecode_cache = rendering.disk_bytecode_cache()
     theme_cache.install(env)  # Material's navigation rendered once per distinct markup
     index = _state.get("search_index")
-    if index is not None and _search_fed_early(config):
+    if index is not None:
         # Every page has been read (and sent): the last part writes while the templates render.
         index.seal()
     return env

@@ -35,9 +35,9 @@ from pathlib import Path
 
 import yaml
 
-from campaign.records.filecache import (MISSING, FileCache, InputsApart, inputs_key, load_report, save_report, unchanged,
-                                         usable_cpus)
+from campaign.records.filecache import MISSING, FileCache, InputsApart, inputs_key, load_report, save_report, unchanged
 from campaign.records.loading import Dataset, read_dataset
+from campaign.records.processes import peak_kib, usable_cpus
 from campaign.records.problems import DataError, Problem, Problems
 from campaign.records.validation import Checker, check_references
 from campaign.records.yamlsource import DEFAULT_LIMITS, Limits, parse_yaml, read_text, split_front_matter, walk_files
@@ -291,14 +291,6 @@ def text_rules_peak_mb() -> float:
     return _text_rules_peak_kib[0] / 1024
 
 
-def _own_peak_kib() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            return next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), 0)
-    except (OSError, ValueError, IndexError):
-        return 0  # not Linux: no figure
-
-
 class _TextRulesApart:
     """The text rules of a check in a forked process: its problems and the cache parts it
     computed come back through a pipe when the caller is ready for them (finish). A fork is
@@ -334,7 +326,7 @@ class _TextRulesApart:
                 parts = {display: (entry[0], {part: value for part, value in entry[1].items() if part in cls.PARTS})
                          for display, entry in entries if entry is not None}
                 with os.fdopen(write_fd, "wb") as out:
-                    pickle.dump((added, parts, cache.computed, cache.tainted, _own_peak_kib()), out,
+                    pickle.dump((added, parts, cache.computed, cache.tainted, peak_kib()), out,
                                 protocol=pickle.HIGHEST_PROTOCOL)
                 code = 0
             finally:

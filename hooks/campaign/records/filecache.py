@@ -51,6 +51,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from campaign.records.processes import usable_cpus
+
 FORMAT = 2
 _NAME = f"check-v{FORMAT}.pickle"
 _MAGIC = b"column-check-cache\n"
@@ -676,15 +678,6 @@ def inputs_key(folders: list[Path], files: list[Path], settings: Any,
         else:
             read[str(path)] = (b"", b"" if keep_bytes else 0)  # absent
     return h.hexdigest(), read, listed
-
-
-def usable_cpus() -> int:
-    """CPUs this process may run on: work is split into processes only with two or more
-    (on one, the split costs its copies and saves nothing)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 class InputsApart:

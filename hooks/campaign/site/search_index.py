@@ -10,11 +10,12 @@ the bundle (about 22 bytes for every byte of page sent: 4.8 GB for the 12,600 pa
 long-text benchmark at ×100). So a site is indexed in parts of about `part_bytes` of page each
 (whole pages), one service process each: when a part is
 full it writes its bundle and exits while the next part fills, so a part's final write also
-overlaps the rendering. A build process that renders pages in a forked worker indexes them
-there, into parts of its own. The build's first part is the bundle in pagefind/ (with
-Pagefind's scripts); the others are index-only bundles in pagefind/parts/P-N/ (process P, its
-part N), listed in pagefind/parts.json, which the search page merges in (Pagefind's
-`mergeIndex`, which reuses the first part's WebAssembly).
+overlaps the rendering. The build process indexes every page (page workers, forked once every
+page is read, index none). The first part is the bundle in pagefind/ (with Pagefind's
+scripts); the others are index-only bundles in pagefind/parts/0-N/ (part N; the 0 is the
+process that wrote it, kept in the name search.js reads), listed in pagefind/parts.json,
+which the search page merges in (Pagefind's `mergeIndex`, which reuses the first part's
+WebAssembly).
 
 Work: Pagefind reads only the page's <head> and its data-pagefind-body element, so it is
 sent just those (a third of its parsing was the theme's navigation around them).
@@ -34,6 +35,8 @@ import threading
 from pathlib import Path
 
 import markupsafe
+
+from campaign.records.processes import peak_kib
 
 # Pages sent to a service and not yet indexed: the service queues without limit, so the
 # build waits for it rather than filling its memory with page HTML (256 pages: a few MB,
@@ -58,13 +61,7 @@ def peak_mb() -> float:
 
 
 def _note_peak(pid: int) -> None:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    _peak_kib[0] = max(_peak_kib[0], int(line.split()[1]))
-    except (OSError, ValueError, IndexError):
-        pass  # not Linux: no figure
+    _peak_kib[0] = max(_peak_kib[0], peak_kib(pid))
 
 
 class SearchIndexError(Exception):
@@ -105,8 +102,8 @@ def search_document(language: str, content: str, title: str | None, *, exclude: 
 
 
 def write_parts_list(bundle_dir: Path) -> None:
-    """pagefind/parts.json: every part beside the main bundle, by process and number (the
-    order the search page merges them in); after every process wrote its parts."""
+    """pagefind/parts.json: every part beside the main bundle, in order (the order the search
+    page merges them in); once the parts are written."""
     folder = bundle_dir / PARTS_FOLDER
     found = [p.name for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []
     listed = [f"{PARTS_FOLDER}/{name}/" for name in
@@ -266,19 +263,15 @@ class _Part:
 class StreamingIndex:
     """A site's Pagefind index into `bundle_dir`: add() pages in order, then write()."""
 
-    def __init__(self, bundle_dir: Path, part_bytes: int = PART_BYTES, process: int = 0) -> None:
+    def __init__(self, bundle_dir: Path, part_bytes: int = PART_BYTES) -> None:
         self._bundle_dir = Path(bundle_dir)
         self._part_bytes = max(1, part_bytes)
-        self._process = process  # 0: the build's own process, whose first part is the main bundle
         self._executable = _executable()
         self._parts: list[_Part] = []
         self._added: set[str] = set()
 
-    def _main(self, number: int) -> bool:
-        return self._process == 0 and number == 1
-
     def _part_dir(self, number: int) -> Path:
-        return self._bundle_dir if self._main(number) else self._bundle_dir / PARTS_FOLDER / f"{self._process}-{number}"
+        return self._bundle_dir if number == 1 else self._bundle_dir / PARTS_FOLDER / f"0-{number}"
 
     def add(self, path: str, html: str) -> None:
         """Index a page by its path in the site (actions/a01/index.html): URL as `--site` gives it."""
@@ -290,7 +283,7 @@ class StreamingIndex:
             if current is not None and not current.finishing:
                 current.finish()  # written while the next part fills
             number = len(self._parts) + 1
-            current = _Part(self._executable, self._part_dir(number), index_only=not self._main(number))
+            current = _Part(self._executable, self._part_dir(number), index_only=number > 1)
             self._parts.append(current)
         current.add(path, html, size)
 
@@ -311,8 +304,6 @@ class StreamingIndex:
     def write(self) -> None:
         """Write the last part and wait for every part; raises SearchIndexError."""
         if not self._parts:
-            if self._process:
-                return
             # no page: an empty index still answers the search page
             self._parts.append(_Part(self._executable, self._part_dir(1), index_only=False))
         if not self._parts[-1].finishing:
