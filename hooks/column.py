@@ -512,16 +512,14 @@ def on_post_template(output_content: str, template_name: str, config) -> str:
 
 
 # --- Pages on more cores ----------------------------------------------------------------------
-# Filling the theme's template is the largest part of a build, and MkDocs does it page after
-# page on one core. A plain `mkdocs build` forks a worker (campaign/site/parallel.py) as the
-# first theme template renders, after every page is read and every on_env has run: it builds
-# every second page with MkDocs' own _build_page (same env, nav, files and config), writes it
-# and indexes it for search into parts of its own (campaign/site/search_index.py), so the
-# search indexing is shared between the processes too. The parent gives those pages a blank
-# template, so MkDocs writes nothing over them. Which page goes where is fixed by its place in
-# MkDocs' order, so the site is the same from build to build; the pages are the one-process
-# build's byte for byte. COLUMN_WORKERS=n sets the number of processes (default: 2 with four
-# cores or more, else 1).
+# Filling the theme's template is a large part of a build, and MkDocs does it page after page
+# on one core. A plain `mkdocs build` forks a worker (campaign/site/parallel.py) as the first
+# theme template renders, after every page is read (and sent to Pagefind) and every on_env
+# has run: it builds every second page with MkDocs' own _build_page (same env, nav, files and
+# config) and writes it. The parent gives those pages a blank template, so MkDocs writes
+# nothing over them. Which page goes where is fixed by its place in MkDocs' order, so the
+# site is the same from build to build, the one-process build's byte for byte.
+# COLUMN_WORKERS=n sets the number of processes (default in _page_workers).
 
 
 def _page_workers() -> int:
