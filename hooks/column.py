@@ -33,7 +33,7 @@ from campaign.exports import feeds, history, opendata
 from campaign.records.dates import zh_date
 from campaign.records.processes import resident_mb, usable_cpus
 from campaign.site import (contact, documents, html_pages, output, page_store, pages, parallel, portal, preview,
-                           rendering, responsive, sanitizer, search_index)
+                           render_ahead, rendering, responsive, sanitizer, search_index)
 from campaign.site.pages import history as history_pages
 from campaign.site.pages import policies
 from campaign.site.pages import search as search_page
@@ -140,6 +140,7 @@ def on_config(config):
     _resolve_history(config)
     _bundle_styles(config)
     _build_aside(config)
+    _warm_search_index(config)
     return config
 
 
@@ -228,6 +229,7 @@ def on_build_error(error):
     if pending is not None:
         pending.abandon()
     preview.abandon()
+    _stop_render_ahead()
     _stop_page_workers()
     _close_page_store()
     _state.pop("worker_pages", None)
@@ -271,6 +273,12 @@ def on_files(files: Files, config) -> Files:
     if not rendered_now:
         _state["page_store"] = page_store.PageStore(Path(config.site_dir).parent)
         _state["stored_pages"] = {}
+    if not rendered_now and _page_workers() > 1:
+        # The second core renders generated pages from the last one back while this one
+        # makes the downloads and reads the first pages (campaign/site/render_ahead.py).
+        index = _state.get("search_index")  # its reader threads: the child never touches it
+        _state["render_ahead"] = render_ahead.start(generated, Path(config.site_dir).parent,
+                                                    threads=1 + (index.reader_threads() if index else 0))
     for page in generated:
         inclusion = InclusionLevel.INCLUDED if page.src_uri in in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.src_uri, content=page.content if rendered_now else "",
@@ -292,6 +300,13 @@ def on_files(files: Files, config) -> Files:
     # the least (their cache parts are merged then), and an error stops it before any page.
     _complete_check()
     return files
+
+
+def _stop_render_ahead() -> None:
+    ahead = _state.pop("render_ahead", None)
+    if ahead is not None:
+        ahead.close()
+        log.debug("提前生成的页面：%d 个", ahead.taken)
 
 
 def _close_page_store() -> None:
@@ -340,7 +355,11 @@ def _written_file(config, path: str, content: str | bytes) -> File:
 @_timed
 def on_page_read_source(page, config):
     generated = _generated(page)
-    return None if generated is None else generated.content
+    if generated is None:
+        return None
+    ahead = _state.get("render_ahead")
+    content = ahead.take(page.file.src_uri) if ahead is not None else None
+    return generated.content if content is None else content
 
 
 @_timed
@@ -660,6 +679,11 @@ def _index_for_search(path: str, final_html: str, config) -> None:
     if not _streams_search_index(config):
         return
     start = time.perf_counter()
+    _search_index(config).add(path, final_html)
+    _external("pagefind", start)
+
+
+def _search_index(config) -> search_index.StreamingIndex:
     index = _state.get("search_index")
     if index is None:
         try:
@@ -667,8 +691,18 @@ def _index_for_search(path: str, final_html: str, config) -> None:
                 Path(config.site_dir) / "pagefind", _search_part_bytes())
         except search_index.SearchIndexError as error:
             raise PluginError(str(error)) from None
-    index.add(path, final_html)
-    _external("pagefind", start)
+    return index
+
+
+def _warm_search_index(config) -> None:
+    # The first Pagefind service starts as the check ends, while the second core has little
+    # else to do, and loads its word lists then, not when the first page comes.
+    if _streams_search_index(config):
+        _stop_search_index()  # a previous build's, in the same process
+        try:
+            _search_index(config).warm(config.theme["language"])
+        except search_index.SearchIndexError as error:
+            raise PluginError(str(error)) from None
 
 
 def _search_part_bytes() -> int:
@@ -808,6 +842,7 @@ def _plan_preview(files: Files, config) -> None:
 
 
 def on_env(env, config, files):
+    _stop_render_ahead()  # every page is read
     # A page the preview does not render again keeps the date MkDocs gave it on creation
     # (the clock); sitemap.xml lists every page's date: give them the data date, as
     # on_pre_page does for the rendered ones.

@@ -1,5 +1,5 @@
 """Table cells carry their column names for the phone layout; dates never break."""
-from campaign.site.responsive import label_tables
+from campaign.site.responsive import grid, label_tables
 
 TABLE = """<table>
 <thead>
@@ -39,3 +39,23 @@ def test_two_column_tables_and_other_html_stay():
     assert label_tables("<p>无表格</p>") == "<p>无表格</p>"
     meta = '<table class="gk-meta"><tr><th>a</th><td>b</td></tr></table>'
     assert label_tables(meta) == meta
+
+
+def _markdown_grid(header, rows):
+    # The table as the tables extension writes it (what generated pages carried before).
+    head = "".join(f"<th>{cell}</th>" for cell in header)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>\n" for row in rows)
+    return f"<table>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+
+
+def test_generated_tables_are_written_as_labelling_makes_them():
+    link = '<a href="../a01/" title="x">“营商” &amp; 2018年6月30日</a>'
+    cases = [
+        (["任务", "状态", "完成时限"], [[link, '<span class="status">已完成</span>', "2018年6月30日"],
+                                       ["乙", "", "2018-06-30 前"]]),
+        (["名称", "内容"], [["a", "2019年1月"], ["b", "c"]]),  # narrow: no labels
+        (['<span title="说明">单位</span>', "数 量", '“引号”', "", "多"], [["1", "2", "3", "4", "5", "6"], ["7"]]),
+        (["甲", "乙", "丙"], []),
+    ]
+    for header, rows in cases:
+        assert grid(header, rows) == label_tables(_markdown_grid(header, rows)), header

@@ -12,12 +12,15 @@ which moved every table in the page and laid it out again inside the script's st
 task, the longest task of a table-heavy page such as the home page (Lighthouse's total
 blocking time, issue 15). tables.css carries Material's table rules over to the class.
 
-A pure function on the page's content HTML, run once per page by the adapter.
+label_tables is a pure function on the page's content HTML, run once per page by the
+adapter; grid writes the generated pages' tables in that final form at once (most of the
+tables of a build), so that pass has nothing left to do for them.
 """
 from __future__ import annotations
 
 import itertools
 import re
+from typing import Iterable, Sequence
 
 # Only the tables Markdown writes (no attributes); the 政务公开 block (class="gk-meta")
 # has its own phone layout.
@@ -81,3 +84,17 @@ def label_tables(content: str) -> str:
     if "<table>" not in content:
         return content
     return _TABLE.sub(_table, content)
+
+
+def grid(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A table in the form label_tables gives a Markdown table of this header and rows
+    (header cells our own words, row cells escaped HTML), written directly."""
+    labels = [_label(cell) for cell in header]
+    stack = len(labels) >= MIN_COLUMNS
+    opens = [f'<td data-label="{label}">' if stack and label else "<td>" for label in labels]
+    head = "".join(f"<th>{cell}</th>" for cell in header)
+    body = "".join(
+        "<tr>" + "".join(f"{opens[i] if i < len(opens) else '<td>'}{_keep_dates(f'{cell}')}</td>" for i, cell in enumerate(row))
+        + "</tr>\n" for row in rows)
+    opening = '<table class="data-table" data-stack>' if stack else '<table class="data-table">'
+    return (f"{WRAP_OPEN}{opening}\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n{body}</tbody>\n</table>{WRAP_CLOSE}\n")

@@ -38,13 +38,16 @@ import markupsafe
 
 from campaign.records.processes import peak_kib
 
-# Pages sent to a service and not yet indexed: the service queues without limit, so the
-# build waits for it rather than filling its memory with page HTML (256 pages: a few MB,
-# and slack enough that a run of long pages does not hold the build in step with it).
-_IN_FLIGHT = 256
+# A service queues what it is sent without limit, so the build never waits for it while a
+# part fills: at most a part's pages (PART_BYTES) are in its queue. Held in step with the
+# service (256 pages in flight until session 7), the build idled a core while Pagefind
+# caught up. What bounds memory is the number of services alive: a part starts only once
+# the part before the previous one has written its bundle (two at a time: one writing, one
+# filling).
 # Page bytes per part (what Pagefind is sent): bounds the indexer's memory, ≈ 600 MB.
 PART_BYTES = 20_000_000
 PARTS_FOLDER = "parts"
+_WARM_PAGE = '<html lang="{language}"><body data-pagefind-body><p>营商环境专项督查</p></body></html>'
 PARTS_LIST = "parts.json"
 # What a merged part needs: the search page loads Pagefind's scripts from part 1 only.
 _INDEX_ONLY = ("pagefind-entry.json", ".pf_meta", "index/", "fragment/", "filter/")
@@ -124,7 +127,7 @@ def mark_single_part(bundle_dir: Path) -> None:
 class _Part:
     """One service process holding one index; writes its bundle into `target` when finished."""
 
-    def __init__(self, executable: str, target: Path, index_only: bool) -> None:
+    def __init__(self, executable: str, target: Path, index_only: bool, warm_language: str | None = None) -> None:
         self._target, self._index_only = target, index_only
         self._log = tempfile.TemporaryFile()
         try:
@@ -140,9 +143,16 @@ class _Part:
         self._last = 0  # id of GetFiles, once sent
         self._written = False
         self._broken = False
-        self._slots = threading.Semaphore(_IN_FLIGHT)
         self._reader = threading.Thread(target=self._read_replies, name="pagefind-reader", daemon=True)
         self._reader.start()
+        self._index_id = 0
+        if warm_language is not None:
+            # A page into an index never written, so the service loads its word lists (a
+            # third of a second for Chinese) now, not when the first real page comes.
+            self._send({"type": "NewIndex", "config": None})
+            self._send({"type": "AddFile", "index_id": 0, "file_path": "warm/index.html", "url": None,
+                        "file_contents": _WARM_PAGE.format(language=markupsafe.escape(warm_language))})
+            self._index_id = 1  # the service numbers its indexes 0, 1, … as they are asked for
         self._send({"type": "NewIndex", "config": None})
 
     def _send(self, payload: dict) -> int:
@@ -160,17 +170,21 @@ class _Part:
         self.size += size
         if self._broken:  # the service is gone: write() reports it
             return
-        self._slots.acquire()  # released by the reader when the service answers (or ends)
-        self._send({"type": "AddFile", "index_id": 0, "file_path": path, "url": None, "file_contents": html})
+        self._send({"type": "AddFile", "index_id": self._index_id, "file_path": path, "url": None,
+                    "file_contents": html})
 
     def reading(self) -> bool:
         return self._reader.is_alive()
+
+    def written(self) -> None:
+        """Wait until the bundle is written (or the service has gone)."""
+        self._reader.join()
 
     def finish(self) -> None:
         """Ask for the bundle; the reader writes it when it arrives, then the service stops.
         GetFiles, not WriteFiles: the service answers WriteFiles before its file writes have
         all landed, which left a file cut short in about one build in ten."""
-        self._last = self._send({"type": "GetFiles", "index_id": 0})
+        self._last = self._send({"type": "GetFiles", "index_id": self._index_id})
         self.finishing = True
 
     def _read_replies(self) -> None:
@@ -192,9 +206,6 @@ class _Part:
                         return
         finally:
             self._broken = self._broken or not self._written
-            # Whoever waits for a slot must not wait for a service that is gone (later adds
-            # see _broken and do not wait).
-            self._slots.release(_IN_FLIGHT)
 
     def _handle(self, reply: dict) -> bool:
         """True once the bundle is written (the last reply this part waits for)."""
@@ -202,8 +213,6 @@ class _Part:
         kind = payload.get("type")
         if kind == "Error":
             self.errors.append(str(payload.get("message")))
-        if kind in ("IndexedFile", "Error") and reply.get("message_id") != self._last:
-            self._slots.release()
         if reply.get("message_id") == self._last and self._last:
             if kind == "GetFiles":
                 self._write_bundle(payload.get("files") or [])
@@ -273,6 +282,12 @@ class StreamingIndex:
     def _part_dir(self, number: int) -> Path:
         return self._bundle_dir if number == 1 else self._bundle_dir / PARTS_FOLDER / f"0-{number}"
 
+    def warm(self, language: str) -> None:
+        """Start the first part's service now, on a core that has nothing else to do yet,
+        with its word lists for `language` loaded (the pages come later)."""
+        if not self._parts:
+            self._parts.append(_Part(self._executable, self._part_dir(1), index_only=False, warm_language=language))
+
     def add(self, path: str, html: str) -> None:
         """Index a page by its path in the site (actions/a01/index.html): URL as `--site` gives it."""
         self._added.add(path)
@@ -282,6 +297,8 @@ class StreamingIndex:
         if current is None or current.finishing or current.size and current.size + size > self._part_bytes:
             if current is not None and not current.finishing:
                 current.finish()  # written while the next part fills
+            if len(self._parts) >= 2:
+                self._parts[-2].written()  # two services alive at most
             number = len(self._parts) + 1
             current = _Part(self._executable, self._part_dir(number), index_only=number > 1)
             self._parts.append(current)

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Sequence
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from campaign.site import responsive
 from campaign.site.cells import badge, bar, days_left, month_label, task_link
 from campaign.records.dates import zh_date
 from campaign.site.rendering import link, percent, sample_badge, text, unit_link, unit_links
@@ -34,15 +35,9 @@ def _table(fn: Callable[..., str]) -> Callable[..., Markup]:
 
 def _grid(context: Context, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A table; header cells are our own words, row cells already escaped. Tables are
-    HTML on every page (Markdown pages, the editors' guide, have none; raw HTML would pass)."""
-    return html_grid(header, rows)
-
-
-def html_grid(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """The HTML of a table as the tables extension writes it."""
-    head = "".join(f"<th>{cell}</th>" for cell in header)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>\n" for row in rows)
-    return f"<table>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+    HTML on every page (Markdown pages, the editors' guide, have none; raw HTML would pass),
+    written in their final form for phones (site/responsive.py)."""
+    return responsive.grid(header, rows)
 
 
 def _items(context: Context, lines: Iterable[str]) -> str:
