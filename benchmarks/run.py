@@ -251,17 +251,23 @@ _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_pyth
 _ConfigDumper.add_representer(_PythonTag, lambda dumper, data: dumper.represent_mapping(data.tag, dict(data)))
 
 
+def _without_check_cache(project: Path) -> None:
+    """No check cache and no saved report: the build or check that follows is a cold one, as
+    on a fresh clone (the first after a code change)."""
+    from campaign.records.filecache import cache_path
+
+    cache_path(project).unlink(missing_ok=True)
+    for saved in cache_path(project).parent.glob("check-*"):
+        saved.unlink()
+
+
 def time_check(project: Path) -> dict:
     """The real `./column check`, three times: with no cache (the first run after a clone or
     a code change), with the cache of the previous run and nothing changed, and after one
     report file was edited (what an editor does between two checks). The build before has
     filled the cache: it is removed first."""
-    from campaign.records.filecache import cache_path
-
     command = [sys.executable, str(project / "column"), "check"]
-    cache_path(project).unlink(missing_ok=True)
-    for saved in cache_path(project).parent.glob("check-*.report"):  # reports of earlier checks: not cold
-        saved.unlink()
+    _without_check_cache(project)
     figures = {}
     for run in ("cold", "warm", "edited"):
         report, original = None, b""
@@ -289,7 +295,7 @@ def compiled(project: Path) -> Path:
     return project
 
 
-def run_scale(profile: str, scale: int, workdir: Path, stock: bool) -> dict:
+def run_scale(profile: str, scale: int, workdir: Path, stock: bool, repeat: int = 1) -> dict:
     project = compiled(generate(scale, workdir / f"{profile}-x{scale}", profile=profile))
     commits = git_backed(project)
     records, pages = count_records(project)
@@ -297,7 +303,19 @@ def run_scale(profile: str, scale: int, workdir: Path, stock: bool) -> dict:
     history_warm_s, _ = time_history(project, "warm")
     timings_file = workdir / f"timings-{profile}-x{scale}.json"
     env = {**ENV, "COLUMN_TIMINGS": str(timings_file)}
-    build_s, build_cpu_s, rss = measure_full([sys.executable, "-m", "mkdocs", "build", "-q", "--strict"], project, env)
+    # Our build and stock Material's, one after the other `repeat` times: the machine's speed
+    # drifts (by a quarter within minutes on a shared host), and pairs taken close together
+    # see the same machine. Each of our builds starts without a check cache.
+    plain = stock_project(project, workdir / f"stock-{profile}-x{scale}") if stock else None
+    runs, stock_runs = [], []
+    for _ in range(max(1, repeat)):
+        _without_check_cache(project)
+        runs.append(measure_full([sys.executable, "-m", "mkdocs", "build", "-q", "--strict"], project, env))
+        if plain is not None:
+            stock_runs.append(measure_full([sys.executable, "-m", "mkdocs", "build", "-q"], plain))
+    build_s = statistics.median(r[0] for r in runs)
+    build_cpu_s = statistics.median(r[1] for r in runs)
+    rss = max(r[2] for r in runs)
     own = json.loads(timings_file.read_text()) if timings_file.exists() else {}
     peaks_file = Path(str(timings_file) + ".rss.json")
     peaks = json.loads(peaks_file.read_text()) if peaks_file.exists() else {}
@@ -333,12 +351,15 @@ def run_scale(profile: str, scale: int, workdir: Path, stock: bool) -> dict:
         "opendata_bytes": dir_bytes(site / "opendata"), **check, "proofread_s": proofread_s,
         "commits": commits, "history_changes": changes,
         "history_cold_s": history_cold_s, "history_warm_s": history_warm_s,
+        "build_runs_s": [r[0] for r in runs],
     }
-    if stock:
-        plain = stock_project(project, workdir / f"stock-{profile}-x{scale}")
-        stock_s, stock_cpu_s, _ = measure_full([sys.executable, "-m", "mkdocs", "build", "-q"], plain)
+    if plain is not None:
+        stock_s = statistics.median(r[0] for r in stock_runs)
+        stock_cpu_s = statistics.median(r[1] for r in stock_runs)
         stock_index = _search_index_bytes(plain / "site")
         figures.update(stock_build_s=stock_s, stock_build_cpu_s=stock_cpu_s, stock_search_index_bytes=stock_index,
+                       stock_runs_s=[r[0] for r in stock_runs],
+                       pair_ratios=[ours[0] / theirs[0] for ours, theirs in zip(runs, stock_runs) if theirs[0]],
                        build_ratio=build_s / stock_s if stock_s else 0.0,
                        build_cpu_ratio=build_cpu_s / stock_cpu_s if stock_cpu_s else 0.0,
                        search_index_ratio=figures["search_index_bytes"] / stock_index if stock_index else 0.0)
@@ -481,7 +502,9 @@ def print_scale(f: dict) -> None:
     print(f"\n== {f['profile']} ×{f['scale']} ==")
     print(f"记录数 records: {f['records']}")
     print(f"生成页面 generated pages: {f['generated_pages']}（HTML 共 {f['html_pages']} 个）")
-    print(f"构建总耗时 build time: {f['build_s']:.2f} s（CPU {f['build_cpu_s']:.2f} s）")
+    runs = f.get("build_runs_s", [])
+    each = f"；各次 runs: {', '.join(f'{r:.2f}' for r in runs)} s，取中位数" if len(runs) > 1 else ""
+    print(f"构建总耗时 build time: {f['build_s']:.2f} s（CPU {f['build_cpu_s']:.2f} s{each}）")
     print(f"自有代码耗时 own code: {f['own_s']:.2f} s（占 {f['own_share']:.1%}）；MkDocs/Material: {f['build_s'] - f['own_s']:.2f} s")
     print("  分项 by event: " + ", ".join(f"{k} {v:.2f} s" for k, v in sorted(f["own_by_event"].items())))
     print(f"峰值内存 peak RSS（最大的一个进程）: {f['peak_rss_mb']:.0f} MB（构建进程 build process "
@@ -504,6 +527,9 @@ def print_scale(f: dict) -> None:
     if "stock_build_s" in f:
         print(f"原版 Material 构建同样页面 stock build: {f['stock_build_s']:.2f} s（CPU {f['stock_build_cpu_s']:.2f} s）"
               f"（本项目/原版 = {f['build_ratio']:.2f}，按 CPU {f['build_cpu_ratio']:.2f}）")
+        if len(f.get("stock_runs_s", [])) > 1:
+            print(f"  原版各次 stock runs: {', '.join(f'{r:.2f}' for r in f['stock_runs_s'])} s；"
+                  f"相邻两次之比 pair ratios: {', '.join(f'{r:.2f}' for r in f['pair_ratios'])}")
         print(f"原版搜索索引 stock search index: {f['stock_search_index_bytes']} bytes（本项目/原版 = {f['search_index_ratio']:.1%}）")
 
 
@@ -558,6 +584,8 @@ def main() -> None:
     parser.add_argument("--preview-dirty", action="store_const", dest="preview_mode", const="serve-dirty",
                         help="同 --preview-mode serve-dirty")
     parser.add_argument("--counties", type=int, default=0, help="另测 N 个县的专栏（各为独立项目）并行构建的吞吐量")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="本项目构建与原版构建交替各做几次（取中位数；机器速度会漂移），默认 1")
     parser.add_argument("--workdir", type=Path, help="工作目录（默认临时目录，结束后删除）")
     parser.add_argument("--json", type=Path, help="另存全部数据为 JSON")
     args = parser.parse_args()
@@ -573,7 +601,7 @@ def main() -> None:
     try:
         for profile in profiles:
             for scale in scales:
-                figures = run_scale(profile, scale, work, stock=not args.no_stock)
+                figures = run_scale(profile, scale, work, stock=not args.no_stock, repeat=args.repeat)
                 results[(profile, scale)] = figures
                 print_scale(figures)
                 if scale == args.preview_scale:

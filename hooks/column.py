@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import html
 import json
 import logging
 import os
+import pickle
 import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urljoin
@@ -25,6 +28,7 @@ import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from campaign.check import as_of_from_environment, check_project, nav_paths, text_rules_peak_mb
@@ -32,8 +36,8 @@ from campaign.editors import guide_pages
 from campaign.exports import feeds, history, opendata
 from campaign.records.dates import zh_date
 from campaign.records.processes import resident_mb, usable_cpus
-from campaign.site import (contact, documents, html_pages, output, page_store, pages, parallel, portal, preview,
-                           render_ahead, rendering, responsive, sanitizer, search_index)
+from campaign.site import (apart, contact, documents, html_pages, output, page_store, pages, parallel, portal,
+                           preview, render_ahead, rendering, responsive, sanitizer, search_index)
 from campaign.site.pages import history as history_pages
 from campaign.site.pages import policies
 from campaign.site.pages import search as search_page
@@ -229,6 +233,9 @@ def on_build_error(error):
     if pending is not None:
         pending.abandon()
     preview.abandon()
+    child = _state.pop("downloads_apart", None)
+    if child is not None:
+        child.close()
     _stop_render_ahead()
     _stop_page_workers()
     _close_page_store()
@@ -276,9 +283,9 @@ def on_files(files: Files, config) -> Files:
     if not rendered_now and _page_workers() > 1:
         # The second core renders generated pages from the last one back while this one
         # makes the downloads and reads the first pages (campaign/site/render_ahead.py).
-        index = _state.get("search_index")  # its reader threads: the child never touches it
-        _state["render_ahead"] = render_ahead.start(generated, Path(config.site_dir).parent,
-                                                    threads=1 + (index.reader_threads() if index else 0))
+        _state["render_ahead"] = render_ahead.start(
+            [page.src_uri for page in generated], [functools.partial(_rendered, page) for page in generated],
+            Path(config.site_dir).parent, threads=_known_threads())
     for page in generated:
         inclusion = InclusionLevel.INCLUDED if page.src_uri in in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.src_uri, content=page.content if rendered_now else "",
@@ -295,18 +302,37 @@ def on_files(files: Files, config) -> Files:
         files.append(File.generated(config, search_page.DIRECT, content=search_page.direct_index(dataset)))
     if _previewing():
         _plan_preview(files, config)
-    # The text rules (run apart since on_config, on the other core) are done by now at any
-    # scale measured: take their verdict before the pages are read, while the build holds
-    # the least (their cache parts are merged then), and an error stops it before any page.
-    _complete_check()
+    # The text rules (run apart since on_config, on the other core): a build that forks no
+    # page processes (one core, or a large build process) takes their verdict before the
+    # pages are read, while it holds the least (their cache parts are merged then), and an
+    # error stops it before any page. A smaller one reads its pages meanwhile (Pagefind, the
+    # longest chain of work, starts on the first page) and takes it in on_post_build, still
+    # before the site is swapped in.
+    if _page_workers() < 2:
+        _complete_check()
     return files
 
 
+def _known_threads() -> int:
+    # This one and the search index's readers: a forked child never touches the index.
+    index = _state.get("search_index")
+    return 1 + (index.reader_threads() if index else 0)
+
+
+def _rendered(page) -> bytes:
+    """In the child ahead: a generated page's content."""
+    content = page.content.encode("utf-8")
+    page.release()
+    return content
+
+
 def _stop_render_ahead() -> None:
-    ahead = _state.pop("render_ahead", None)
-    if ahead is not None:
-        ahead.close()
-        log.debug("提前生成的页面：%d 个", ahead.taken)
+    for kind in ("render_ahead", "markdown_ahead"):
+        ahead = _state.pop(kind, None)
+        if ahead is not None:
+            ahead.close()
+            log.debug("提前完成的页面（%s）：%d 个", kind, ahead.taken)
+    _state.pop("sanitized_ahead", None)
 
 
 def _close_page_store() -> None:
@@ -324,18 +350,63 @@ def _add_downloads(files: Files, config) -> None:
     # Open data, feeds and calendars are virtual files too: MkDocs copies them into site/
     # and --strict checks every link to them from the pages. The pipeline has refused any
     # content/ file in their place (routes.is_generated_file).
+    if _streams_search_index(config) and _page_workers() > 1:
+        # Made by a forked child meanwhile (campaign/site/apart.py), taken at on_nav: the
+        # pages are read, and Pagefind starts, that much earlier.
+        _state["downloads_apart"] = apart.start(functools.partial(_write_downloads, config),
+                                                threads=_known_threads())
+        if _state["downloads_apart"] is not None:
+            return
+    written = _state.get("command") == "build"  # the preview compares them in memory
+    outputs = _downloads(config)
+    for path in list(outputs):
+        content = outputs.pop(path)
+        files.append(_written_file(config, path, content) if written else File.generated(config, path, content=content))
+
+
+def _downloads(config) -> dict[str, str | bytes]:
     dataset = _state["dataset"]
     # Bulletins and year-end reports as GB/T 9704 Word files, in the manifest with their hashes.
     docs = documents.document_files(dataset)
-    outputs = {
+    return {
         **opendata.download_files(dataset, _state["version"].commit, documents=docs),
         **docs,
         **feeds.feed_files(dataset, config.site_url or "http://localhost/", config.use_directory_urls),
     }
-    written = _state.get("command") == "build"  # the preview compares them in memory
-    for path in list(outputs):
-        content = outputs.pop(path)
-        files.append(_written_file(config, path, content) if written else File.generated(config, path, content=content))
+
+
+def _write_downloads(config) -> bytes:
+    """In the child apart: every download written into the site folder; their paths."""
+    outputs = _downloads(config)
+    for path, content in outputs.items():
+        target = Path(config.site_dir, *path.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return json.dumps(list(outputs), ensure_ascii=False).encode("utf-8")
+
+
+def _take_downloads(files: Files, config) -> None:
+    """The downloads the child apart wrote (made here instead if it could not)."""
+    child = _state.pop("downloads_apart", None)
+    if child is None:
+        return
+    answer = child.result()
+    if answer is None:
+        _add_downloads_here(files, config)
+        return
+    for path in json.loads(answer):
+        target = Path(config.site_dir, *path.split("/"))
+        file = File.generated(config, path, abs_src_path=str(target))
+        if Path(file.abs_dest_path) != target:  # not where MkDocs puts it: let MkDocs write it
+            content = target.read_bytes()
+            target.unlink()
+            file = File.generated(config, path, content=content)
+        files.append(file)
+
+
+def _add_downloads_here(files: Files, config) -> None:
+    for path, content in _downloads(config).items():
+        files.append(_written_file(config, path, content))
 
 
 def _written_file(config, path: str, content: str | bytes) -> File:
@@ -359,7 +430,7 @@ def on_page_read_source(page, config):
         return None
     ahead = _state.get("render_ahead")
     content = ahead.take(page.file.src_uri) if ahead is not None else None
-    return generated.content if content is None else content
+    return generated.content if content is None else content.decode("utf-8")
 
 
 @_timed
@@ -384,7 +455,63 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if generated is not None and generated.html:
         # Written as HTML by its template: MkDocs takes it as is, no Markdown pass.
         page.render = functools.partial(_render_html, page)
+    elif generated is None and "markdown_ahead" in _state:
+        page.render = functools.partial(_render_markdown, page)
     return markdown
+
+
+# --- Markdown pages converted ahead ----------------------------------------------------------
+# Converting the policies' Markdown is most of MkDocs' reading pass at the long-text scales:
+# a forked child (campaign/site/render_ahead.py) converts the hand-written pages from the
+# last one back, as MkDocs would (its own events and Page.render), and the sanitizer's pass
+# over the result with it; the build takes a page's result only if it was made from the very
+# Markdown MkDocs now holds for the page (a digest of it), else converts it here.
+
+
+def _start_markdown_ahead(config, files) -> None:
+    if not (_streams_search_index(config) and _page_workers() > 1):
+        return
+    written = [file for file in files.documentation_pages(inclusion=InclusionLevel.is_included)
+               if file.src_uri not in _state["pages"] and file.page is not None]
+    _state["markdown_ahead"] = render_ahead.start(
+        [file.src_uri for file in written], [functools.partial(_converted, file, config, files) for file in written],
+        Path(config.site_dir).parent, threads=_known_threads())
+    _state["sanitized_ahead"] = {}
+    if _state["markdown_ahead"] is None:
+        _state.pop("markdown_ahead")
+
+
+def _markdown_digest(markdown: str) -> bytes:
+    return hashlib.blake2b(markdown.encode("utf-8"), digest_size=16).digest()
+
+
+def _converted(file, config, files) -> bytes:
+    """In the child ahead: a hand-written page read and converted as MkDocs' reading pass
+    does it (up to on_page_content), with the sanitizer's result on it."""
+    config._current_page = page = file.page
+    page = config.plugins.on_pre_page(page, config=config, files=files)
+    page.read_source(config)
+    page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+    Page.render(page, config, files)
+    links = None if page.links_to_anchors is None else {f.src_uri: v for f, v in page.links_to_anchors.items()}
+    return pickle.dumps((_markdown_digest(page.markdown), page.content, page.toc, page._title_from_render,
+                         page.present_anchor_ids, links, sanitizer.sanitize(page.content)))
+
+
+def _render_markdown(page, config, files) -> None:
+    """Page.render, with the child's result when it was made from this page's Markdown."""
+    ahead = _state.get("markdown_ahead")
+    payload = ahead.take(page.file.src_uri) if ahead is not None else None
+    if payload is not None:
+        # From our own forked child, through a file only it and this process hold.
+        digest, content, toc, title, anchors, links, sanitized = pickle.loads(payload)
+        if digest == _markdown_digest(page.markdown):
+            page.content, page.toc, page._title_from_render, page.present_anchor_ids = content, toc, title, anchors
+            if links is not None:
+                page.links_to_anchors = {files.get_file_from_path(uri): v for uri, v in links.items()}
+            _state["sanitized_ahead"][page.file.src_uri] = (content, sanitized)
+            return
+    Page.render(page, config, files)
 
 
 def _render_html(page, config, files) -> None:
@@ -428,7 +555,8 @@ def on_page_content(html_content: str, page, config, files) -> str:
     # Markdown needs (the check has already refused scripts, frames and handlers with file
     # and line). Generated pages print every record value escaped and are left as they are.
     if page.file.generated_by is None:
-        html_content = sanitizer.sanitize(html_content)
+        ahead = _state.get("sanitized_ahead", {}).pop(page.file.src_uri, None)
+        html_content = ahead[1] if ahead is not None and ahead[0] == html_content else sanitizer.sanitize(html_content)
     # Cells of wide tables carry their column's name, for the card layout on phones; the
     # complaint line is a tap-to-call link wherever it appears.
     site = _state["dataset"].site
@@ -511,6 +639,8 @@ def on_serve(server, config, builder):
 @event_priority(-100)
 @_timed
 def on_post_page(output_html: str, page, config) -> str:
+    if "page_order" in _state and not _state.get("page_worker"):
+        _decide_page(_state["page_order"][1][page.file.src_uri] + 1)  # the next one, now
     if _built_by_worker(page):
         return output_html  # blank: MkDocs writes nothing over the worker's file
     # Each page's Content-Security-Policy gets the hashes of its own inline code, on the
@@ -534,10 +664,14 @@ def on_post_template(output_content: str, template_name: str, config) -> str:
 # Filling the theme's template is a large part of a build, and MkDocs does it page after page
 # on one core. A plain `mkdocs build` forks a worker (campaign/site/parallel.py) as the first
 # theme template renders, after every page is read (and sent to Pagefind) and every on_env
-# has run: it builds every second page with MkDocs' own _build_page (same env, nav, files and
-# config) and writes it. The parent gives those pages a blank template, so MkDocs writes
-# nothing over them. Which page goes where is fixed by its place in MkDocs' order, so the
-# site is the same from build to build, the one-process build's byte for byte.
+# has run: it builds pages with MkDocs' own _build_page (same env, nav, files and config) and
+# writes them, taking the next page nobody has; the parent, going through MkDocs' loop, takes
+# each page unless the worker has it, deciding one page ahead (MkDocs picks a page's template
+# before any event of that page: the parent gives the worker's pages a blank one, so MkDocs
+# writes nothing over them). Which process built a page does not change it: the site is the
+# one-process build's byte for byte. Both run at a lower priority than the Pagefind service
+# still indexing (TEMPLATE_NICENESS): its single thread is then the longest path to the end,
+# and the two page processes share out the rest between them.
 # COLUMN_WORKERS=n sets the number of processes (default in _page_workers).
 
 
@@ -557,11 +691,14 @@ def _page_workers() -> int:
 
 
 WORKER_MEMORY_MB = 512
+TEMPLATE_NICENESS = 5
 
 
 @event_priority(-100)  # the final navigation and files, after any plugin's
 def on_nav(nav, config, files):
+    _take_downloads(files, config)
     _state["page_build"] = (nav, files)
+    _start_markdown_ahead(config, files)
     return nav
 
 
@@ -586,20 +723,31 @@ def _start_page_workers(env, config, nav, files) -> None:
     # The search index's reader threads may run on (the last part writing): a worker never
     # touches the index, so they are no reason not to fork.
     index = _state.get("search_index")
+    threads = 1 + (index.reader_threads() if index else 0)
+    if threading.active_count() > threads:
+        return  # parallel.start would refuse: no lower priority for a build left on one core
+    os.nice(TEMPLATE_NICENESS)  # the worker inherits it; the Pagefind services keep theirs
     pool = parallel.start(_page_workers(), len(doc_files), build, setup=_become_page_worker,
-                          finish=lambda: None, timings=_worker_figures,
-                          loggers=("mkdocs",), threads=1 + (index.reader_threads() if index else 0))
+                          finish=lambda: None, timings=_worker_figures, loggers=("mkdocs",), threads=threads)
     if pool is None:
         return
-    blank = env.from_string("")
-    elsewhere = set()
-    for index, file in enumerate(doc_files):
-        if pool.elsewhere(index):
-            file.page.meta["template"] = blank  # MkDocs takes a Template as well as a name
-            elsewhere.add(file.src_uri)
     _state["page_workers"] = pool
-    _state["worker_pages"] = elsewhere
+    _state["worker_pages"] = set()
+    _state["page_order"] = (doc_files, {file.src_uri: number for number, file in enumerate(doc_files)},
+                            env.from_string(""))
     logging.getLogger("mkdocs.commands.build").addFilter(_quiet_skipped_page)
+    _decide_page(0)
+
+
+def _decide_page(number: int) -> None:
+    """Before MkDocs builds page `number`: the parent's, or a worker's (then blank here)."""
+    doc_files, _, blank = _state["page_order"]
+    pool = _state.get("page_workers")
+    if pool is None or number >= len(doc_files) or pool.take(number):
+        return
+    file = doc_files[number]
+    file.page.meta["template"] = blank  # MkDocs takes a Template as well as a name
+    _state["worker_pages"].add(file.src_uri)
 
 
 def _become_page_worker(number: int) -> None:
@@ -626,6 +774,7 @@ def _built_by_worker(page) -> bool:
 
 
 def _finish_page_workers() -> None:
+    _state.pop("page_order", None)
     pool = _state.pop("page_workers", None)
     if pool is None:
         return
@@ -643,6 +792,7 @@ def _finish_page_workers() -> None:
 
 
 def _stop_page_workers() -> None:
+    _state.pop("page_order", None)
     pool = _state.pop("page_workers", None)
     if pool is not None:
         pool.kill()

@@ -287,6 +287,11 @@ def _page_names_after_texts(root: Path, content: Path, dataset: Dataset, problem
 _text_rules_peak_kib = [0]
 
 
+# Below the build's own work in a build that reads its pages meanwhile (Pagefind and the
+# reading pass first); on an otherwise idle machine (./column check) it changes nothing.
+TEXT_RULES_NICENESS = 5
+
+
 def text_rules_peak_mb() -> float:
     return _text_rules_peak_kib[0] / 1024
 
@@ -314,6 +319,7 @@ class _TextRulesApart:
         pid = os.fork()
         if pid == 0:  # pragma: no cover (runs in the child, which never returns)
             os.close(read_fd)
+            os.nice(TEXT_RULES_NICENESS)
             code = 1
             try:
                 cache = dataset.cache

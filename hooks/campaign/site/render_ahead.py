@@ -1,20 +1,22 @@
-"""Generated pages rendered ahead, on the second core, while the build does other work.
+"""Pages made ahead, on the second core, while the build does other work.
 
-MkDocs reads its pages one after another on one core, and before it reads the first one the
-build makes the downloads (open data, feeds, documents) on that same core while the other
-idles. Rendering a generated page's template is pure: the same page gives the same text in
-any process. So a forked child renders the generated pages from the last one backwards,
-while the build goes on and then reads forwards from the first; every page the child has
-finished is taken from it, every other one the build renders itself, as before. The two
-meet in the middle: the build tells the child (through a shared word of memory) which page
-it has reached, and the child stops there. Which process rendered a page never changes it.
+MkDocs reads its pages one after another on one core: it converts each Markdown page, and
+before the first one the build makes the downloads while the other core idles. Making a
+page is pure: rendering a generated page's template, or converting a policy's Markdown,
+gives the same result in any process. So a forked child makes the pages from the last one
+backwards, while the build goes on and then reads forwards from the first; whatever the
+child has finished is taken from it, everything else the build makes itself, as before. The
+two meet in the middle: the build tells the child (through a shared word of memory) which
+page it has reached, and the child stops there. Which process made a page never changes it.
 
-The child hands over nothing but text: each page's content goes into an unlinked temporary
-file, and a line "index offset length" down a pipe the build reads without waiting. A page
-that failed or logged anything in the child is not handed over: the build renders it again,
-so its error or warning is the build's own. A child that dies only leaves more pages to the
-build. It holds none of the build's other files or pipes (a Pagefind service, the text
-rules' process): it closes them first.
+The adapter says what to make (`work`: one function per page, giving bytes) and checks what
+it takes (a Markdown page's result carries a digest of the Markdown it was made from). The
+child hands over nothing but bytes: each result goes into an unlinked temporary file, and a
+line "index offset length" down a pipe the build reads without waiting. A page that failed
+or logged anything in the child is not handed over: the build makes it again, so its error
+or warning is the build's own. A child that dies only leaves more pages to the build. It
+holds none of the build's other files or pipes (a Pagefind service, the text rules'
+process): it closes them first, and it runs at a lower priority than the build.
 """
 from __future__ import annotations
 
@@ -27,14 +29,14 @@ import struct
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 _WORD = struct.Struct("q")
 
 
 class Ahead:
-    """The build's side: pages the child has finished, taken by their src_uri."""
+    """The build's side: results the child has finished, taken by their page's key."""
 
     def __init__(self, pid: int, reader: int, store: int, reached: mmap.mmap, order: dict[str, int]) -> None:
         self._pid: int | None = pid
@@ -46,10 +48,10 @@ class Ahead:
         self._partial = b""
         self.taken = 0
 
-    def take(self, src_uri: str) -> str | None:
-        """The page's content if the child has rendered it, else None (render it here). The
-        child stops before this page and every one before it."""
-        index = self._order.get(src_uri)
+    def take(self, key: str) -> bytes | None:
+        """The page's result if the child has made it, else None (make it here). The child
+        stops before this page and every one before it."""
+        index = self._order.get(key)
         if index is None or self._pid is None:
             return None
         _WORD.pack_into(self._reached, 0, index)
@@ -65,7 +67,7 @@ class Ahead:
                 return None  # cannot happen with the child's file; render it here then
             data += chunk
         self.taken += 1
-        return data.decode("utf-8")
+        return bytes(data)
 
     def _drain(self) -> None:
         while self._reader is not None:
@@ -101,12 +103,12 @@ class Ahead:
         self._finished.clear()
 
 
-def start(pages: Sequence, folder: Path, threads: int = 1) -> Ahead | None:
-    """Fork a child rendering `pages` (GeneratedPage, in the order the build reads them) from
-    the last; None when a fork is not safe or there is nothing to share. `threads`: the
+def start(keys: Sequence[str], work: Sequence[Callable[[], bytes]], folder: Path, threads: int = 1) -> Ahead | None:
+    """Fork a child calling work[i] (the page keys[i], in the order the build reads them)
+    from the last; None when a fork is not safe or there is nothing to share. `threads`: the
     threads the caller knows to be running (its own, and any whose objects the child never
     touches); with any other, no fork (its locks would be copied held)."""
-    if len(pages) < 2 or threading.active_count() > threads:
+    if len(keys) < 2 or threading.active_count() > threads:
         return None
     fd, name = tempfile.mkstemp(dir=folder, prefix=".column-ahead-")
     os.unlink(name)
@@ -119,10 +121,10 @@ def start(pages: Sequence, folder: Path, threads: int = 1) -> Ahead | None:
     pid = os.fork()
     if pid == 0:  # pragma: no cover (runs in the child, which never returns)
         os.nice(10)  # the build's other work (Pagefind above all) comes first; this only fills gaps
-        _run_child(pages, write_fd, fd, reached)
+        _run_child(work, write_fd, fd, reached)
     os.close(write_fd)
     os.set_blocking(read_fd, False)
-    return Ahead(pid, read_fd, fd, reached, {page.src_uri: index for index, page in enumerate(pages)})
+    return Ahead(pid, read_fd, fd, reached, {key: index for index, key in enumerate(keys)})
 
 
 class _Noticed(logging.Handler):
@@ -136,26 +138,32 @@ class _Noticed(logging.Handler):
         self.seen = True
 
 
-def _run_child(pages: Sequence, write_fd: int, store: int, reached: mmap.mmap) -> None:  # pragma: no cover
+def noticing_logs() -> "_Noticed":
+    """In a child: every log record goes to one handler that only remembers there was one
+    (whatever it was about is the build's to say, when it does that work itself)."""
+    noticed = _Noticed()
+    for name in list(logging.root.manager.loggerDict):
+        logger = logging.getLogger(name)
+        if isinstance(logger, logging.Logger):
+            logger.handlers = []
+            logger.propagate = True
+    logging.getLogger().handlers = [noticed]
+    return noticed
+
+
+def _run_child(work: Sequence[Callable[[], bytes]], write_fd: int, store: int, reached: mmap.mmap) -> None:  # pragma: no cover
     try:
-        _close_all_but(write_fd, store)
-        noticed = _Noticed()
-        root = logging.getLogger()
-        for logger in [root, *(logging.getLogger(n) for n in list(logging.root.manager.loggerDict))]:
-            if isinstance(logger, logging.Logger):
-                logger.handlers = []
-                logger.propagate = True
-        root.handlers = [noticed]
+        close_all_but(write_fd, store)
+        noticed = noticing_logs()
         offset = 0
-        for index in range(len(pages) - 1, -1, -1):
+        for index in range(len(work) - 1, -1, -1):
             if index <= _WORD.unpack_from(reached, 0)[0]:
                 break
             noticed.seen = False
             try:
-                data = pages[index].content.encode("utf-8")
-            except Exception:  # noqa: BLE001 - the build renders this page and reports it
+                data = work[index]()
+            except Exception:  # noqa: BLE001 - the build makes this page and reports it
                 continue
-            pages[index].release()
             if noticed.seen:
                 continue
             view = memoryview(data)
@@ -165,13 +173,13 @@ def _run_child(pages: Sequence, write_fd: int, store: int, reached: mmap.mmap) -
                 view = view[written:]
                 offset += written
             os.write(write_fd, f"{index} {start} {offset - start}\n".encode("ascii"))
-    except BaseException:  # noqa: BLE001 - the build renders whatever is missing
+    except BaseException:  # noqa: BLE001 - the build makes whatever is missing
         pass
     finally:
         os._exit(0)
 
 
-def _close_all_but(*keep: int) -> None:
+def close_all_but(*keep: int) -> None:
     # Every inherited descriptor but the child's own: a pipe end held here would keep a
     # Pagefind service or the text rules' reader from seeing its end.
     low = 3
