@@ -338,13 +338,13 @@ def run_scale(profile: str, scale: int, workdir: Path, stock: bool, repeat: int 
         "own_share": own_s / build_s if build_s else 0.0,
         "own_by_event": own, "build_self_rss_mb": peaks.get("self_mb", 0.0),
         "worker_rss_mb": peaks.get("worker_mb", 0.0), "pagefind_rss_mb": peaks.get("pagefind_mb", 0.0),
-        "text_rules_rss_mb": peaks.get("text_rules_mb", 0.0),
+        "text_rules_rss_mb": peaks.get("text_rules_mb", 0.0), "ahead_rss_mb": peaks.get("ahead_mb", 0.0),
         # The largest process of the build; a child's ru_maxrss is no measure (a child spawned
         # by a large process is charged that process's size), so each reports its own (the
         # text rules' process counts the pages it shares with the build process it was forked
         # from: most of its figure).
         "peak_rss_mb": max(peaks.get("self_mb", rss / 1024), peaks.get("worker_mb", 0.0), peaks.get("pagefind_mb", 0.0),
-                           peaks.get("text_rules_mb", 0.0)),
+                           peaks.get("text_rules_mb", 0.0), peaks.get("ahead_mb", 0.0)),
         "largest_html_kb": sizes[-1] / 1024,
         "median_html_kb": statistics.median(sizes) / 1024, "pages_over_60kb": sum(1 for n in sizes if n > 60 * 1024),
         "search_index_bytes": _search_index_bytes(site),
@@ -510,7 +510,8 @@ def print_scale(f: dict) -> None:
     print(f"峰值内存 peak RSS（最大的一个进程）: {f['peak_rss_mb']:.0f} MB（构建进程 build process "
           f"{f.get('build_self_rss_mb', 0):.0f} MB，页面子进程 page worker {f.get('worker_rss_mb', 0):.0f} MB，"
           f"Pagefind 索引进程（最大的一部分）indexer {f.get('pagefind_rss_mb', 0):.0f} MB，"
-          f"文字把关子进程 text rules {f.get('text_rules_rss_mb', 0):.0f} MB，含与构建进程共享的内存页）")
+          f"文字把关子进程 text rules {f.get('text_rules_rss_mb', 0):.0f} MB，"
+          f"提前生成页面与下载文件的子进程（最大的一个）ahead {f.get('ahead_rss_mb', 0):.0f} MB，含与构建进程共享的内存页）")
     print(f"最大 HTML 页面 largest page: {f['largest_html_kb']:.1f} KB；中位数 median: {f['median_html_kb']:.1f} KB；"
           f"超过 60 KB 的页面 pages over 60 KB: {f['pages_over_60kb']}")
     print(f"搜索索引 search index: {f['search_index_bytes']} bytes（每页 {f['search_index_bytes'] / max(1, f['html_pages']):.0f} bytes）")

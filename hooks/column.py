@@ -84,7 +84,8 @@ def _write_timings() -> None:
         peaks = {"self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                  "worker_mb": _peaks.get("worker_mb", 0.0),
                  "pagefind_mb": search_index.peak_mb(),
-                 "text_rules_mb": text_rules_peak_mb()}
+                 "text_rules_mb": text_rules_peak_mb(),
+                 "ahead_mb": _peaks.get("ahead_mb", 0.0)}
         Path(target + ".rss.json").write_text(json.dumps(peaks, sort_keys=True), encoding="utf-8")
 
 
@@ -332,6 +333,7 @@ def _stop_render_ahead() -> None:
         if ahead is not None:
             ahead.close()
             log.debug("提前完成的页面（%s）：%d 个", kind, ahead.taken)
+            _peaks["ahead_mb"] = max(_peaks.get("ahead_mb", 0.0), ahead.peak_kib / 1024)
     _state.pop("sanitized_ahead", None)
 
 
@@ -391,6 +393,7 @@ def _take_downloads(files: Files, config) -> None:
     if child is None:
         return
     answer = child.result()
+    _peaks["ahead_mb"] = max(_peaks.get("ahead_mb", 0.0), child.peak_kib / 1024)
     if answer is None:
         _add_downloads_here(files, config)
         return
@@ -640,7 +643,9 @@ def on_serve(server, config, builder):
 @_timed
 def on_post_page(output_html: str, page, config) -> str:
     if "page_order" in _state and not _state.get("page_worker"):
-        _decide_page(_state["page_order"][1][page.file.src_uri] + 1)  # the next one, now
+        number = _state["page_order"][1].get(page.file.src_uri)
+        if number is not None:
+            _decide_page(number + 1)  # the next one, now
     if _built_by_worker(page):
         return output_html  # blank: MkDocs writes nothing over the worker's file
     # Each page's Content-Security-Policy gets the hashes of its own inline code, on the

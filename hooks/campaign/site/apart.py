@@ -15,16 +15,22 @@ from __future__ import annotations
 
 import gc
 import os
+import struct
 import sys
 import threading
 from collections.abc import Callable
 
-from campaign.site.render_ahead import close_all_but, noticing_logs
+from campaign.records.processes import peak_kib
+from campaign.site import forks
+
+
+_PEAK = struct.Struct("<q")
 
 
 class Apart:
     def __init__(self, pid: int, reader: int) -> None:
         self._pid, self._reader = pid, reader
+        self.peak_kib = 0  # the child's peak resident memory (shared pages included)
 
     def result(self) -> bytes | None:
         """Wait for the child; its answer, or None when the build must do the work itself."""
@@ -33,16 +39,16 @@ class Apart:
             chunks.append(chunk)
         os.close(self._reader)
         _, status = os.waitpid(self._pid, 0)
-        return b"".join(chunks) if status == 0 else None
+        data = b"".join(chunks)
+        if status != 0 or len(data) < _PEAK.size:
+            return None
+        self.peak_kib = _PEAK.unpack_from(data, len(data) - _PEAK.size)[0]
+        return data[:-_PEAK.size]
 
     def close(self) -> None:
         """Abandon the child (the build failed)."""
-        try:
-            os.kill(self._pid, 9)
-            os.waitpid(self._pid, 0)
-            os.close(self._reader)
-        except OSError:
-            pass
+        forks.end(self._pid)
+        os.close(self._reader)
 
 
 def start(work: Callable[[], bytes], threads: int = 1) -> Apart | None:
@@ -58,11 +64,11 @@ def start(work: Callable[[], bytes], threads: int = 1) -> Apart | None:
     if pid == 0:  # pragma: no cover (runs in the child, which never returns)
         code = 1
         try:
-            close_all_but(write_fd)
-            noticed = noticing_logs()
+            forks.close_all_but(write_fd)
+            noticed = forks.noticing_logs()
             data = work()
             if not noticed.seen:
-                view = memoryview(data)
+                view = memoryview(data + _PEAK.pack(peak_kib()))
                 while view:
                     view = view[os.write(write_fd, view):]
                 code = 0

@@ -27,13 +27,14 @@ import json
 import logging
 import mmap
 import os
-import signal
 import struct
 import sys
 import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterator
+
+from campaign.site import forks
 
 _COUNTER = struct.Struct("q")
 
@@ -136,11 +137,7 @@ class Pool:
         for worker in self._workers:
             if worker.reaped:
                 continue
-            try:
-                os.kill(worker.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(worker.pid, 0)
+            forks.end(worker.pid)
             worker.reaped = True
             worker.reader.close()
         self._claims.close()

@@ -21,16 +21,17 @@ process): it closes them first, and it runs at a lower priority than the build.
 from __future__ import annotations
 
 import gc
-import logging
 import mmap
 import os
-import signal
 import struct
 import sys
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from campaign.records.processes import peak_kib
+from campaign.site import forks
 
 _WORD = struct.Struct("q")
 
@@ -47,6 +48,7 @@ class Ahead:
         self._finished: dict[int, tuple[int, int]] = {}
         self._partial = b""
         self.taken = 0
+        self.peak_kib = 0  # the child's peak resident memory (shared pages included)
 
     def take(self, key: str) -> bytes | None:
         """The page's result if the child has made it, else None (make it here). The child
@@ -82,6 +84,9 @@ class Ahead:
             lines = (self._partial + chunk).split(b"\n")
             self._partial = lines.pop()
             for line in lines:
+                if line.startswith(b"peak "):
+                    self.peak_kib = max(self.peak_kib, int(line.split()[1]))
+                    continue
                 index, offset, size = map(int, line.split())
                 self._finished[index] = (offset, size)
 
@@ -89,11 +94,9 @@ class Ahead:
         """Stop the child (it has nothing left the build needs) and let go of its file."""
         if self._pid is None:
             return
-        try:
-            os.kill(self._pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(self._pid, 0)
+        self._drain()
+        self.peak_kib = max(self.peak_kib, peak_kib(self._pid))  # still running: its own figure
+        forks.end(self._pid)
         self._pid = None
         if self._reader is not None:
             os.close(self._reader)
@@ -127,34 +130,10 @@ def start(keys: Sequence[str], work: Sequence[Callable[[], bytes]], folder: Path
     return Ahead(pid, read_fd, fd, reached, {key: index for index, key in enumerate(keys)})
 
 
-class _Noticed(logging.Handler):
-    """In the child: remembers that a page logged something (that page is not handed over)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.seen = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.seen = True
-
-
-def noticing_logs() -> "_Noticed":
-    """In a child: every log record goes to one handler that only remembers there was one
-    (whatever it was about is the build's to say, when it does that work itself)."""
-    noticed = _Noticed()
-    for name in list(logging.root.manager.loggerDict):
-        logger = logging.getLogger(name)
-        if isinstance(logger, logging.Logger):
-            logger.handlers = []
-            logger.propagate = True
-    logging.getLogger().handlers = [noticed]
-    return noticed
-
-
 def _run_child(work: Sequence[Callable[[], bytes]], write_fd: int, store: int, reached: mmap.mmap) -> None:  # pragma: no cover
     try:
-        close_all_but(write_fd, store)
-        noticed = noticing_logs()
+        forks.close_all_but(write_fd, store)
+        noticed = forks.noticing_logs()
         offset = 0
         for index in range(len(work) - 1, -1, -1):
             if index <= _WORD.unpack_from(reached, 0)[0]:
@@ -173,17 +152,8 @@ def _run_child(work: Sequence[Callable[[], bytes]], write_fd: int, store: int, r
                 view = view[written:]
                 offset += written
             os.write(write_fd, f"{index} {start} {offset - start}\n".encode("ascii"))
+        os.write(write_fd, f"peak {peak_kib()}\n".encode("ascii"))
     except BaseException:  # noqa: BLE001 - the build makes whatever is missing
         pass
     finally:
         os._exit(0)
-
-
-def close_all_but(*keep: int) -> None:
-    # Every inherited descriptor but the child's own: a pipe end held here would keep a
-    # Pagefind service or the text rules' reader from seeing its end.
-    low = 3
-    for fd in sorted(keep):
-        os.closerange(low, fd)
-        low = fd + 1
-    os.closerange(low, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536)
