@@ -105,3 +105,67 @@ def test_error_in_a_worker_page_fails_the_build_with_its_message(tmp_path):
     assert "Aborted with a BuildError!" in output
     assert not (project / "site").exists()
     assert not list(tmp_path.glob(".building-*"))  # the half-written folder is removed
+
+
+PROBE_SLOW_MARKDOWN = '''
+import os, time
+BUILD = []
+
+def on_config(config):
+    BUILD.append(os.getpid())
+    with open(os.environ["PROBE_LOG"], "a", encoding="utf-8") as log:
+        log.write(f"build {os.getpid()}\\n")
+
+def on_page_markdown(markdown, page, config, files):
+    if not page.file.src_uri.startswith("policies/"):
+        return markdown
+    # Hand-written pages: the build is slow on them, so the child converting pages ahead
+    # (from the last) finishes some before the build comes to them.
+    with open(os.environ["PROBE_LOG"], "a", encoding="utf-8") as log:
+        log.write(f"markdown {os.getpid()} {page.file.src_uri}\\n")
+    if os.getpid() == BUILD[0]:
+        time.sleep(0.3)
+    if os.environ.get("PROBE_MARK"):  # each process's Markdown differs
+        return markdown + f"\\n\\n<p>进程 {os.getpid()}</p>\\n"
+    return markdown
+'''
+
+
+def _pids(probe_log: Path) -> tuple[str, set[str]]:
+    lines = [line.split() for line in probe_log.read_text(encoding="utf-8").splitlines()]
+    build = next(pid for kind, pid, *_ in lines if kind == "build")
+    return build, {pid for kind, pid, *_ in lines if kind == "markdown"} - {build}
+
+
+def test_a_page_converted_ahead_is_taken_only_from_the_markdown_mkdocs_holds(tmp_path):
+    # Each process's Markdown of a policy page differs (its pid): the build must convert
+    # every one itself, whatever the child converted ahead.
+    project = _with_probe(copy_project(tmp_path), PROBE_SLOW_MARKDOWN)
+    probe_log = tmp_path / "probe.log"
+    result = run_build(project, env={**TWO, "PROBE_LOG": str(probe_log), "PROBE_MARK": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    build, children = _pids(probe_log)
+    assert children, "no page was converted ahead"
+    policies = sorted((project / "site/policies").glob("*/index.html"))
+    assert len(policies) >= 3
+    for page in policies:
+        shown = re.findall(r"<p>进程 (\d+)</p>", page.read_text(encoding="utf-8"))
+        assert shown == [build], (page, shown)
+
+
+def test_a_warning_of_a_page_converted_ahead_is_the_builds_once(tmp_path):
+    project = _with_probe(copy_project(tmp_path), PROBE_SLOW_MARKDOWN)
+    # The last hand-written page (the child's first): a link to a download (made apart, taken
+    # before any page is read) and one to nothing.
+    policy = sorted((project / "content/policies").glob("*.md"))[-1]
+    policy.write_text(policy.read_text(encoding="utf-8")
+                      + "\n\n见[清单](../opendata/manifest.json)和[附件](../opendata/nonexistent.csv)。\n",
+                      encoding="utf-8")
+    probe_log = tmp_path / "probe.log"
+    result = run_build(project, env={**TWO, "PROBE_LOG": str(probe_log)})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert _pids(probe_log)[1], "no page was converted ahead"
+    assert output.count("contains a link '../opendata/nonexistent.csv'") == 1, output[-2000:]
+    assert "manifest.json'" not in output
+    assert "Aborted with 1 warnings in strict mode!" in output
