@@ -97,3 +97,18 @@ def test_publicity_week_paginates_a_long_schedule(tmp_path):
     assert all(by_src[src].record is d.publicity_weeks[0] for src in numbered)
     assert max(len(by_src[src].content.encode("utf-8")) for src in numbered) <= CONTENT_LIMIT
     assert not check_sample_marks(by_src.values())
+
+
+def test_search_finds_each_month_once_on_the_action_page_or_its_archive(long_pages):
+    # The archive's first page repeats the months the action page shows: search skips them
+    # there (data-pagefind-ignore), so a recent month is found on the action page only.
+    _, by_src = long_pages
+    months = re.compile(r'<h3 id="([^"]+)"')
+    shown = months.findall(by_src["actions/a01.md"].content)
+    first = by_src[routes.action_reports_src("a01")].content
+    ignored = first[first.index("<div data-pagefind-ignore>"):first.index("</div>", first.index("<div data-pagefind-ignore>"))]
+    assert len(shown) == action_pages.RECENT
+    assert months.findall(ignored) == shown
+    assert months.findall(first)[len(shown):]  # the older months of page 1 stay searchable
+    later = [page.content for src, page in by_src.items() if src.startswith("actions/a01-reports-")]
+    assert later and not any("data-pagefind-ignore" in content for content in later)

@@ -58,6 +58,7 @@ def build(d: Dataset) -> list[GeneratedPage]:
                                   feeds=feeds.for_action(action.id),
                                   shows_sample=action.sample or any(r.sample for r in p.items),
                                   action=action, p=p, late_months=late_months,
+                                  on_action_page=max(0, RECENT - p.first_index),
                                   inputs=functools.partial(_archive_inputs, d, action, p, late_months))
                       for p in paginate(archive, reports, ARCHIVE_PER_PAGE)]
     return pages
