@@ -123,17 +123,23 @@ def on_config(config):
     # The preview reuses, between its builds, what unchanged records give (action states,
     # item pages), looked up by content digests (campaign/site/pages/base.py).
     pages.reuse_between_builds(_previewing())
+    _build_aside(config)
+    # The first Pagefind service loads its word lists meanwhile, on the core the check
+    # leaves idle until its text rules fork.
+    _warm_search_index(config)
     # A full build runs the check's text rules (most of a check without a cache) in a forked
-    # process meanwhile, and takes their verdict at the end of on_files (_complete_check):
-    # the build still fails with every problem listed together.
+    # process meanwhile, and takes their verdict later (_complete_check): the build still
+    # fails with every problem listed together.
     report = check_project(_root(config), as_of_from_environment(), content_dir=Path(config.docs_dir),
-                           texts_apart=_state.get("command") == "build" and not _previewing())
+                           texts_apart=_state.get("command") == "build" and not _previewing(),
+                           threads=_known_threads())
     if report.errors or report.dataset is None:
         report.complete()  # every problem of the run together
     gc.freeze()
     for problem in report.warnings:
         log.warning(problem.render())
     if report.errors or report.dataset is None:
+        _stop_search_index()  # no build: MkDocs calls no on_build_error for on_config
         raise PluginError(report.render_errors())
     _state["check_pending"] = report if report.pending is not None else None
     dataset = report.dataset
@@ -144,8 +150,6 @@ def on_config(config):
     config.extra["site_meta"] = portal.site_meta(dataset.site)
     _resolve_history(config)
     _bundle_styles(config)
-    _build_aside(config)
-    _warm_search_index(config)
     return config
 
 
@@ -850,7 +854,7 @@ def _search_index(config) -> search_index.StreamingIndex:
 
 
 def _warm_search_index(config) -> None:
-    # The first Pagefind service starts as the check ends, while the second core has little
+    # The first Pagefind service starts before the check, while the second core has nothing
     # else to do, and loads its word lists then, not when the first page comes.
     if _streams_search_index(config):
         _stop_search_index()  # a previous build's, in the same process

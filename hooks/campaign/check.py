@@ -134,7 +134,8 @@ def as_of_from_environment(environ: dict[str, str] | None = None) -> str | None:
 
 
 def check_project(root: Path, as_of: str | None = None, *, content_dir: Path | None = None,
-                  cache: bool = True, texts_apart: bool = False, records: bool = True) -> Report:
+                  cache: bool = True, texts_apart: bool = False, records: bool = True,
+                  threads: int = 1) -> Report:
     """Run every check on the project at root (data/ and content/, or content_dir).
 
     With `cache` (the default), each file's own results (its record, its problems, the
@@ -144,7 +145,9 @@ def check_project(root: Path, as_of: str | None = None, *, content_dir: Path | N
 
     With `texts_apart` (the build), the text rules (文字把关, personal data, HTML safety:
     most of a check without a cache) run in a forked process while the caller goes on; the
-    report is complete, and the cache saved, only after `Report.complete()`.
+    report is complete, and the cache saved, only after `Report.complete()`. `threads`: the
+    threads the caller knows to be running, whose objects that process never touches (with
+    any other, the rules run here: a fork would copy its locks held).
 
     Without `records` (./column check: problems and the summary only), a run whose inputs
     are byte for byte those of the last such run gives that run's report (filecache.py,
@@ -156,7 +159,7 @@ def check_project(root: Path, as_of: str | None = None, *, content_dir: Path | N
     try:
         if cache and not records and not texts_apart:
             return _check_with_report_cache(Path(root), as_of, content_dir)
-        return _check_project(Path(root), as_of, content_dir, cache, texts_apart)
+        return _check_project(Path(root), as_of, content_dir, cache, texts_apart, threads=threads)
     finally:
         if collecting:
             gc.enable()
@@ -205,7 +208,7 @@ def _check_with_report_cache(root: Path, as_of: str | None, content_dir: Path | 
 
 def _check_project(root: Path, as_of: str | None, content_dir: Path | None, use_cache: bool,
                    texts_apart: bool = False, prefetched: tuple | None = None,
-                   cache: FileCache | None = None, joined: bool = False) -> Report:
+                   cache: FileCache | None = None, joined: bool = False, threads: int = 1) -> Report:
     content = Path(content_dir) if content_dir is not None else root / "content"
     found = Problems()
     if cache is None:
@@ -216,7 +219,7 @@ def _check_project(root: Path, as_of: str | None, content_dir: Path | None, use_
                            raw_checks={m.Case: publicity_checks.personal_data_in_case}, cache=cache)
     cache.prefetched, cache.listed = {}, {}  # bytes of files the loader did not read (hand-written pages)
     report = Report(dataset=dataset)
-    apart = (_TextRulesApart.start(root, dataset, content, found, use_cache)
+    apart = (_TextRulesApart.start(root, dataset, content, found, use_cache, threads)
              if texts_apart and dataset is not None else None)
     try:
         _check_dataset(root, content, dataset, found, texts=apart is None)
@@ -312,8 +315,8 @@ class _TextRulesApart:
 
     @classmethod
     def start(cls, root: Path, dataset: Dataset, content: Path, found: Problems,
-              use_cache: bool) -> "_TextRulesApart":
-        if not hasattr(os, "fork") or threading.active_count() > 1:
+              use_cache: bool, threads: int = 1) -> "_TextRulesApart":
+        if not hasattr(os, "fork") or threading.active_count() > threads:
             return cls(root, dataset, content, found, use_cache, None, None)
         read_fd, write_fd = os.pipe()
         pid = os.fork()
