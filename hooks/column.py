@@ -735,7 +735,9 @@ def _start_page_workers(env, config, nav, files) -> None:
     threads = 1 + (index.reader_threads() if index else 0)
     if threading.active_count() > threads:
         return  # parallel.start would refuse: no lower priority for a build left on one core
-    os.nice(TEMPLATE_NICENESS)  # the worker inherits it; the Pagefind services keep theirs
+    # Up to TEMPLATE_NICENESS, not by it again in a process that builds more than once. The
+    # worker inherits it; the Pagefind services keep theirs.
+    os.nice(max(0, TEMPLATE_NICENESS - os.nice(0)))
     pool = parallel.start(_page_workers(), len(doc_files), build, setup=_become_page_worker,
                           finish=lambda: None, timings=_worker_figures, loggers=("mkdocs",), threads=threads)
     if pool is None:
