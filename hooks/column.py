@@ -517,15 +517,20 @@ def _render_markdown(page, config, files) -> None:
             if links is not None:
                 page.links_to_anchors = {files.get_file_from_path(uri): v for uri, v in links.items()}
             _state["sanitized_ahead"][page.file.src_uri] = (content, sanitized)
+            del page.render  # rendered once: the page no longer holds this function
             return
+    del page.render
     Page.render(page, config, files)
 
 
 def _render_html(page, config, files) -> None:
-    """Page.render for a generated HTML page: its content, table of contents and anchors."""
+    """Page.render for a generated HTML page: its content, table of contents and anchors
+    (the ids as one string: MkDocs only asks whether an anchor is there, and a province's
+    pages hold hundreds of thousands of them until the build ends)."""
     page.content = page.markdown
     page.toc = get_toc(html_pages.toc_tokens(page.markdown))
-    page.present_anchor_ids = html_pages.anchor_ids(page.markdown)
+    page.present_anchor_ids = html_pages.AnchorIds(html_pages.anchor_ids(page.markdown))
+    del page.render  # rendered once: the page no longer holds this function
 
 
 def _generated(page):

@@ -140,3 +140,13 @@ def test_file_urls_build_links_resolve(tmp_path):
     # either mode, as before pages were HTML.
     assert [b for b in broken_links(site, SITE_URL)
             if not b.startswith("404.html") and not b.rstrip("/").endswith("search")] == []
+
+
+def test_anchor_ids_as_one_string_answer_as_the_set():
+    ids = {"任务", "a-b", "x", "2020年4月"}
+    held = html_pages.AnchorIds(ids)
+    for anchor in [*ids, "", "y", "任", "a", "x\nа-b", "\n", "2020年4月x"]:
+        assert (anchor in held) == (anchor in ids), anchor
+    assert sorted(held) == sorted(ids) and len(held) == 4
+    empty = html_pages.AnchorIds(set())
+    assert "" not in empty and len(empty) == 0 and list(empty) == []

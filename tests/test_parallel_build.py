@@ -169,3 +169,19 @@ def test_a_warning_of_a_page_converted_ahead_is_the_builds_once(tmp_path):
     assert output.count("contains a link '../opendata/nonexistent.csv'") == 1, output[-2000:]
     assert "manifest.json'" not in output
     assert "Aborted with 1 warnings in strict mode!" in output
+
+
+def test_links_to_anchors_of_generated_pages_are_checked(tmp_path):
+    # A generated page keeps its ids as one string (html_pages.AnchorIds): MkDocs still
+    # finds a present anchor and warns about a missing one.
+    project = copy_project(tmp_path)
+    policy = sorted((project / "content/policies").glob("*.md"))[-1]
+    policy.write_text(policy.read_text(encoding="utf-8")
+                      + "\n\n见[任务](../actions/a01.md#任务)和[无此处](../actions/a01.md#没有这个锚点)。\n",
+                      encoding="utf-8")
+    result = run_build(project, env=TWO)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "does not contain an anchor '#没有这个锚点'" in output, output[-2000:]
+    assert "#任务'" not in output
+    assert "Aborted with 1 warnings in strict mode!" in output

@@ -41,3 +41,22 @@ def _nest(flat: list[dict]) -> list[dict]:
 def anchor_ids(content: str) -> set[str]:
     """Every id on the page (links from other pages may point at any of them)."""
     return {html.unescape(anchor) for anchor in _ID.findall(content)}
+
+
+class AnchorIds:
+    """A set of ids held as one string, for `in` (what MkDocs asks of a page's anchors)."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, ids) -> None:
+        ids = sorted(ids)  # an id never holds a line break
+        self._text = "\n" + "\n".join(ids) + "\n" if ids else "\n"
+
+    def __contains__(self, anchor: object) -> bool:
+        return isinstance(anchor, str) and "\n" not in anchor and f"\n{anchor}\n" in self._text
+
+    def __iter__(self):
+        return iter(self._text.split("\n")[1:-1])
+
+    def __len__(self) -> int:
+        return self._text.count("\n") - 1
