@@ -54,6 +54,10 @@ _timings: dict[str, float] = {}
 _peaks: dict[str, float] = {}
 
 
+def _note_peak(name: str, mb: float) -> None:
+    _peaks[name] = max(_peaks.get(name, 0.0), mb)
+
+
 def _external_seconds() -> float:
     """Third-party work (external:…) done inside our handlers, not counted as theirs."""
     return sum(seconds for name, seconds in _timings.items() if name.startswith("external:"))
@@ -337,7 +341,7 @@ def _stop_render_ahead() -> None:
         if ahead is not None:
             ahead.close()
             log.debug("提前完成的页面（%s）：%d 个", kind, ahead.taken)
-            _peaks["ahead_mb"] = max(_peaks.get("ahead_mb", 0.0), ahead.peak_kib / 1024)
+            _note_peak("ahead_mb", ahead.peak_kib / 1024)
     _state.pop("sanitized_ahead", None)
 
 
@@ -363,6 +367,10 @@ def _add_downloads(files: Files, config) -> None:
                                                 threads=_known_threads())
         if _state["downloads_apart"] is not None:
             return
+    _add_downloads_here(files, config)
+
+
+def _add_downloads_here(files: Files, config) -> None:
     written = _state.get("command") == "build"  # the preview compares them in memory
     outputs = _downloads(config)
     for path in list(outputs):
@@ -385,9 +393,7 @@ def _write_downloads(config) -> bytes:
     """In the child apart: every download written into the site folder; their paths."""
     outputs = _downloads(config)
     for path, content in outputs.items():
-        target = Path(config.site_dir, *path.split("/"))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        _write_into_site(config, path, content)
     return json.dumps(list(outputs), ensure_ascii=False).encode("utf-8")
 
 
@@ -397,34 +403,33 @@ def _take_downloads(files: Files, config) -> None:
     if child is None:
         return
     answer = child.result()
-    _peaks["ahead_mb"] = max(_peaks.get("ahead_mb", 0.0), child.peak_kib / 1024)
+    _note_peak("ahead_mb", child.peak_kib / 1024)
     if answer is None:
         _add_downloads_here(files, config)
         return
     for path in json.loads(answer):
-        target = Path(config.site_dir, *path.split("/"))
-        file = File.generated(config, path, abs_src_path=str(target))
-        if Path(file.abs_dest_path) != target:  # not where MkDocs puts it: let MkDocs write it
-            content = target.read_bytes()
-            target.unlink()
-            file = File.generated(config, path, content=content)
-        files.append(file)
-
-
-def _add_downloads_here(files: Files, config) -> None:
-    for path, content in _downloads(config).items():
-        files.append(_written_file(config, path, content))
+        files.append(_file_in_site(config, path, Path(config.site_dir, *path.split("/"))))
 
 
 def _written_file(config, path: str, content: str | bytes) -> File:
     """A download written into the site folder now and given to MkDocs by its path there
     (MkDocs skips copying a file onto itself): a build does not hold the open data, feeds
     and documents (hundreds of MB at province scale) in memory until its end."""
+    return _file_in_site(config, path, _write_into_site(config, path, content))
+
+
+def _write_into_site(config, path: str, content: str | bytes) -> Path:
     target = Path(config.site_dir, *path.split("/"))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return target
+
+
+def _file_in_site(config, path: str, target: Path) -> File:
+    """MkDocs' file for a download already written at target."""
     file = File.generated(config, path, abs_src_path=str(target))
     if Path(file.abs_dest_path) != target:  # not where MkDocs puts it: let MkDocs write it
+        content = target.read_bytes()
         target.unlink()
         file = File.generated(config, path, content=content)
     return file
@@ -480,12 +485,11 @@ def _start_markdown_ahead(config, files) -> None:
         return
     written = [file for file in files.documentation_pages(inclusion=InclusionLevel.is_included)
                if file.src_uri not in _state["pages"] and file.page is not None]
-    _state["markdown_ahead"] = render_ahead.start(
+    ahead = render_ahead.start(
         [file.src_uri for file in written], [functools.partial(_converted, file, config, files) for file in written],
         Path(config.site_dir).parent, threads=_known_threads())
-    _state["sanitized_ahead"] = {}
-    if _state["markdown_ahead"] is None:
-        _state.pop("markdown_ahead")
+    if ahead is not None:
+        _state["markdown_ahead"], _state["sanitized_ahead"] = ahead, {}
 
 
 def _markdown_digest(markdown: str) -> bytes:
@@ -736,8 +740,7 @@ def _start_page_workers(env, config, nav, files) -> None:
 
     # The search index's reader threads may run on (the last part writing): a worker never
     # touches the index, so they are no reason not to fork.
-    index = _state.get("search_index")
-    threads = 1 + (index.reader_threads() if index else 0)
+    threads = _known_threads()
     if threading.active_count() > threads:
         return  # parallel.start would refuse: no lower priority for a build left on one core
     # Up to TEMPLATE_NICENESS, not by it again in a process that builds more than once. The
@@ -798,7 +801,7 @@ def _finish_page_workers() -> None:
     try:
         for name, value in pool.finish().items():
             if name.startswith("peak:"):
-                _peaks[name[5:]] = max(_peaks.get(name[5:], 0.0), value)
+                _note_peak(name[5:], value)
             else:
                 _timings[name] = _timings.get(name, 0.0) + value
     except parallel.WorkerError as error:

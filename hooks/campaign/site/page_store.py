@@ -7,7 +7,8 @@ final and takes it back just before its template renders: the contents sit in on
 temporary file (in the operating system's page cache, not in the build process).
 
 The file is unlinked as soon as it is made: nothing is left behind, whatever ends the build.
-A forked page worker reads it too (positional reads share no file offset).
+A forked page worker reads it too (positional reads share no file offset); a child making
+pages ahead (render_ahead.py) writes its results into one of its own.
 """
 from __future__ import annotations
 
@@ -23,9 +24,15 @@ class PageStore:
         self._fd: int | None = fd
         self._end = 0
 
+    def fileno(self) -> int:
+        return self._fd
+
     def put(self, text: str) -> tuple[int, int]:
         """Store a page's content; returns where it is."""
-        data = memoryview(text.encode("utf-8"))
+        return self.put_bytes(text.encode("utf-8"))
+
+    def put_bytes(self, content: bytes) -> tuple[int, int]:
+        data = memoryview(content)
         start = self._end
         while data:
             written = os.pwrite(self._fd, data, self._end)
@@ -35,6 +42,9 @@ class PageStore:
 
     def take(self, where: tuple[int, int]) -> str:
         """The content stored at `where`."""
+        return self.take_bytes(where).decode("utf-8")
+
+    def take_bytes(self, where: tuple[int, int]) -> bytes:
         offset, size = where
         chunks = []
         while size:
@@ -43,7 +53,7 @@ class PageStore:
                 raise OSError("页面内容的临时文件被截断")
             chunks.append(chunk)
             offset, size = offset + len(chunk), size - len(chunk)
-        return b"".join(chunks).decode("utf-8")
+        return b"".join(chunks)
 
     def close(self) -> None:
         if self._fd is not None:

@@ -11,10 +11,10 @@ page it has reached, and the child stops there. Which process made a page never 
 
 The adapter says what to make (`work`: one function per page, giving bytes) and checks what
 it takes (a Markdown page's result carries a digest of the Markdown it was made from). The
-child hands over nothing but bytes: each result goes into an unlinked temporary file, and a
-line "index offset length" down a pipe the build reads without waiting. A page that failed
-or logged anything in the child is not handed over: the build makes it again, so its error
-or warning is the build's own. A child that dies only leaves more pages to the build. It
+child hands over nothing but bytes: each result goes into an unlinked temporary file (a
+page_store.PageStore of its own), and a line "index offset length" down a pipe the build
+reads without waiting. A page that failed or logged anything in the child is not handed
+over: the build makes it again, so its error or warning is the build's own. A child that dies only leaves more pages to the build. It
 holds none of the build's other files or pipes (a Pagefind service, the text rules'
 process): it closes them first, and it runs at a lower priority than the build.
 """
@@ -25,13 +25,13 @@ import mmap
 import os
 import struct
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from campaign.records.processes import peak_kib
 from campaign.site import forks
+from campaign.site.page_store import PageStore
 
 _WORD = struct.Struct("q")
 
@@ -39,7 +39,7 @@ _WORD = struct.Struct("q")
 class Ahead:
     """The build's side: results the child has finished, taken by their page's key."""
 
-    def __init__(self, pid: int, reader: int, store: int, reached: mmap.mmap, order: dict[str, int]) -> None:
+    def __init__(self, pid: int, reader: int, store: PageStore, reached: mmap.mmap, order: dict[str, int]) -> None:
         self._pid: int | None = pid
         self._reader: int | None = reader
         self._store = store
@@ -61,15 +61,8 @@ class Ahead:
         where = self._finished.pop(index, None)
         if where is None:
             return None
-        offset, size = where
-        data = bytearray()
-        while len(data) < size:
-            chunk = os.pread(self._store, size - len(data), offset + len(data))
-            if not chunk:
-                return None  # cannot happen with the child's file; render it here then
-            data += chunk
         self.taken += 1
-        return bytes(data)
+        return self._store.take_bytes(where)
 
     def _drain(self) -> None:
         while self._reader is not None:
@@ -101,7 +94,7 @@ class Ahead:
         if self._reader is not None:
             os.close(self._reader)
             self._reader = None
-        os.close(self._store)
+        self._store.close()
         self._reached.close()
         self._finished.clear()
 
@@ -113,8 +106,7 @@ def start(keys: Sequence[str], work: Sequence[Callable[[], bytes]], folder: Path
     touches); with any other, no fork (its locks would be copied held)."""
     if len(keys) < 2 or threading.active_count() > threads:
         return None
-    fd, name = tempfile.mkstemp(dir=folder, prefix=".column-ahead-")
-    os.unlink(name)
+    store = PageStore(folder)  # the child's results, written there by the child only
     reached = mmap.mmap(-1, _WORD.size)  # shared with the child: the page the build has reached
     _WORD.pack_into(reached, 0, -1)
     read_fd, write_fd = os.pipe()
@@ -124,17 +116,17 @@ def start(keys: Sequence[str], work: Sequence[Callable[[], bytes]], folder: Path
     pid = os.fork()
     if pid == 0:  # pragma: no cover (runs in the child, which never returns)
         os.nice(10)  # the build's other work (Pagefind above all) comes first; this only fills gaps
-        _run_child(work, write_fd, fd, reached)
+        _run_child(work, write_fd, store, reached)
     os.close(write_fd)
     os.set_blocking(read_fd, False)
-    return Ahead(pid, read_fd, fd, reached, {key: index for index, key in enumerate(keys)})
+    return Ahead(pid, read_fd, store, reached, {key: index for index, key in enumerate(keys)})
 
 
-def _run_child(work: Sequence[Callable[[], bytes]], write_fd: int, store: int, reached: mmap.mmap) -> None:  # pragma: no cover
+def _run_child(work: Sequence[Callable[[], bytes]], write_fd: int, store: PageStore,
+               reached: mmap.mmap) -> None:  # pragma: no cover
     try:
-        forks.close_all_but(write_fd, store)
+        forks.close_all_but(write_fd, store.fileno())
         noticed = forks.noticing_logs()
-        offset = 0
         for index in range(len(work) - 1, -1, -1):
             if index <= _WORD.unpack_from(reached, 0)[0]:
                 break
@@ -145,13 +137,8 @@ def _run_child(work: Sequence[Callable[[], bytes]], write_fd: int, store: int, r
                 continue
             if noticed.seen:
                 continue
-            view = memoryview(data)
-            start = offset
-            while view:
-                written = os.pwrite(store, view, offset)
-                view = view[written:]
-                offset += written
-            os.write(write_fd, f"{index} {start} {offset - start}\n".encode("ascii"))
+            start, size = store.put_bytes(data)
+            os.write(write_fd, f"{index} {start} {size}\n".encode("ascii"))
         os.write(write_fd, f"peak {peak_kib()}\n".encode("ascii"))
     except BaseException:  # noqa: BLE001 - the build makes whatever is missing
         pass
